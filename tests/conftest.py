@@ -1,0 +1,44 @@
+"""Shared fixtures: where the real data in ../shared lives, and tiny hand-made fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+DERBYSHIRE_ZIP = SHARED_DATA / "police-uk" / "derbyshire-street-2023-01_2024-12.zip"
+LSOA_WARD_LOOKUP = SHARED_DATA / "ons" / "lsoa11_ward19_lad19_lookup.csv"
+LAD_CSP_LOOKUP = SHARED_DATA / "ons" / "lad19_csp19_pfa19_lookup.csv"
+
+
+def _require(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} is absent (it lives in ../shared, outside the repo)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def derbyshire_zip() -> Path:
+    """The real Derbyshire street-level zip from ../shared (skips when absent)."""
+    return _require(DERBYSHIRE_ZIP)
+
+
+@pytest.fixture(scope="session")
+def ons_lsoa_ward_lookup() -> Path:
+    """ONS LSOA (2011) -> ward (2019) -> LAD lookup from ../shared (skips when absent)."""
+    return _require(LSOA_WARD_LOOKUP)
+
+
+@pytest.fixture(scope="session")
+def ons_lad_csp_lookup() -> Path:
+    """ONS LAD -> CSP -> PFA lookup from ../shared (skips when absent)."""
+    return _require(LAD_CSP_LOOKUP)
+
+
+@pytest.fixture(scope="session")
+def test_data() -> Path:
+    """Folder of tiny hand-made fixtures."""
+    return TEST_DATA
