@@ -1,0 +1,506 @@
+"""Statistical process control in the NHS England "Making Data Count" style (XmR charts).
+
+An XmR chart sets natural process limits at the mean plus or minus 2.66 times the mean moving
+range, then looks for special-cause variation with four rules, classifies every point's
+**variation** (common cause, or special cause improving, concerning or neutral, high or low) and
+reads **assurance** against a target from where the target sits relative to the limits.
+
+The rules, the order they take precedence in, the icon logic and the defaults follow the
+NHSRplotthedots R package (``ptd_spc``), the reference implementation of Making Data Count.
+Where this module differs, the docstring of :func:`spc` says so.
+
+References
+----------
+NHS England and NHS Improvement, "Making Data Count: getting started" (2019) and "Making Data
+Count: strengthening your decisions" (2021).
+NHS-R Community, NHSRplotthedots, https://github.com/nhs-r-community/NHSRplotthedots
+(R/ptd_spc_standard.R, R/ptd_calculate_point_type.R, R/ptd_calculate_assurance_type.R).
+Wheeler, D. J. "Understanding Variation: The Key to Managing Chaos" (2nd ed., 2000).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError, DataError, PeriodError
+from ..periods import to_month
+
+#: Natural process limits sit this many mean moving ranges from the mean (3 / 1.128, rounded).
+LIMIT = 2.66
+#: Moving ranges above this many times their mean are screened out before the limits are set.
+MR_SCREEN = 3.267
+#: Fewer points than this give trial limits (Making Data Count: at least 12, ideally 20).
+TRIAL_BELOW = 12
+
+Improvement = Literal["increase", "decrease", "neutral"]
+
+VARIATION_LABELS = {
+    "common_cause": "common cause variation",
+    "improvement_high": "special cause variation of an improving nature (high)",
+    "improvement_low": "special cause variation of an improving nature (low)",
+    "concern_high": "special cause variation of a concerning nature (high)",
+    "concern_low": "special cause variation of a concerning nature (low)",
+    "neutral_high": "special cause variation, neither improving nor concerning (high)",
+    "neutral_low": "special cause variation, neither improving nor concerning (low)",
+}
+"""Plain-English reading of each variation code (the codes name the Making Data Count icons)."""
+
+ASSURANCE_LABELS = {
+    "consistently_met": "the target is consistently met",
+    "consistently_missed": "the target is consistently missed",
+    "hit_and_miss": "the target will be hit and missed at random",
+}
+"""Plain-English reading of each assurance code; no target (or a neutral measure) gives None."""
+
+RULE_LABELS = {
+    "outside_limits": "a point outside the process limits",
+    "trend": "a run of points all rising or all falling",
+    "two_of_three": "two of three points beyond two sigma on the same side",
+    "shift": "a run of points on one side of the mean",
+}
+"""Plain-English name of each special-cause rule, keyed as in the ``special_cause_rule`` column."""
+
+METHOD = "XmR chart, NHS England Making Data Count rules (as in NHSRplotthedots)"
+
+
+@dataclass(frozen=True)
+class SpcResult:
+    """An XmR chart with its special-cause flags, variation and assurance.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per point, in period order: ``period``, ``value``, ``segment`` (0, 1, ... after
+        each rebase), ``trial`` (limits from fewer than ``trial_below`` points),
+        ``moving_range`` (NaN on a segment's first point), ``mr_used`` (the moving range counts
+        towards the limits: not screened out, not after the fixing point), ``mean``, ``lpl``,
+        ``upl`` (lower and upper process limits, 3 sigma), ``sigma``, ``lower_1sigma``,
+        ``upper_1sigma``, ``lower_2sigma``, ``upper_2sigma``, ``relative_to_mean`` (-1, 0, 1),
+        the rule flags ``outside_limits``, ``trend``, ``two_of_three``, ``shift`` (bool),
+        ``special_cause`` (bool), ``special_cause_rule`` (the rule that sets the point's
+        direction, a key of :data:`RULE_LABELS`, or None), ``special_cause_side`` ("high",
+        "low" or None) and ``variation`` (a key of :data:`VARIATION_LABELS`).
+    segments : pandas.DataFrame
+        One row per segment: ``segment``, ``first_period``, ``last_period``, ``n_points``,
+        ``n_for_limits`` (points the limits were computed from), ``trial``, ``mean``, ``lpl``,
+        ``upl``, ``mean_moving_range``, ``moving_ranges_screened``.
+    improvement : {"increase", "decrease", "neutral"}
+        Which way is better.
+    target : float or None
+        The target the assurance reading used, in the series' units.
+    latest_period, latest_value
+        The last point.
+    variation : str
+        The latest point's variation code (the Making Data Count variation icon).
+    variation_label : str
+        Its plain-English reading.
+    assurance : str or None
+        ``"consistently_met"``, ``"consistently_missed"``, ``"hit_and_miss"``, or None when
+        there is no target or the measure is neutral (the assurance icon).
+    assurance_label : str or None
+        Its plain-English reading.
+    trial : bool
+        The latest segment's limits are trial limits (fewer than ``trial_below`` points).
+    settings : dict
+        The options used (rule lengths, screening, fixing, rebase periods, trial threshold).
+    method : str
+        What was done, for a footnote.
+    """
+
+    frame: pd.DataFrame
+    segments: pd.DataFrame
+    improvement: Improvement
+    target: float | None
+    latest_period: object
+    latest_value: float
+    variation: str
+    variation_label: str
+    assurance: str | None
+    assurance_label: str | None
+    trial: bool
+    settings: dict = field(default_factory=dict)
+    method: str = METHOD
+
+    @property
+    def special_cause_points(self) -> pd.DataFrame:
+        """The rows flagged as special cause."""
+        return self.frame[self.frame["special_cause"]]
+
+
+def spc(
+    data: pd.Series | pd.DataFrame,
+    value: str = "count",
+    period: str = "month",
+    *,
+    improvement: Improvement = "increase",
+    target: float | None = None,
+    rebase: Iterable = (),
+    fix_after_n_points: int | None = None,
+    screen_outliers: bool = True,
+    trend_length: int = 7,
+    shift_length: int = 7,
+    trial_below: int = TRIAL_BELOW,
+) -> SpcResult:
+    """Build an XmR chart, flag special causes, classify variation and assurance.
+
+    Parameters
+    ----------
+    data : pandas.Series or pandas.DataFrame
+        A series indexed by period, or a tidy frame with a ``period`` and a ``value`` column. One
+        value per period; monthly Periods must have no missing month between the first and last.
+    value, period : str
+        Column names when ``data`` is a frame.
+    improvement : {"increase", "decrease", "neutral"}
+        Which direction is better ("decrease" for crime counts).
+    target : float, optional
+        Target value in the series' units, for the assurance reading.
+    rebase : iterable of period-like
+        Periods that start a new segment; limits are recalculated within each segment. Each must
+        be one of the series' periods (NHSRplotthedots ``rebase``).
+    fix_after_n_points : int, optional
+        Compute each segment's mean and limits from its first ``n`` points only and hold them for
+        later points (NHSRplotthedots ``fix_after_n_points``). ``12`` gives the Making Data Count
+        practice "trial limits until 12 points exist, then fixed limits".
+    screen_outliers : bool
+        Drop moving ranges above 3.267 times the mean moving range and recompute the mean moving
+        range before setting limits (default True, as NHSRplotthedots).
+    trend_length : int
+        Points in a run all rising or all falling (default 7, so 6 consecutive strict increases
+        or decreases; an equal value breaks the run).
+    shift_length : int
+        Points in a run on one side of the mean (default 7; a point exactly on the mean breaks
+        the run).
+    trial_below : int
+        Limits computed from fewer points than this are flagged as trial (default 12).
+
+    Returns
+    -------
+    SpcResult
+
+    Notes
+    -----
+    Limits, per segment: mean ``m`` and mean moving range ``mR`` (mean of ``|x_i - x_{i-1}|``)
+    over the points used; ``sigma = 2.66 / 3 * mR``; process limits ``m +/- 3 sigma``
+    (``m +/- 2.66 mR``); sigma lines at ``m +/- 1 sigma`` and ``m +/- 2 sigma``.
+
+    Rules, each judged within its segment against that segment's mean and limits:
+
+    1. **outside limits**: a point strictly above the upper or below the lower limit.
+    2. **trend**: ``trend_length`` points each strictly greater (or each strictly smaller) than
+       the one before; every point of the run is flagged.
+    3. **two of three**: in three consecutive points all on the same side of the mean, at least
+       two lie strictly beyond 2 sigma but not beyond the limits; those (not the third) are
+       flagged. As in NHSRplotthedots, a point beyond the limits does not count towards this
+       rule (it is already special cause).
+    4. **shift**: ``shift_length`` consecutive points on the same side of the mean; every point
+       of the run is flagged.
+
+    A point's direction (high or low) comes from the first rule that flags it in the order
+    above: side of the mean for rules 1, 3 and 4, direction of travel for a trend (so a rising
+    run below the mean is "high"). With ``improvement`` it gives the variation code, e.g.
+    ``"concern_high"`` for a rising run of crime. The chart's variation is the latest point's.
+
+    Assurance (only with a target and a non-neutral improvement), from the latest segment's
+    limits: a target beyond the limits on the good side is consistently met, on the bad side
+    consistently missed; a target within the limits (or on one) is hit and miss.
+
+    Differences from NHSRplotthedots 0.2: rule lengths are configurable; a moving range equal
+    to 3.267 times the mean is kept (NHSRplotthedots drops it, which leaves a constant series
+    without limits); the trial flag counts the points the limits were computed from (so limits
+    fixed after 6 points stay trial); a rebase period absent from the series is an error rather
+    than ignored; a segment needs at least two points.
+
+    Raises
+    ------
+    DataError
+        Missing or duplicated periods, missing values, or a segment of one point.
+    PeriodError
+        A rebase period not in the series.
+    ConfigError
+        An unknown improvement direction or a rule length below 2.
+    """
+    if improvement not in ("increase", "decrease", "neutral"):
+        raise ConfigError(
+            f"improvement must be 'increase', 'decrease' or 'neutral', not {improvement!r}."
+        )
+    for name, n in (("trend_length", trend_length), ("shift_length", shift_length)):
+        if int(n) != n or n < 2:
+            raise ConfigError(f"{name} must be a whole number of at least 2, not {n!r}.")
+    if fix_after_n_points is not None and (int(fix_after_n_points) != fix_after_n_points
+                                           or fix_after_n_points < 2):
+        raise ConfigError(
+            f"fix_after_n_points must be a whole number of at least 2, not {fix_after_n_points!r}."
+        )
+
+    periods, y = _series(data, value, period)
+    starts = _rebase_positions(periods, rebase)
+    segment = np.zeros(len(y), dtype=int)
+    for s in starts:
+        segment[s:] += 1
+    direction = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
+
+    parts = []
+    seg_rows = []
+    for k in range(segment.max() + 1 if len(y) else 0):
+        idx = np.flatnonzero(segment == k)
+        if len(idx) < 2:
+            raise DataError(
+                f"SPC needs at least two points in each segment, and the segment starting "
+                f"{periods[idx[0]]} has one; move or remove that rebase"
+            )
+        part, row = _segment(y[idx], fix_after_n_points, screen_outliers, trend_length,
+                             shift_length, trial_below, direction)
+        part.insert(0, "segment", k)
+        part.insert(0, "value", y[idx])
+        part.insert(0, "period", periods[idx])
+        parts.append(part)
+        seg_rows.append({"segment": k, "first_period": periods[idx[0]],
+                         "last_period": periods[idx[-1]], **row})
+    frame = pd.concat(parts, ignore_index=True)
+    segments = pd.DataFrame(seg_rows)
+
+    last = frame.iloc[-1]
+    assurance = None
+    if target is not None and improvement != "neutral":
+        assurance = assurance_type(float(target), last["lpl"], last["upl"], improvement)
+    return SpcResult(
+        frame=frame,
+        segments=segments,
+        improvement=improvement,
+        target=None if target is None else float(target),
+        latest_period=last["period"],
+        latest_value=float(last["value"]),
+        variation=last["variation"],
+        variation_label=VARIATION_LABELS[last["variation"]],
+        assurance=assurance,
+        assurance_label=None if assurance is None else ASSURANCE_LABELS[assurance],
+        trial=bool(last["trial"]),
+        settings={
+            "rebase": [periods[s] for s in starts],
+            "fix_after_n_points": fix_after_n_points,
+            "screen_outliers": screen_outliers,
+            "trend_length": trend_length,
+            "shift_length": shift_length,
+            "trial_below": trial_below,
+            "limit_multiple": LIMIT,
+            "mr_screen_multiple": MR_SCREEN,
+        },
+    )
+
+
+def assurance_type(target: float, lpl: float, upl: float, improvement: Improvement) -> str | None:
+    """Making Data Count assurance of a target against process limits.
+
+    Parameters
+    ----------
+    target, lpl, upl : float
+        Target and the lower and upper process limits, in the same units.
+    improvement : {"increase", "decrease", "neutral"}
+
+    Returns
+    -------
+    str or None
+        ``"consistently_met"`` when the target lies beyond the limits on the worse side (every
+        expected value beats it), ``"consistently_missed"`` when it lies beyond the limits on
+        the better side, ``"hit_and_miss"`` when it is within the limits (inclusive); None for
+        a neutral measure. As NHSRplotthedots ``ptd_calculate_assurance_type``.
+    """
+    if improvement == "neutral":
+        return None
+    increasing = improvement == "increase"
+    if target > upl:
+        return "consistently_missed" if increasing else "consistently_met"
+    if target < lpl:
+        return "consistently_met" if increasing else "consistently_missed"
+    return "hit_and_miss"
+
+
+def _series(data, value: str, period: str) -> tuple[pd.Index, np.ndarray]:
+    if isinstance(data, pd.DataFrame):
+        for col in (period, value):
+            if col not in data.columns:
+                raise DataError(f"the frame has no {col!r} column for the SPC chart", column=col)
+        s = pd.Series(data[value].to_numpy(), index=pd.Index(data[period]))
+    elif isinstance(data, pd.Series):
+        s = data
+    else:
+        raise DataError("SPC needs a pandas Series indexed by period or a tidy frame")
+    if len(s) == 0:
+        raise DataError("the series for the SPC chart is empty")
+    s = s.sort_index()
+    dupes = s.index[s.index.duplicated()]
+    if len(dupes):
+        raise DataError(f"the series has more than one value for {dupes[0]}", column=period)
+    y = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    missing = np.flatnonzero(~np.isfinite(y))
+    if len(missing):
+        raise DataError(f"the series has no usable value for {s.index[missing[0]]}", column=value)
+    if isinstance(s.index, pd.PeriodIndex) and len(s) > 1:
+        full = pd.period_range(s.index[0], s.index[-1], freq=s.index.freq)
+        gaps = full.difference(s.index)
+        if len(gaps):
+            raise DataError(
+                f"the series has no value for {gaps[0]}, and an XmR chart needs every period "
+                "between the first and the last",
+                column=period,
+            )
+    return s.index, y
+
+
+def _rebase_positions(periods: pd.Index, rebase: Iterable) -> list[int]:
+    if isinstance(rebase, (str, pd.Period, pd.Timestamp)) or not isinstance(rebase, Iterable):
+        rebase = [rebase]
+    positions = set()
+    for r in rebase:
+        key = to_month(r) if isinstance(periods, pd.PeriodIndex) else r
+        if key not in periods:
+            raise PeriodError(
+                f"rebase period {key} is not in the series, which runs {periods[0]} to "
+                f"{periods[-1]}."
+            )
+        pos = periods.get_loc(key)
+        if pos > 0:  # rebasing at the first point changes nothing
+            positions.add(int(pos))
+    return sorted(positions)
+
+
+def _segment(y, fix_after, screen, trend_length, shift_length, trial_below, direction):
+    n = len(y)
+    n_fix = n if fix_after is None else min(n, int(fix_after))
+    base = y[:n_fix]
+    mean = base.mean()
+    mr_all = np.r_[np.nan, np.abs(np.diff(y))]
+    mr_base = np.abs(np.diff(base))
+    amr = mr_base.mean()
+    used = np.ones(len(mr_base), dtype=bool)
+    if screen:
+        used = mr_base <= MR_SCREEN * amr
+        amr = mr_base[used].mean()
+    sigma = LIMIT / 3 * amr
+    lpl, upl = mean - 3 * sigma, mean + 3 * sigma
+    lo2, hi2 = mean - 2 * sigma, mean + 2 * sigma
+
+    rel = np.sign(y - mean).astype(int)
+    outside = (y > upl) | (y < lpl)
+    close = ~outside & ((y < lo2) | (y > hi2))
+    trend_dir = _trend_ends(y, trend_length)
+    trend = _part_of_run(trend_dir != 0, trend_length)
+    shift_end = _shift_ends(rel, shift_length)
+    shift = _part_of_run(shift_end, shift_length)
+    two3 = _two_of_three(close, rel)
+
+    # A point inside a trend takes the direction of the step after it when that step is also in
+    # the trend, otherwise the step before (NHSRplotthedots ptd_special_cause_type).
+    steps = np.sign(np.diff(y)).astype(int)
+    step_before = np.r_[0, steps]
+    step_after = np.r_[steps, steps[-1:]] if n > 1 else np.zeros(n, dtype=int)
+    next_in_trend = np.r_[trend[1:], False]
+    trend_side = np.where(trend & next_in_trend, step_after, step_before)
+
+    rule = np.full(n, None, dtype=object)
+    side = np.zeros(n, dtype=int)
+    for i in range(n):
+        if outside[i]:
+            rule[i], side[i] = "outside_limits", 1 if rel[i] == 1 else -1
+        elif trend[i]:
+            rule[i], side[i] = "trend", 1 if trend_side[i] == 1 else -1
+        elif two3[i]:
+            rule[i], side[i] = "two_of_three", 1 if rel[i] > 0 else -1
+        elif shift[i]:
+            rule[i], side[i] = "shift", 1 if rel[i] > 0 else -1
+    special = outside | trend | two3 | shift
+    variation = [_variation(s, direction) if sc else "common_cause"
+                 for s, sc in zip(side, special, strict=True)]
+
+    used_flag = np.zeros(n, dtype=bool)
+    used_flag[1:n_fix] = used
+    part = pd.DataFrame({
+        "trial": n_fix < trial_below,
+        "moving_range": mr_all,
+        "mr_used": used_flag,
+        "mean": mean,
+        "lpl": lpl,
+        "upl": upl,
+        "sigma": sigma,
+        "lower_1sigma": mean - sigma,
+        "upper_1sigma": mean + sigma,
+        "lower_2sigma": lo2,
+        "upper_2sigma": hi2,
+        "relative_to_mean": rel,
+        "outside_limits": outside,
+        "trend": trend,
+        "two_of_three": two3,
+        "shift": shift,
+        "special_cause": special,
+        "special_cause_rule": pd.array(rule, dtype="object"),
+        "special_cause_side": pd.array(
+            [None if r is None else ("high" if s == 1 else "low") for r, s in zip(rule, side, strict=True)],
+            dtype="object",
+        ),
+        "variation": variation,
+    })
+    row = {
+        "n_points": n,
+        "n_for_limits": n_fix,
+        "trial": n_fix < trial_below,
+        "mean": mean,
+        "lpl": lpl,
+        "upl": upl,
+        "mean_moving_range": amr,
+        "moving_ranges_screened": int((~used).sum()),
+    }
+    return part, row
+
+
+def _variation(side: int, direction: int) -> str:
+    high_low = "high" if side == 1 else "low"
+    if direction == 0:
+        return f"neutral_{high_low}"
+    return f"{'improvement' if side == direction else 'concern'}_{high_low}"
+
+
+def _trend_ends(y: np.ndarray, length: int) -> np.ndarray:
+    """+1 / -1 where a point ends ``length`` points each rising / falling on the one before."""
+    n = len(y)
+    out = np.zeros(n, dtype=int)
+    steps = np.sign(np.diff(y))
+    for i in range(length - 1, n):
+        window = steps[i - length + 1:i]
+        if np.all(window == 1):
+            out[i] = 1
+        elif np.all(window == -1):
+            out[i] = -1
+    return out
+
+
+def _shift_ends(rel: np.ndarray, length: int) -> np.ndarray:
+    """True where a point ends ``length`` points all on the same side of the mean."""
+    n = len(rel)
+    out = np.zeros(n, dtype=bool)
+    for i in range(length - 1, n):
+        window = rel[i - length + 1:i + 1]
+        out[i] = rel[i] != 0 and np.all(window == rel[i])
+    return out
+
+
+def _part_of_run(ends: np.ndarray, length: int) -> np.ndarray:
+    """Flag every point of each run whose last point is marked in ``ends``."""
+    n = len(ends)
+    out = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(ends):
+        out[max(0, i - length + 1):i + 1] = True
+    return out
+
+
+def _two_of_three(close: np.ndarray, rel: np.ndarray) -> np.ndarray:
+    n = len(close)
+    out = np.zeros(n, dtype=bool)
+    for j in range(n - 2):
+        if close[j:j + 3].sum() >= 2 and abs(rel[j:j + 3].sum()) == 3:
+            out[j:j + 3] |= close[j:j + 3]
+    return out
