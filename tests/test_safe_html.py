@@ -1,0 +1,209 @@
+"""Tests for pccanalysis.safe_html: meaning kept, anything executable removed."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from pccanalysis.safe_html import (
+    ALLOWED_TAGS,
+    SafeHtml,
+    escape_text,
+    sanitise_html,
+    text_to_html,
+)
+
+# Script tags, event handlers, dangerous URL schemes, malformed tags, entity tricks, foreign
+# content (svg/math), embedding tags, style, and mixed case. Each must lose anything executable.
+XSS_CORPUS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<ScRiPt>alert(1)</sCrIpT>",
+    "<<script>alert(1)//<</script>",
+    "<script/xss src=x></script>",
+    '<img src=x onerror="alert(1)">',
+    "<IMG SRC=x OnErRoR=alert(1)>",
+    '<img src="x" onerror="alert(1)"',
+    "<body onload=alert(1)>",
+    '<p onclick="alert(1)">click</p>',
+    '<b onmouseover="alert(1)">hover</b>',
+    '<a href="javascript:alert(1)">j</a>',
+    '<a href="JaVaScRiPt:alert(1)">j</a>',
+    '<a href=" javascript:alert(1)">j</a>',
+    '<a href="&#106;avascript:alert(1)">j</a>',
+    '<a href="&#x6A;avascript:alert(1)">j</a>',
+    '<a href="jav&#x09;ascript:alert(1)">j</a>',
+    '<a href="java\nscript:alert(1)">j</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">d</a>',
+    '<a href="vbscript:msgbox(1)">v</a>',
+    '<a href="file:///etc/passwd">f</a>',
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    '<math><mi xlink:href="javascript:alert(1)">m</mi></math>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<IFRAME SRCDOC="<script>alert(1)</script>"></IFRAME>',
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="data:image/svg+xml,<svg onload=alert(1)>">',
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    '<p style="background:url(javascript:alert(1))">styled</p>',
+    '<div style="width:expression(alert(1))">x</div>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<link rel="stylesheet" href="javascript:alert(1)">',
+    '<form action="javascript:alert(1)"><input type=submit></form>',
+    '<button formaction="javascript:alert(1)">b</button>',
+    "<details open ontoggle=alert(1)>",
+    "<!--<script>alert(1)</script>-->",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    '<p title="</p><script>alert(1)</script>">t</p>',
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&#60;img src=x onerror=alert(1)&#62;",
+    '<a href="https://example.org" onclick="alert(1)">ok</a>',
+    "<template><script>alert(1)</script></template>",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+]
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class _Collector(HTMLParser):
+    """Every start tag with its attributes, as a browser's tokenizer would see them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+
+def assert_nothing_executable(html: str, allowed_tags=ALLOWED_TAGS) -> None:
+    """No script/foreign tags, no event handlers, no style, only http(s)/mailto links."""
+    assert "<script" not in html.lower()
+    parser = _Collector()
+    parser.feed(html)
+    parser.close()
+    for tag, attrs in parser.tags:
+        assert tag in allowed_tags, f"tag {tag!r} survived in {html!r}"
+        for name, value in attrs:
+            assert not name.startswith("on"), f"event handler {name!r} survived in {html!r}"
+            if name == "href":
+                assert value is not None and value.lower().startswith(SAFE_SCHEMES), html
+            if tag == "a" and name == "rel":
+                assert value == "noopener noreferrer"
+            assert name in {"href", "rel"} or name in _EXTRA_ATTRS.get(tag, set()), (
+                f"attribute {name!r} on {tag!r} survived in {html!r}"
+            )
+
+
+_EXTRA_ATTRS: dict[str, set[str]] = {}
+
+
+@pytest.mark.parametrize("payload", XSS_CORPUS)
+def test_xss_corpus_loses_everything_executable(payload):
+    assert_nothing_executable(text_to_html(payload))
+    assert_nothing_executable(sanitise_html(payload))
+    # Wrapped in a legitimate update the surrounding prose survives too.
+    wrapped = text_to_html(f"<p>Before</p>{payload}<p>After</p>")
+    assert_nothing_executable(wrapped)
+    assert "<p>Before</p>" in wrapped
+    assert "After" in wrapped
+
+
+def test_script_content_is_dropped_not_shown():
+    # The script's own text is code, not prose: it goes with the tag.
+    assert text_to_html("Progress is good.<script>alert('x')</script>") == (
+        "<p>Progress is good.</p>"
+    )
+
+
+def test_entity_encoded_markup_is_shown_as_text():
+    # Typed as entities, the markup is text: shown literally, escaped, never parsed as a tag.
+    assert text_to_html("&lt;script&gt;alert(1)&lt;/script&gt;") == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
+
+
+def test_javascript_link_keeps_text_loses_href():
+    assert sanitise_html('<a href="&#106;avascript:alert(1)">report</a>') == (
+        '<a rel="noopener noreferrer">report</a>'
+    )
+
+
+def test_plain_links_kept_with_rel():
+    out = text_to_html(
+        '<p>See <a href="https://www.gov.uk/x">the guidance</a> or '
+        '<a href="mailto:team@example.org">write to us</a>.</p>'
+    )
+    assert out == (
+        '<p>See <a href="https://www.gov.uk/x" rel="noopener noreferrer">the guidance</a> or '
+        '<a href="mailto:team@example.org" rel="noopener noreferrer">write to us</a>.</p>'
+    )
+
+
+def test_relative_links_are_dropped():
+    # A relative link would resolve against wherever the briefing is opened from.
+    assert sanitise_html('<a href="../secret.html">x</a>') == '<a rel="noopener noreferrer">x</a>'
+
+
+def test_paragraphs_lists_bold_italic_survive():
+    text = (
+        "<p>First <b>bold</b> and <em>italic</em>.</p>"
+        "<ul><li>one</li><li><strong>two</strong></li></ul>"
+        "<ol><li>first</li></ol><p>Line<br>break</p>"
+    )
+    assert text_to_html(text) == text
+
+
+def test_layout_whitespace_between_blocks_is_dropped():
+    # Literal <p> tags pasted with newlines between them, as trackers exported from Excel have.
+    assert text_to_html("<p>One.</p> <p>Two.</p>\n<p>Three\nlines.</p>") == (
+        "<p>One.</p><p>Two.</p><p>Three<br>lines.</p>"
+    )
+
+
+def test_plain_text_newlines_become_paragraphs_breaks_and_lists():
+    text = "Update 3.9.20 JB:\n\nFirst point\ncontinues here.\n\n- item one\n- item two\n\nEnd."
+    assert text_to_html(text) == (
+        "<p>Update 3.9.20 JB:</p><p>First point<br>continues here.</p>"
+        "<ul><li>item one</li><li>item two</li></ul><p>End.</p>"
+    )
+
+
+def test_plain_text_is_escaped_not_parsed():
+    assert text_to_html("Calls fell 5 < 7 & AT&T said so") == (
+        "<p>Calls fell 5 &lt; 7 &amp; AT&amp;T said so</p>"
+    )
+
+
+def test_windows_line_endings():
+    assert text_to_html("a\r\n\r\nb") == "<p>a</p><p>b</p>"
+
+
+def test_unclosed_tags_are_closed():
+    assert text_to_html("<p>unclosed <b>bold") == "<p>unclosed <b>bold</b></p>"
+
+
+def test_bold_across_a_blank_line_stays_well_formed():
+    assert text_to_html("<b>bold\n\nstill bold</b>") == (
+        "<p><b>bold</b></p><p><b>still bold</b></p>"
+    )
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), ""])
+def test_missing_values_give_empty(value):
+    assert text_to_html(value) == ""
+    assert escape_text(value) == ""
+
+
+def test_escape_text_and_safehtml_protocols():
+    out = escape_text('<b>"Force" & VRU</b>')
+    assert out == "&lt;b&gt;&quot;Force&quot; &amp; VRU&lt;/b&gt;"
+    assert isinstance(out, SafeHtml)
+    assert out.__html__() == str(out)
+    assert out._repr_html_() == str(out)
