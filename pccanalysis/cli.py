@@ -27,6 +27,79 @@ def cli(verbose: bool) -> None:
     )
 
 
+@cli.command("download")
+@click.option("--force", "forces", required=True, multiple=True,
+              help="data.police.uk force identifier, e.g. nottinghamshire (repeat or comma-separate).")
+@click.option("--from", "start", required=True, help="First month, YYYY-MM.")
+@click.option("--to", "end", required=True, help="Last month, YYYY-MM.")
+@click.option("--kinds", default="street", show_default=True,
+              help="Comma-separated: street, outcomes, stop-and-search.")
+@click.option("--to-dir", default="data/police-uk", show_default=True,
+              type=click.Path(file_okay=False), help="Folder laid out like data.police.uk.")
+@click.option("--archive", default=None, help="Newest archive to use, YYYY-MM (default: --to).")
+@click.option("--base-url", envvar="PCC_POLICE_UK_URL", default=None,
+              help="Site root (default https://data.police.uk; env PCC_POLICE_UK_URL).")
+@click.option("--cache-dir", default=None, type=click.Path(file_okay=False),
+              help="Cache root for archives (default: see PCC_CACHE_DIR).")
+@click.option("--refresh", is_flag=True, help="Check whether cached archives changed.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def download_command(forces, start, end, kinds, to_dir, archive, base_url, cache_dir, refresh,
+                     no_progress) -> None:
+    """Download data.police.uk monthly files for forces and months (cached, resumable)."""
+    from .sources.police_uk_download import download
+
+    report = download([f for item in forces for f in item.split(",") if f.strip()], start, end,
+                      kinds=kinds, to_dir=to_dir, archive=archive, base_url=base_url,
+                      cache_dir=cache_dir, refresh=refresh, progress=not no_progress)
+    for line in report.lines():
+        click.echo(line)
+
+
+@cli.command("vintages")
+@click.option("--to-dir", default="data/police-uk", show_default=True,
+              type=click.Path(file_okay=False), help="Folder filled by `pcc download`.")
+@click.option("--choose", default=None, help="Put this kept vintage's files in use.")
+@click.option("--discard", default=None, help="Delete this kept vintage.")
+def vintages_command(to_dir, choose, discard) -> None:
+    """List kept data.police.uk vintages and their revisions, or choose or discard one."""
+    from .sources.police_uk_download import choose_vintage, discard_vintage, list_vintages
+
+    if choose:
+        names = choose_vintage(to_dir, choose)
+        click.echo(f"{len(names)} files of vintage {choose} are now in use in {to_dir}.")
+    if discard:
+        discard_vintage(to_dir, discard)
+        click.echo(f"Vintage {discard} deleted from {to_dir}.")
+    if not choose and not discard:
+        kept = list_vintages(to_dir)
+        if not kept:
+            click.echo(f"No other vintage is kept in {to_dir}.")
+        for v in kept:
+            click.echo(f"Vintage {v.label}: {len(v.files)} files.")
+            for r in v.revisions:
+                click.echo(f"  {r.line()}")
+
+
+@cli.command("sample-data")
+@click.option("--out", default="data/sample", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for the sample.")
+@click.option("--seed", default=2021, show_default=True, type=int, help="Random seed.")
+@click.option("--force", is_flag=True, help="Replace an existing sample in --out.")
+def sample_data_command(out: str, seed: int, force: bool) -> None:
+    """Write the SYNTHETIC sample: fictional Northbridge CSP, April 2018 to March 2021."""
+    from pathlib import Path
+
+    from .sample import is_sample_folder, write_sample
+
+    out = Path(out)
+    if out.is_dir() and is_sample_folder(out) and not force:
+        raise click.ClickException(f"{out} already holds a sample; use --force to replace it.")
+    paths = write_sample(out, seed=seed)
+    click.echo(f"Wrote the SYNTHETIC {paths.area} sample (seed {seed}) to {out}:")
+    for key, path in paths.items():
+        click.echo(f"  {key}: {path}")
+
+
 def main() -> None:
     """Console entry point: print a PccError as one line and exit 2, never a traceback."""
     try:
