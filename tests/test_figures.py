@@ -1,0 +1,387 @@
+"""Charts: assert on each figure's data, labels, title and alt text, never on pixels."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from pccanalysis import figures as F
+from pccanalysis.errors import DataError
+from pccanalysis.indicators.spc import spc
+
+SOURCE = "Source: hand-made test data"
+
+
+def _by_gid(artists, gid):
+    found = [a for a in artists if a.get_gid() == gid]
+    assert found, f"no artist with gid {gid!r}"
+    return found[0]
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+def _title(fig: Figure) -> str:
+    return " ".join(fig._suptitle.get_text().split())
+
+
+# --- house style, alt text, HTML -----------------------------------------------------------
+
+
+def test_house_style_is_applied_only_inside_the_block():
+    before = matplotlib.rcParams["axes.spines.top"]
+    with F.house_style():
+        assert matplotlib.rcParams["axes.spines.top"] is False
+        assert matplotlib.rcParams["font.size"] == 10
+    assert matplotlib.rcParams["axes.spines.top"] == before
+
+
+def test_importing_figures_does_not_switch_the_backend():
+    # the module builds Figure objects directly; pyplot's registry stays empty
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    F.rag_summary_chart({"Green": 1}, title="All done", source=SOURCE)
+    assert plt.get_fignums() == before
+
+
+def test_new_figure_needs_a_title_and_a_source():
+    with pytest.raises(ValueError, match="title"):
+        F.new_figure(title=" ", source=SOURCE, alt="x")
+    with pytest.raises(ValueError, match="source"):
+        F.new_figure(title="Crime fell", source="", alt="x")
+
+
+def test_figure_to_html_carries_escaped_alt_text_and_an_inline_png():
+    fig = F.rag_summary_chart({"Green": 3, "Amber": 1}, title='Plan "on track" <mostly>',
+                              source=SOURCE, alt='Bar chart: 3 green & 1 "amber" <item>')
+    out = F.figure_to_html(fig)
+    assert out.startswith('<img class="pcc-figure" src="data:image/png;base64,')
+    alt = re.search(r'alt="([^"]*)"', out).group(1)
+    assert alt == "Bar chart: 3 green &amp; 1 &quot;amber&quot; &lt;item&gt;"
+    png = base64.b64decode(re.search(r"base64,([^\"]+)\"", out).group(1))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    # the alt text is also in the PNG's Description chunk
+    assert b"Description" in png and b"3 green & 1" in png
+    # one bar: 7 x (1.6 + 0.55) inches at 120 dpi = 840 x 258 pixels (IHDR, big-endian)
+    assert int.from_bytes(png[16:20], "big") == 840
+    assert int.from_bytes(png[20:24], "big") == 258
+
+
+def test_alt_text_missing_is_an_error():
+    with pytest.raises(ValueError, match="no alt text"):
+        F.alt_text(Figure())
+
+
+def test_title_and_source_are_on_the_figure():
+    fig = F.rag_summary_chart({"Green": 2}, title="Both deliverables are green",
+                              source=SOURCE)
+    assert _title(fig) == "Both deliverables are green"
+    assert fig._supxlabel.get_text() == SOURCE
+    assert fig.pcc_title == "Both deliverables are green"
+
+
+def test_long_titles_wrap_but_keep_their_words():
+    title = ("Crime fell by 19.6% in 2020-21 against 2019-20, the largest fall since the "
+             "partnership began recording, in every ward except Dales")
+    fig = F.rag_summary_chart({"Green": 1}, title=title, source=SOURCE)
+    assert "\n" in fig._suptitle.get_text()
+    assert _title(fig) == title
+
+
+# --- Making Data Count icons ---------------------------------------------------------------
+
+
+def _icon_axes():
+    fig = Figure()
+    ax = fig.add_subplot()
+    return ax
+
+
+@pytest.mark.parametrize(
+    ("code", "colour", "letter", "arrow"),
+    [
+        ("concern_high", "#E46C0A", "H", "arrow-high"),
+        ("improvement_low", "#00B0F0", "L", "arrow-low"),
+        ("neutral_high", "#490092", "H", "arrow-high"),
+    ],
+)
+def test_variation_icons_have_colour_letter_and_arrow(code, colour, letter, arrow):
+    ax = _icon_axes()
+    F.draw_variation_icon(ax, code)
+    circle = _by_gid(ax.patches, f"variation-{code}")
+    assert matplotlib.colors.to_hex(circle.get_edgecolor()) == colour.lower()
+    assert [t.get_text() for t in ax.texts] == [letter]
+    assert _by_gid(ax.patches, arrow)
+
+
+def test_common_cause_icon_is_grey_dots_without_a_letter():
+    ax = _icon_axes()
+    F.draw_variation_icon(ax, "common_cause")
+    circle = _by_gid(ax.patches, "variation-common_cause")
+    assert matplotlib.colors.to_hex(circle.get_edgecolor()) == "#a6a6a6"
+    assert len(ax.texts) == 0
+    assert len(_by_gid(ax.lines, "icon-dots").get_xdata()) == 6
+
+
+@pytest.mark.parametrize(
+    ("code", "letter", "colour"),
+    [("consistently_met", "P", "#00b0f0"), ("consistently_missed", "F", "#e46c0a"),
+     ("hit_and_miss", "?", "#a6a6a6")],
+)
+def test_assurance_icons(code, letter, colour):
+    ax = _icon_axes()
+    F.draw_assurance_icon(ax, code)
+    circle = _by_gid(ax.patches, f"assurance-{code}")
+    assert matplotlib.colors.to_hex(circle.get_edgecolor()) == colour
+    assert [t.get_text() for t in ax.texts] == [letter]
+
+
+def test_unknown_icon_codes_are_refused():
+    with pytest.raises(ValueError, match="unknown variation code"):
+        F.draw_variation_icon(_icon_axes(), "special_cause")
+    with pytest.raises(ValueError, match="unknown assurance code"):
+        F.draw_assurance_icon(_icon_axes(), "pass")
+
+
+# --- SPC chart -----------------------------------------------------------------------------
+
+MONTHS = pd.period_range("2019-04", periods=12, freq="M")
+# alternating 10, 12: mean 11; every moving range is 2, so the mean moving range is 2 and the
+# limits are 11 +/- 2.66 * 2 = 11 +/- 5.32, i.e. 5.68 and 16.32. No rule fires (the points
+# alternate sides of the mean, never three in a row rise or fall).
+STEADY = pd.Series([10.0, 12.0] * 6, index=MONTHS)
+
+
+def test_spc_chart_draws_values_mean_and_limits_from_the_result():
+    result = spc(STEADY, improvement="decrease", target=20)
+    fig = F.spc_chart(result, title="ASB was steady through 2019-20", source=SOURCE,
+                      what="ASB incidents")
+    ax = fig.axes[0]
+    value = _by_gid(ax.lines, "value")
+    np.testing.assert_array_equal(value.get_xdata(), np.arange(12))
+    np.testing.assert_array_equal(value.get_ydata(), STEADY.to_numpy())
+    # one segment: a level from x = -0.5 to 11.5
+    mean = _by_gid(ax.lines, "mean")
+    np.testing.assert_allclose(mean.get_xdata(), [-0.5, 11.5])
+    np.testing.assert_allclose(mean.get_ydata(), [11, 11])
+    np.testing.assert_allclose(_by_gid(ax.lines, "upl").get_ydata(), [16.32, 16.32])
+    np.testing.assert_allclose(_by_gid(ax.lines, "lpl").get_ydata(), [5.68, 5.68])
+    np.testing.assert_allclose(_by_gid(ax.lines, "target").get_ydata(), [20, 20])
+    texts = _texts(fig)
+    for label in ("Mean 11.0", "Upper limit 16.3", "Lower limit 5.7", "Target 20.0"):
+        assert label in texts
+    assert len(_by_gid(ax.collections, "special_cause").get_offsets()) == 0
+    # a target of 20 lies above the upper limit and lower is better: consistently met
+    icons = fig.axes[1]
+    assert _by_gid(icons.patches, "variation-common_cause")
+    assert _by_gid(icons.patches, "assurance-consistently_met")
+    assert "P" in [t.get_text() for t in icons.texts]
+    assert fig.pcc_alt == (
+        "XmR chart of ASB incidents per month, April 2019 to March 2020, with the mean and "
+        "process limits and a target of 20.0 (latest month: common cause variation; the target "
+        "is consistently met): ASB was steady through 2019-20."
+    )
+    assert [t.get_text() for t in ax.get_xticklabels()][:2] == ["Apr 2019", "May 2019"]
+
+
+def test_spc_chart_marks_special_cause_points_in_the_mdc_colour():
+    # a 13th month of 30: mean (132 + 30) / 13 = 12.46; moving ranges 11 x 2 and 18; 18 is above
+    # 3.267 x 3.33 = 10.9 so it is screened out, leaving a mean moving range of 2 and an upper
+    # limit of 12.46 + 5.32 = 17.78. 30 is above it: special cause, concerning (high) for crime.
+    # The first 12 points (10s and 12s) all lie below 12.46: a run of 7+ on one side of the
+    # mean, special cause improving (low) for crime.
+    series = pd.concat([STEADY, pd.Series([30.0], index=[pd.Period("2020-04", freq="M")])])
+    result = spc(series, improvement="decrease")
+    fig = F.spc_chart(result, title="ASB jumped in April 2020", source=SOURCE)
+    ax = fig.axes[0]
+    points = _by_gid(ax.collections, "special_cause")
+    np.testing.assert_array_equal(points.get_offsets()[-1], [12, 30])
+    colours = [matplotlib.colors.to_hex(c) for c in points.get_facecolors()]
+    assert colours == ["#00b0f0"] * 12 + ["#e46c0a"]
+    np.testing.assert_allclose(_by_gid(ax.lines, "upl").get_ydata(), [162 / 13 + 5.32] * 2)
+    icons = fig.axes[1]
+    assert _by_gid(icons.patches, "variation-concern_high")
+    assert _by_gid(icons.patches, "arrow-high")
+    caption = _by_gid(icons.texts, "variation-caption").get_text()
+    assert caption == "Special cause\nconcerning\n(high)"
+    assert not [p for p in icons.patches if str(p.get_gid()).startswith("assurance")]
+
+
+def test_spc_chart_breaks_the_limits_at_a_rebase_and_flags_trial_limits():
+    series = pd.Series([10.0, 12.0] * 3 + [20.0, 22.0] * 3,
+                       index=pd.period_range("2020-04", periods=12, freq="M"))
+    result = spc(series, rebase=["2020-10"], improvement="decrease")
+    fig = F.spc_chart(result, title="ASB moved to a higher level in October 2020", source=SOURCE)
+    mean = _by_gid(fig.axes[0].lines, "mean")
+    # segment means: 11 over months 0-5, 21 over months 6-11, NaN between them
+    np.testing.assert_allclose(mean.get_xdata(), [-0.5, 5.5, np.nan, 5.5, 11.5])
+    np.testing.assert_allclose(mean.get_ydata(), [11, 11, np.nan, 21, 21])
+    # six points per segment: fewer than 12, so trial limits
+    assert "Upper trial limit 26.3" in _texts(fig)
+
+
+# --- share of total ------------------------------------------------------------------------
+
+
+def _shares():
+    return pd.DataFrame({
+        "financial_year": ["2018-19"] * 3 + ["2019-20"] * 3 + ["2020-21"] * 3,
+        "ward_name": ["City centre", "Dales", "Castle"] * 3,
+        "share": [25.0, 40.0, 35.0, 24.0, 41.0, 35.0, 31.0, 38.0, 31.0],
+    })
+
+
+def test_share_chart_draws_one_labelled_line_per_area():
+    fig = F.share_chart(_shares(), period="financial_year", area="ward_name",
+                        title="The city centre's share of hate crime rose to 31%",
+                        source=SOURCE)
+    ax = fig.axes[0]
+    centre = _by_gid(ax.lines, "share-City centre")
+    np.testing.assert_array_equal(centre.get_xdata(), [0, 1, 2])
+    np.testing.assert_array_equal(centre.get_ydata(), [25, 24, 31])
+    texts = _texts(fig)
+    assert {"City centre 31%", "Dales 38%", "Castle 31%"} <= set(texts)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2018-19", "2019-20", "2020-21"]
+    assert ax.get_legend() is None  # direct labels, no legend
+    assert fig.pcc_alt == (
+        "Line chart of each area's share of the total, 2018-19 to 2020-21: "
+        "The city centre's share of hate crime rose to 31%."
+    )
+
+
+def test_share_chart_greys_out_areas_not_highlighted_and_shades_intervals():
+    frame = _shares().assign(share_low=lambda d: d["share"] - 3, share_high=lambda d: d["share"] + 3)
+    fig = F.share_chart(frame, period="financial_year", area="ward_name",
+                        highlight=["City centre"], title="Title", source=SOURCE)
+    ax = fig.axes[0]
+    dales = _by_gid(ax.lines, "share-Dales")
+    assert matplotlib.colors.to_hex(dales.get_color()) == F.LIGHT_GREY.lower()
+    assert "Dales 38%" not in _texts(fig)
+    band = _by_gid(ax.collections, "interval-City centre")
+    # the band's outline spans 22..28 at the first period (25 -/+ 3)
+    ys = band.get_paths()[0].vertices[:, 1]
+    assert ys.min() == pytest.approx(21) and ys.max() == pytest.approx(34)
+
+
+def test_share_chart_names_a_missing_column():
+    with pytest.raises(ValueError, match="no column 'area'"):
+        F.share_chart(_shares(), period="financial_year", title="T", source=SOURCE)
+
+
+# --- delivery plan RAG summary -------------------------------------------------------------
+
+
+def test_rag_summary_chart_widths_labels_and_hatches():
+    # 16 deliverables: 12 green (75%), 3 amber (18.75% -> 19%), 1 red (6.25% -> 6%)
+    key = pd.DataFrame({"status": ["Green", "Amber", "Red", "Not started"],
+                        "number": [12, 3, 1, 0]})
+    fig = F.rag_summary_chart(key, title="12 of 16 deliverables are green", source=SOURCE)
+    ax = fig.axes[0]
+    bars = {p.get_gid(): p for p in ax.patches}
+    assert set(bars) == {"rag-Green", "rag-Amber", "rag-Red"}
+    assert bars["rag-Green"].get_width() == pytest.approx(75)
+    assert bars["rag-Amber"].get_x() == pytest.approx(75)
+    assert bars["rag-Amber"].get_width() == pytest.approx(18.75)
+    assert bars["rag-Red"].get_width() == pytest.approx(6.25)
+    assert bars["rag-Amber"].get_hatch() == "//" and bars["rag-Red"].get_hatch() == "xx"
+    texts = _texts(fig)
+    assert "Green\n12 (75%)" in texts
+    assert "Amber\n3 (19%)" in texts
+    assert "Red 1 (6%)" in texts  # too narrow for the bar: written beside it on one line
+    assert fig.pcc_alt == (
+        "Bar chart of the status of 16 delivery-plan deliverables (12 green, 3 amber, 1 red): "
+        "12 of 16 deliverables are green."
+    )
+
+
+def test_rag_summary_chart_rows_from_a_by_lead_frame_and_aliases():
+    by_lead = pd.DataFrame({"lead": ["Force", "VRU"], "Green": [2, 1], "Amber": [0, 1],
+                            "Red": [0, 0], "Not started": [1, 0], "Total": [3, 2]})
+    fig = F.rag_summary_chart({"G": 3, "amber": 1, "NS": 1}, rows=by_lead, title="T",
+                              source=SOURCE)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["All deliverables", "Force", "VRU"]
+    # Force: 2 of 3 green = 66.7%, then 1 of 3 not started
+    force = [p for p in ax.patches if p.get_y() == pytest.approx(1 - 0.3)]
+    assert [round(p.get_width(), 1) for p in force] == [66.7, 33.3]
+    with pytest.raises(ValueError, match="unknown status 'Blue'"):
+        F.rag_summary_chart({"Blue": 1}, title="T", source=SOURCE)
+
+
+# --- hotspot map ---------------------------------------------------------------------------
+
+
+def _incidents():
+    # 7 incidents at one spot, 2 at another far away, 1 with no location
+    lon = [-1.50] * 7 + [-1.30] * 2 + [np.nan]
+    lat = [52.90] * 7 + [53.00] * 2 + [np.nan]
+    return pd.DataFrame({"longitude": lon, "latitude": lat})
+
+
+def test_hotspot_map_counts_cells_and_suppresses_small_ones(tmp_path):
+    fig = F.hotspot_map(_incidents(), title="Incidents cluster in the west", source=SOURCE,
+                        gridsize=10, suppress_below=5)
+    hexes = _by_gid(fig.axes[0].collections, "hotspots")
+    assert sorted(hexes.get_array().tolist()) == [7]  # the cell of 2 is hidden
+    assert fig.pcc_max_cell == 7
+    assert fig.pcc_source == (
+        f"{SOURCE}. Cells with fewer than 5 incidents are not shown (2 incidents in all)."
+    )
+    assert fig.pcc_alt == (
+        "Map of 9 incidents counted in hexagonal cells (1 without a location is not shown): "
+        "Incidents cluster in the west."
+    )
+    unsuppressed = F.hotspot_map(_incidents(), title="T", source=SOURCE, gridsize=10)
+    assert sorted(_by_gid(unsuppressed.axes[0].collections, "hotspots").get_array().tolist()) == [2, 7]
+
+
+def test_hotspot_map_draws_geojson_boundaries(tmp_path):
+    square = [[-1.6, 52.8], [-1.4, 52.8], [-1.4, 53.1], [-1.6, 53.1], [-1.6, 52.8]]
+    east = [[-1.4, 52.8], [-1.2, 52.8], [-1.2, 53.1], [-1.4, 53.1], [-1.4, 52.8]]
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"WD19CD": "E1", "WD19NM": "Castle"},
+         "geometry": {"type": "Polygon", "coordinates": [square]}},
+        {"type": "Feature", "properties": {"WD19CD": "E2", "WD19NM": "Dales"},
+         "geometry": {"type": "MultiPolygon", "coordinates": [[east]]}},
+    ]}
+    path = tmp_path / "wards.geojson"
+    path.write_text(json.dumps(doc))
+    fig = F.hotspot_map(_incidents(), title="T", source=SOURCE, boundaries=path,
+                        label_boundaries=True)
+    ax = fig.axes[0]
+    castle = _by_gid(ax.patches, "boundary-Castle")
+    np.testing.assert_allclose(castle.get_xy()[:5], square)
+    assert _by_gid(ax.patches, "boundary-Dales")
+    assert {"Castle", "Dales"} <= set(_texts(fig))
+    # the scale bar: the map is 0.4 degrees wide at about 52.9N, 0.4 x 111.32 x cos(52.9 deg)
+    # = 26.9 km (plus hexbin margins), so a fifth of it rounds down to a 5 km bar
+    assert "5 km" in _texts(fig)
+
+
+def test_read_boundaries_errors_name_the_file(tmp_path):
+    bad = tmp_path / "points.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}
+    ]}))
+    with pytest.raises(DataError) as err:
+        F.read_boundaries(bad)
+    assert str(err.value) == f"{bad}: feature 1 is a 'Point', not a Polygon or MultiPolygon."
+    notjson = tmp_path / "wards.geojson"
+    notjson.write_text("{not json")
+    with pytest.raises(DataError, match=r"wards\.geojson: cannot read boundaries as GeoJSON"):
+        F.read_boundaries(notjson)
+
+
+def test_hotspot_map_needs_located_rows():
+    with pytest.raises(ValueError, match="no located rows"):
+        F.hotspot_map(pd.DataFrame({"longitude": [np.nan], "latitude": [np.nan]}), title="T",
+                      source=SOURCE)
