@@ -1,0 +1,433 @@
+"""ONS geography lookups (LSOA -> ward -> local authority -> CSP -> police force area) and
+population figures, and attaching them to police rows.
+
+ONS publishes its lookups as CSV files whose column names carry the vintage year:
+``LSOA11CD, LSOA11NM, WD19CD, WD19NM, LAD19CD, LAD19NM`` for the LSOA (2011) to ward (2019)
+lookup, ``LAD19CD, LAD19NM, CSP19CD, CSP19NM, PFA19CD, PFA19NM`` for local authority to
+Community Safety Partnership to police force area. The readers here accept any vintage
+(``LSOA21CD``, ``WD23CD``, ...) and ignore ONS's row counters (``FID``, ``ObjectId``) and Welsh
+names (``...NMW``). Where a file carries two vintages of one level, the later is used.
+
+Police rows whose LSOA is not in the lookup (typically 2021 LSOA codes against a 2011-based
+lookup) are kept: their ward stays unknown, but their local authority is still known from the
+LSOA name, so local-authority, CSP and force-area figures stay complete.
+
+References
+----------
+ONS Open Geography Portal, https://geoportal.statistics.gov.uk/ (lookups, Open Government
+Licence v3.0).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from difflib import get_close_matches
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..quality import DataQuality
+
+__all__ = [
+    "UNMATCHED_REASON",
+    "attach_geography",
+    "local_authorities_of",
+    "read_lad_lookup",
+    "read_lsoa_lookup",
+    "read_population",
+]
+
+UNMATCHED_REASON = "LSOA not in the ward lookup (ward unknown)"
+
+_ONS_COLUMN = re.compile(r"^(?P<level>LSOA|WD|LAD|CSP|PFA)(?P<year>\d{2})(?P<part>CD|NM)$", re.I)
+_LEVELS = {"LSOA": "lsoa", "WD": "ward", "LAD": "lad", "CSP": "csp", "PFA": "pfa"}
+_GEO_COLUMNS = [f"{lv}_{part}" for lv in ("ward", "lad", "csp", "pfa") for part in ("code", "name")]
+
+
+def _read_rows(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, fields) of every non-blank row of a small CSV file."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise DataError("the file does not exist", file=p) from None
+    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise DataError("the file is empty", file=p)
+    if b"\0" in data[:8192] or data.lstrip()[:1] == b"<":
+        raise DataError("the file is not CSV text", file=p, line=1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    rows, last = [], reader.line_num
+    for fields in reader:
+        line, last = last + 1, reader.line_num
+        if any(f.strip() for f in fields):
+            rows.append((line, [f.strip() for f in fields]))
+    return header, rows
+
+
+def _ons_columns(header: list[str]) -> dict[tuple[str, str], tuple[int, str, str]]:
+    """(level, part) -> (position, column name, vintage year) of the latest vintage present."""
+    found: dict[tuple[str, str], tuple[int, str, str]] = {}
+    for i, name in enumerate(header):
+        m = _ONS_COLUMN.match(name)
+        if not m:
+            continue
+        key = (_LEVELS[m["level"].upper()], m["part"].lower())
+        year = f"20{m['year']}"
+        if key not in found or year > found[key][2]:
+            found[key] = (i, name, year)
+    return found
+
+
+def _missing(path, header: list[str], wanted: str) -> DataError:
+    spare = [h for h in header if not _ONS_COLUMN.match(h)]
+    near = get_close_matches(wanted.replace("<yy>", "19"), spare, n=1, cutoff=0.6)
+    hint = f" (is {near[0]!r} the same column renamed?)" if near else ""
+    return DataError(f"the column is missing from the header{hint}", file=path, line=1, column=wanted)
+
+
+def _read_lookup(path, key_level: str | None, required: list[str], optional: list[str]) -> pd.DataFrame:
+    header, rows = _read_rows(path)
+    cols = _ons_columns(header)
+    prefix = {v: k for k, v in _LEVELS.items()}
+    for level in required:
+        for part in ("cd", "nm"):
+            if (level, part) not in cols:
+                raise _missing(path, header, f"{prefix[level]}<yy>{part.upper()}")
+    levels = list(required) + [lv for lv in optional if (lv, "cd") in cols]
+    for level in levels:
+        if (level, "nm") not in cols and level != "lsoa":
+            raise _missing(path, header, f"{prefix[level]}<yy>NM")
+    if not rows:
+        raise DataError("the file has a header but no data rows", file=path, line=2)
+    out: dict[str, list[str | None]] = {}
+    vintages = {}
+    first_seen: dict[str, int] = {}
+    for level in levels:
+        for part in ("cd", "nm"):
+            if (level, part) not in cols:
+                continue
+            i, name, year = cols[(level, part)]
+            vintages[level] = year
+            values: list[str | None] = []
+            for line, fields in rows:
+                v = fields[i] if i < len(fields) else ""
+                if not v:
+                    if part == "cd":
+                        raise DataError("the code is empty", file=path, line=line, column=name)
+                    v = None
+                if level == key_level and part == "cd":
+                    if v in first_seen:
+                        raise DataError(
+                            f"{v} appears again (first on line {first_seen[v]}); the lookup must "
+                            f"have one row per {prefix[level]}",
+                            file=path,
+                            line=line,
+                            column=name,
+                        )
+                    first_seen[v] = line
+                values.append(v)
+            out[f"{level}_{'code' if part == 'cd' else 'name'}"] = values
+    frame = pd.DataFrame({k: pd.array(v, dtype="str") for k, v in out.items()})
+    frame.attrs["source"] = str(path)
+    frame.attrs["vintages"] = vintages
+    return frame
+
+
+def read_lsoa_lookup(path: str | os.PathLike) -> pd.DataFrame:
+    """Read an ONS LSOA -> ward -> local authority lookup, whatever its vintage.
+
+    Parameters
+    ----------
+    path : path
+        CSV with ``LSOA<yy>CD``, ``WD<yy>CD``, ``WD<yy>NM``, ``LAD<yy>CD``, ``LAD<yy>NM``
+        (``LSOA<yy>NM``, ``CSP<yy>CD/NM``, ``PFA<yy>CD/NM`` used when present).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lsoa_code``, ``lsoa_name``, ``ward_code``, ``ward_name``, ``lad_code``, ``lad_name``
+        (str), one row per LSOA; ``attrs["vintages"]`` gives each level's year, e.g.
+        ``{"lsoa": "2011", "ward": "2019", "lad": "2019"}``.
+
+    Raises
+    ------
+    DataError
+        For a missing column, an empty code, an LSOA listed twice, or a file that is not CSV.
+    """
+    return _read_lookup(path, "lsoa", ["lsoa", "ward", "lad"], ["csp", "pfa"])
+
+
+def read_lad_lookup(path: str | os.PathLike) -> pd.DataFrame:
+    """Read an ONS local authority -> CSP -> police force area lookup, whatever its vintage.
+
+    Parameters
+    ----------
+    path : path
+        CSV with ``LAD<yy>CD``, ``LAD<yy>NM`` and ``CSP<yy>CD/NM`` and/or ``PFA<yy>CD/NM``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``lad_code``, ``lad_name``, ``csp_code``, ``csp_name``, ``pfa_code``, ``pfa_name``
+        (str; a level absent from the file is absent here), one row per local authority and
+        CSP (a local authority split between two CSPs has two rows).
+    """
+    # Not one row per LAD: a local authority formed by a merger can sit in two CSPs (East
+    # Suffolk, 2019, in Suffolk Coastal and Waveney), so ONS lists it once per CSP.
+    frame = _read_lookup(path, None, ["lad"], ["csp", "pfa"])
+    if "csp_code" not in frame and "pfa_code" not in frame:
+        header, _ = _read_rows(path)
+        raise _missing(path, header, "CSP<yy>CD")
+    return frame
+
+
+def local_authorities_of(lad_lookup: pd.DataFrame | str | os.PathLike, area: str) -> list[str]:
+    """Names of the local authorities in a police force area or CSP, for ``force_areas``.
+
+    Parameters
+    ----------
+    lad_lookup : DataFrame or path
+        From :func:`read_lad_lookup` (or the file to read).
+    area : str
+        A police force area or CSP, by name or code, in any case ("Derbyshire", "E23000026").
+
+    Returns
+    -------
+    list of str
+        The local authority names, sorted.
+    """
+    if not isinstance(lad_lookup, pd.DataFrame):
+        lad_lookup = read_lad_lookup(lad_lookup)
+    want = area.strip().casefold()
+    names = []
+    for level in ("pfa", "csp"):
+        for part in ("code", "name"):
+            col = f"{level}_{part}"
+            if col in lad_lookup:
+                hit = lad_lookup[col].str.casefold() == want
+                if hit.any():
+                    return sorted(lad_lookup.loc[hit, "lad_name"].dropna().unique().tolist())
+                if part == "name":
+                    names.extend(lad_lookup[col].dropna().unique().tolist())
+    near = get_close_matches(area.strip(), names, n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    raise DataError(
+        f"{area!r} is not a police force area or CSP in this lookup{hint}",
+        file=lad_lookup.attrs.get("source"),
+    )
+
+
+def _take(values: pd.Series, idx: np.ndarray):
+    """values[idx], missing where idx is -1."""
+    return values.array.take(idx, allow_fill=True)
+
+
+def _positions(keys: pd.Series, index: pd.Series, casefold: bool = False) -> np.ndarray:
+    """Position of each key in ``index`` (unique), -1 where absent or missing.
+
+    Works on the distinct keys only (a few thousand LSOAs against 200,000 rows).
+    """
+    codes, uniques = pd.factorize(keys)
+    if len(uniques) == 0:
+        return np.full(len(keys), -1, dtype=np.intp)
+    if casefold:
+        uniques = pd.Index(uniques).str.casefold()
+    found = pd.Index(index).get_indexer(uniques)
+    return np.where(codes >= 0, found[codes], -1)
+
+
+def _one_row_per_lad(lads: pd.DataFrame) -> pd.DataFrame:
+    """One row per LAD code; a value that differs between a LAD's rows (its CSP, when the LAD
+    is split between two CSPs) becomes missing, since rows cannot be placed in either."""
+    lads = lads.drop_duplicates()
+    if not lads["lad_code"].duplicated().any():
+        return lads.reset_index(drop=True)
+    groups = lads.groupby("lad_code", sort=False)
+    return groups.first().mask(groups.nunique(dropna=False) > 1).reset_index()
+
+
+def attach_geography(
+    frame: pd.DataFrame,
+    lsoa_lookup: pd.DataFrame,
+    lad_lookup: pd.DataFrame | None = None,
+    dq: DataQuality | None = None,
+) -> pd.DataFrame:
+    """Add ward, local authority, CSP and police force area to police rows by LSOA code.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From :func:`~pccanalysis.sources.police_uk.read_street` (needs ``lsoa_code`` and
+        ``local_authority``).
+    lsoa_lookup : DataFrame
+        From :func:`read_lsoa_lookup`.
+    lad_lookup : DataFrame, optional
+        From :func:`read_lad_lookup`, for the CSP and police force area columns.
+    dq : DataQuality, optional
+        The frame's record: the rows whose LSOA is not in the lookup are counted in its flags
+        (reason :data:`UNMATCHED_REASON`) with a note.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``ward_code``, ``ward_name``, ``lad_code``, ``lad_name``, ``csp_code``,
+        ``csp_name``, ``pfa_code``, ``pfa_name`` (str, missing when unknown) and the flag
+        ``ward_unmatched`` (an LSOA code not in the lookup; rows without location are not
+        flagged, they carry ``no_location``). Where the LSOA is unmatched, ``lad_name`` is the
+        ``local_authority`` from the LSOA name and the codes above it follow from that name.
+    """
+    out = frame.copy(deep=False)
+    lookup = lsoa_lookup.reset_index(drop=True)
+    if not lookup["lsoa_code"].is_unique:
+        raise ValueError("the LSOA lookup must have one row per LSOA code")
+    idx = _positions(out["lsoa_code"], lookup["lsoa_code"])
+    matched = idx >= 0
+    unmatched = (~matched) & out["lsoa_code"].notna().to_numpy()
+    for col in ("ward_code", "ward_name"):
+        out[col] = _take(lookup[col], idx)
+
+    # The LAD level: from the LAD lookup when given, else the LSOA lookup's own LADs.
+    source = lad_lookup if lad_lookup is not None else lookup
+    lad_cols = [c for c in ("lad_code", "lad_name", "csp_code", "csp_name", "pfa_code", "pfa_name")
+                if c in source]
+    lads = _one_row_per_lad(source[lad_cols])
+
+    # Unmatched LSOAs: the local authority from the LSOA name, and its code by that name.
+    fill = pd.Series(~matched & out["local_authority"].notna().to_numpy(), index=out.index)
+    by_name = lads.assign(key=lads["lad_name"].str.casefold()).drop_duplicates("key")
+    at_name = _positions(out["local_authority"], by_name["key"], casefold=True)
+    out["lad_code"] = pd.Series(_take(lookup["lad_code"], idx), index=out.index).mask(
+        fill, pd.Series(_take(by_name["lad_code"], at_name), index=out.index)
+    )
+    out["lad_name"] = pd.Series(_take(lookup["lad_name"], idx), index=out.index).mask(
+        fill, out["local_authority"]
+    )
+    at = _positions(out["lad_code"], lads["lad_code"])
+    for col in ("csp_code", "csp_name", "pfa_code", "pfa_name"):
+        out[col] = _take(lads[col], at) if col in lads else pd.array([None] * len(out), dtype="str")
+    out["ward_unmatched"] = unmatched
+    if dq is not None:
+        n = int(unmatched.sum())
+        dq.flag(UNMATCHED_REASON, n)
+        if n:
+            lsoas = out.loc[unmatched, "lsoa_code"].nunique()
+            year = lsoa_lookup.attrs.get("vintages", {}).get("lsoa")
+            based = f" ({year}-based)" if year else ""
+            dq.notes.append(
+                f"{n:,} row{'s' * (n != 1)} in {lsoas:,} LSOA{'s' * (lsoas != 1)} with codes not "
+                f"in the ward lookup{based}: ward unknown, local authority taken from the LSOA name."
+            )
+    return out
+
+
+_POP_ALIASES = {
+    "area_code": {"areacode", "code", "geographycode", "areacd"},
+    "area_name": {"areaname", "name", "geographyname", "areanm", "geography"},
+    "year": {"year", "midyear", "period"},
+    "population": {"population", "pop", "allages", "count"},
+}
+_POP_HEADERS = {"area_code": "area_code", "area_name": "area_name", "year": "year",
+                "population": "population"}
+
+
+def _alias(name: str) -> str | None:
+    key = re.sub(r"[^a-z0-9]", "", name.casefold())
+    for tidy, names in _POP_ALIASES.items():
+        if key in names:
+            return tidy
+    if re.fullmatch(r"[a-z]+\d{2}cd", key):
+        return "area_code"
+    if re.fullmatch(r"[a-z]+\d{2}nm", key):
+        return "area_name"
+    return None
+
+
+def read_population(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a population file for rates: one row per area and year.
+
+    Parameters
+    ----------
+    path : path
+        CSV with columns for the area code, area name, year and population (headers
+        ``area_code, area_name, year, population``; ONS-style ``LAD21CD``/``LAD21NM``, "Area
+        code", "Mid-year" and "All ages" are understood too). Years may be written "mid-2019";
+        populations may carry thousands separators ("12,345").
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_code``, ``area_name`` (str), ``year`` (int64), ``population`` (int64 [people]).
+
+    Raises
+    ------
+    DataError
+        For a missing column, an empty code, a year or population that is not a whole number,
+        a negative population, or an area listed twice for one year.
+    """
+    header, rows = _read_rows(path)
+    where: dict[str, int] = {}
+    for i, name in enumerate(header):
+        tidy = _alias(name)
+        if tidy and tidy not in where:
+            where[tidy] = i
+    for tidy in _POP_HEADERS:
+        if tidy not in where:
+            near = get_close_matches(tidy, header, n=1, cutoff=0.6)
+            hint = f" (is {near[0]!r} the same column renamed?)" if near else ""
+            raise DataError(f"the column is missing from the header{hint}", file=path, line=1,
+                            column=tidy)
+    if not rows:
+        raise DataError("the file has a header but no data rows", file=path, line=2)
+    out: dict[str, list] = {k: [] for k in _POP_HEADERS}
+    seen: dict[tuple[str, int], int] = {}
+    for line, fields in rows:
+        def get(tidy: str, fields=fields) -> str:
+            i = where[tidy]
+            return fields[i] if i < len(fields) else ""
+
+        code, name = get("area_code"), get("area_name")
+        if not code:
+            raise DataError("the area code is empty", file=path, line=line,
+                            column=header[where["area_code"]])
+        year_text = get("year")
+        m = re.fullmatch(r"(?:mid[- ]?)?(\d{4})", year_text, re.I)
+        if not m:
+            raise DataError(f"{year_text!r} is not a year", file=path, line=line,
+                            column=header[where["year"]])
+        pop_text = get("population")
+        try:
+            pop = float(pop_text.replace(",", ""))
+        except ValueError:
+            pop = None
+        if pop is None or pop != int(pop) or pop < 0:
+            raise DataError(f"{pop_text!r} is not a population (a whole number, 0 or more)",
+                            file=path, line=line, column=header[where["population"]])
+        year = int(m[1])
+        if (code, year) in seen:
+            raise DataError(
+                f"{code} appears again for {year} (first on line {seen[(code, year)]})",
+                file=path, line=line, column=header[where["area_code"]],
+            )
+        seen[(code, year)] = line
+        out["area_code"].append(code)
+        out["area_name"].append(name or None)
+        out["year"].append(year)
+        out["population"].append(int(pop))
+    frame = pd.DataFrame({
+        "area_code": pd.array(out["area_code"], dtype="str"),
+        "area_name": pd.array(out["area_name"], dtype="str"),
+        "year": np.array(out["year"], dtype=np.int64),
+        "population": np.array(out["population"], dtype=np.int64),
+    })
+    frame.attrs["source"] = str(path)
+    return frame
