@@ -1,0 +1,184 @@
+"""Tests for pccanalysis.indicators.significance: exact tests and intervals for Poisson counts."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from pccanalysis.indicators.significance import (
+    binomial_two_sided_p,
+    byar_interval,
+    clopper_pearson,
+    compare_poisson,
+    compare_poisson_arrays,
+    garwood_interval,
+    poisson_interval,
+    sqrt_poisson_z,
+)
+
+
+def _binom_tail_ge(k: int, n: int) -> float:
+    """P(X >= k) for X ~ Binomial(n, 1/2), summed by hand from binomial coefficients."""
+    return sum(math.comb(n, j) for j in range(k, n + 1)) / 2**n
+
+
+def test_exact_test_worked_example():
+    # 30 now against 15 before, equal periods: given 45 in all, X ~ Bin(45, 1/2) under "no
+    # change". The distribution is symmetric, so the two-sided p-value is 2 P(X >= 30).
+    expected_p = 2 * _binom_tail_ge(30, 45)
+    r = compare_poisson(30, 15)
+    assert r.p_value == pytest.approx(expected_p, rel=1e-12)
+    assert r.p_value == pytest.approx(0.0357, abs=1e-4)
+    assert r.ratio == 2.0
+    # Interval: Clopper-Pearson limits for 30/45, turned into ratios p / (1 - p).
+    lo = stats.beta.ppf(0.025, 30, 16)
+    hi = stats.beta.ppf(0.975, 31, 15)
+    assert r.ratio_low == pytest.approx(lo / (1 - lo), rel=1e-12)
+    assert r.ratio_high == pytest.approx(hi / (1 - hi), rel=1e-12)
+    assert r.ratio_low < 2.0 < r.ratio_high
+    assert r.method == "exact conditional"
+
+
+def test_exposures_change_the_null_probability():
+    # 10 in one month against 10 over two months: the monthly rates are 10 and 5, ratio 2.
+    # Under no change X ~ Bin(20, 1/3) (the current period is 1 of the 3 months).
+    r = compare_poisson(10, 10, current_exposure=1, previous_exposure=2)
+    assert r.ratio == 2.0
+    assert r.p_value == pytest.approx(stats.binomtest(10, 20, 1 / 3).pvalue, rel=1e-12)
+
+
+def test_zero_and_zero_is_no_evidence():
+    r = compare_poisson(0, 0)
+    assert r.p_value == 1.0
+    assert math.isnan(r.ratio)
+    assert (r.ratio_low, r.ratio_high) == (0.0, math.inf)
+
+
+def test_rise_from_zero():
+    # 5 against 0: X ~ Bin(5, 1/2) observed 5; p = 2 * (1/2)^5 = 0.0625.
+    r = compare_poisson(5, 0)
+    assert r.p_value == pytest.approx(0.0625)
+    assert r.ratio == math.inf and r.ratio_high == math.inf and r.ratio_low > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    n=st.integers(min_value=0, max_value=5000),
+    frac=st.floats(min_value=0, max_value=1),
+    p=st.floats(min_value=0.01, max_value=0.99),
+)
+def test_binomial_p_value_agrees_with_scipy(n, frac, p):
+    k = int(round(frac * n))
+    ours = float(binomial_two_sided_p(k, n, p))
+    theirs = stats.binomtest(k, n, p).pvalue if n > 0 else 1.0
+    assert ours == pytest.approx(theirs, rel=1e-10, abs=1e-300)
+
+
+def test_binomial_p_value_is_vectorised_like_scipy():
+    k = np.array([0, 3, 50, 7, 120])
+    n = np.array([10, 3, 100, 40, 200])
+    p = np.array([0.3, 0.5, 0.5, 0.25, 0.7])
+    expected = [stats.binomtest(int(a), int(b), float(c)).pvalue for a, b, c in zip(k, n, p, strict=True)]
+    np.testing.assert_allclose(binomial_two_sided_p(k, n, p), expected, rtol=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(min_value=1, max_value=3000), frac=st.floats(min_value=0, max_value=1))
+def test_clopper_pearson_agrees_with_scipy(n, frac):
+    k = int(round(frac * n))
+    lo, hi = clopper_pearson(k, n, 0.05)
+    ci = stats.binomtest(k, n).proportion_ci(0.95, method="exact")
+    assert float(lo) == pytest.approx(ci.low, abs=1e-9)
+    assert float(hi) == pytest.approx(ci.high, abs=1e-9)
+
+
+def test_garwood_by_hand():
+    # x = 0: lower 0; upper chi2(0.975, 2 df) / 2 = -ln(0.025) = 3.68888.
+    lo, hi = garwood_interval(0)
+    assert float(lo) == 0.0
+    assert float(hi) == pytest.approx(-math.log(0.025), rel=1e-12)
+    # x = 5: the published exact 95% limits are 1.6235 and 11.6683 (e.g. PHE's tables).
+    lo, hi = garwood_interval(5)
+    assert float(lo) == pytest.approx(1.6235, abs=1e-4)
+    assert float(hi) == pytest.approx(11.6683, abs=1e-4)
+
+
+def test_byar_by_hand():
+    # x = 100, z = 1.959964:
+    #   lower = 100 (1 - 1/900 - 1.959964/30)^3 = 100 * 0.933557^3 = 81.364
+    #   upper = 101 (1 - 1/909 + 1.959964/(3 sqrt(101)))^3 = 101 * 1.063907^3 = 121.63
+    lo, hi = byar_interval(100)
+    assert float(lo) == pytest.approx(81.364, abs=2e-3)
+    assert float(hi) == pytest.approx(121.63, abs=1e-2)
+    # ... and Byar is within 1% of the exact limits from 10 events up.
+    x = np.arange(10, 400)
+    b_lo, b_hi = byar_interval(x)
+    g_lo, g_hi = garwood_interval(x)
+    np.testing.assert_allclose(b_lo, g_lo, rtol=0.01)
+    np.testing.assert_allclose(b_hi, g_hi, rtol=0.01)
+
+
+def test_poisson_interval_switches_method_at_ten():
+    lo, hi, exact = poisson_interval([0, 9, 10, 50])
+    assert exact.tolist() == [True, True, False, False]
+    g_lo, g_hi = garwood_interval([0, 9])
+    b_lo, b_hi = byar_interval([10, 50])
+    np.testing.assert_array_equal(lo, [*g_lo, *b_lo])
+    np.testing.assert_array_equal(hi, [*g_hi, *b_hi])
+
+
+def test_sqrt_poisson_z_worked_example():
+    # Wheeler's example: 25 robberies this month against 16 usually: Z = 2 (5 - 4) = 2,
+    # two-sided p = 2 (1 - Phi(2)) = 0.0455.
+    z, p = sqrt_poisson_z(25, 16)
+    assert z == 2.0
+    assert p == pytest.approx(0.0455, abs=1e-4)
+    # The before count is rescaled to the current exposure: 32 over 2 months -> 16 per month.
+    assert sqrt_poisson_z(25, 32, 1, 2)[0] == 2.0
+
+
+def test_sqrt_method_in_compare():
+    r = compare_poisson(25, 16, method="sqrt")
+    assert r.p_value == pytest.approx(2 * stats.norm.sf(2.0))
+    assert r.method == "square-root Poisson Z"
+
+
+def test_e_test_in_scipy_is_a_different_test_with_the_same_clear_conclusions():
+    # scipy.stats.poisson_means_test is the E-test (Krishnamoorthy and Thomson 2004), not the
+    # conditional test, so p-values differ; on clear-cut cases both reach the same conclusion.
+    clear = [(30, 10), (200, 150), (100, 100), (12, 10), (5, 30), (1000, 1100)]
+    for x1, x2 in clear:
+        ours = compare_poisson(x1, x2).p_value
+        e_test = stats.poisson_means_test(x1, 1, x2, 1).pvalue
+        assert (ours < 0.05) == (e_test < 0.05), (x1, x2, ours, e_test)
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=st.integers(0, 10_000))
+def test_a_count_against_itself_is_no_change(x):
+    r = compare_poisson(x, x)
+    assert r.p_value == 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(x1=st.integers(0, 5000), x2=st.integers(0, 5000),
+       t1=st.integers(1, 24), t2=st.integers(1, 24))
+def test_ratio_interval_contains_the_ratio(x1, x2, t1, t2):
+    out = compare_poisson_arrays(x1, x2, t1, t2)
+    if x1 + x2 > 0:
+        assert out["ratio_low"] <= out["ratio"] <= out["ratio_high"]
+    assert 0 <= out["p_value"] <= 1
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="counts must be whole numbers"):
+        compare_poisson(-1, 3)
+    with pytest.raises(ValueError, match="exposures must be positive"):
+        compare_poisson(1, 3, current_exposure=0)
+    with pytest.raises(ValueError, match="method must be"):
+        compare_poisson(1, 3, method="z")
