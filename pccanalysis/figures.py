@@ -46,7 +46,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrow, Polygon
 
-from .numbers import MINUS, format_count, format_number, format_percent, month_label
+from .numbers import format_count, format_number, format_percent, month_label
 
 __all__ = [
     "HOUSE_RC",
@@ -55,6 +55,8 @@ __all__ = [
     "RAG_STYLE",
     "VERDICT_STYLE",
     "alt_text",
+    "change_chart",
+    "comparator_chart",
     "display_figure",
     "draw_assurance_icon",
     "draw_variation_icon",
@@ -67,6 +69,7 @@ __all__ = [
     "read_boundaries",
     "share_chart",
     "spc_chart",
+    "target_chart",
 ]
 
 #: Okabe-Ito palette (colour-blind safe), by name.
@@ -104,11 +107,13 @@ VERDICT_STYLE = {
 }
 
 #: Delivery-plan status (as :mod:`pccanalysis.indicators.delivery_plan` names them): fill,
-#: hatch (so a status never depends on colour alone) and the colour of text on the fill.
+#: hatch (so a status never depends on colour alone) and the colour of text on the fill. The
+#: fills are the Okabe-Ito ones the tracker table uses (:mod:`pccanalysis.tables`), so chart and
+#: table agree; black text on each passes WCAG AA contrast.
 RAG_STYLE = {
-    "Green": {"colour": "#007F3B", "hatch": "", "text": "white"},
-    "Amber": {"colour": "#FFB81C", "hatch": "//", "text": "black"},
-    "Red": {"colour": "#D5281B", "hatch": "xx", "text": "white"},
+    "Green": {"colour": OKABE_ITO["bluish_green"], "hatch": "", "text": "black"},
+    "Amber": {"colour": OKABE_ITO["orange"], "hatch": "//", "text": "black"},
+    "Red": {"colour": OKABE_ITO["vermillion"], "hatch": "xx", "text": "black"},
     "Not started": {"colour": "#FFFFFF", "hatch": "..", "text": "black"},
 }
 _RAG_ALIASES = {
@@ -542,6 +547,346 @@ def spc_chart(
 
 
 # --------------------------------------------------------------------------------------------
+# Change by category or area
+# --------------------------------------------------------------------------------------------
+
+def _signed_percent_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: format_percent(v, 0, signed=True))
+
+
+def _verdict_label(verdict: str, percent: float) -> str:
+    return f"{VERDICT_STYLE[verdict]['word']} ({format_percent(percent, signed=True)})"
+
+
+def change_chart(
+    table: pd.DataFrame,
+    *,
+    group: str,
+    title: str,
+    source: str,
+    xlabel: str | None = None,
+    alt: str | None = None,
+) -> Figure:
+    """Percentage change by category or area: a sorted dot chart with interval whiskers.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`pccanalysis.indicators.change.change_by`: the ``group`` column, ``percent``,
+        ``ratio_low``, ``ratio_high``, ``verdict``, ``current_label``, ``previous_label``.
+    group : str
+        The column naming each row ("ward_name", "crime_type").
+    xlabel : str, optional
+        Default "Change, <current> compared with <previous>".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Rows sorted from the largest rise (top) to the largest fall (bottom). Each verdict has
+        its own colour, marker (rise ▲, fall ▼, similar ●) and a word beside the point
+        ("fell (−19.6%)"), so the chart reads without colour. The whisker is the interval of the
+        rate ratio as a percentage, ``100 * (ratio - 1)``. Groups with no count in the earlier
+        period have no percentage; they are named in the source line. Each verdict's points
+        are one collection with gid ``"verdict-<verdict>"``; whiskers are ``"interval"``.
+    """
+    _require_columns(table, [group, "percent", "ratio_low", "ratio_high", "verdict"],
+                     "change_chart")
+    if table.empty:
+        raise ValueError("change_chart: no rows to draw")
+    unknown = set(table["verdict"]) - set(VERDICT_STYLE)
+    if unknown:
+        raise ValueError(f"change_chart: unknown verdict {sorted(unknown)[0]!r}")
+    drawable = table[table["percent"].notna()]
+    no_percent = [str(g) for g in table.loc[table["percent"].isna(), group]]
+    data = drawable.sort_values("percent", kind="stable").reset_index(drop=True)
+    n = len(data)
+    current = str(table["current_label"].iloc[0]) if "current_label" in table else ""
+    previous = str(table["previous_label"].iloc[0]) if "previous_label" in table else ""
+    counts = {v: int((table["verdict"] == v).sum()) for v in ("fell", "rose", "similar")}
+    summary = ", ".join(f"{k} {v}" for v, k in counts.items() if k)
+    level = 100 * (1 - float(table["alpha"].iloc[0])) if "alpha" in table else 95.0
+    description = (f"Dot chart of the percentage change for {format_count(len(table))} groups"
+                   f"{f' in {current} compared with {previous}' if current else ''} with "
+                   f"{format_number(level, 0)}% intervals ({summary})")
+    height = min(9.0, 1.7 + 0.3 * max(n, 1))
+    with house_style():
+        fig = new_figure(title=title, source=source, alt=_alt(description, title, alt),
+                         height=height)
+        ax = fig.add_subplot()
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        y = np.arange(n, dtype=float)
+        low = 100 * (data["ratio_low"].to_numpy(dtype=float) - 1)
+        high = 100 * (data["ratio_high"].to_numpy(dtype=float) - 1)
+        pct = data["percent"].to_numpy(dtype=float)
+        segments = [[(lo, yy), (hi, yy)] for lo, hi, yy in zip(low, high, y, strict=True)]
+        from matplotlib.collections import LineCollection
+
+        ax.add_collection(LineCollection(segments, colors=TEXT_GREY, linewidths=1.4,
+                                         zorder=2, gid="interval"))
+        for verdict, style in VERDICT_STYLE.items():
+            mask = (data["verdict"] == verdict).to_numpy()
+            if mask.any():
+                ax.scatter(pct[mask], y[mask], marker=style["marker"], s=55,
+                           color=style["colour"], edgecolors="white", linewidths=0.6,
+                           zorder=3, gid=f"verdict-{verdict}")
+        ax.axvline(0, color="black", linewidth=0.9, zorder=1)
+        finite_high = high[np.isfinite(high)]
+        right = float(np.max(finite_high)) if finite_high.size else float(np.max(pct))
+        left = float(np.min(low[np.isfinite(low)])) if np.isfinite(low).any() else float(np.min(pct))
+        span = max(right, 0) - min(left, 0) or 10.0
+        ax.set_xlim(min(left, 0) - 0.05 * span, max(right, 0) + 0.32 * span)
+        xmax = ax.get_xlim()[1]
+        for yy, p, hi, verdict in zip(y, pct, high, data["verdict"], strict=True):
+            at = (hi if np.isfinite(hi) else p) + 0.02 * span
+            ax.text(min(at, xmax), yy, _verdict_label(verdict, p), va="center", ha="left",
+                    fontsize=8, color=VERDICT_STYLE[verdict]["colour"], gid="verdict-label")
+        ax.set_yticks(y, [str(g) for g in data[group]])
+        ax.set_ylim(-0.7, n - 0.3)
+        ax.xaxis.set_major_formatter(_signed_percent_formatter())
+        ax.set_xlabel(xlabel or (f"Change, {current} compared with {previous}" if current
+                                 else "Change"))
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+    if no_percent:
+        note = (f"Not shown, having no count in {previous or 'the earlier period'}: "
+                f"{', '.join(no_percent)}.")
+        _append_source(fig, note)
+    return fig
+
+
+def _append_source(fig: Figure, note: str) -> None:
+    stop = "" if fig.pcc_source.endswith((".", "!", "?")) else "."
+    fig.pcc_source = f"{fig.pcc_source}{stop} {note}"
+    width = fig.get_figwidth()
+    fig.supxlabel(textwrap.fill(fig.pcc_source, int(_SOURCE_WRAP * width / FIG_WIDTH)),
+                  x=0.01, ha="left", fontsize=8, color=TEXT_GREY)
+
+
+# --------------------------------------------------------------------------------------------
+# Local against comparator
+# --------------------------------------------------------------------------------------------
+
+_COMPARATOR_VERDICT_COLOUR = {"similar to": TEXT_GREY}
+
+
+def comparator_chart(
+    results,
+    *,
+    title: str,
+    source: str,
+    local_label: str = "Local",
+    local=None,
+    alt: str | None = None,
+) -> Figure:
+    """A local change against one or more comparators' changes, and the difference.
+
+    Parameters
+    ----------
+    results : ComparatorResult or sequence of them
+        From :func:`pccanalysis.indicators.comparator.compare_to_comparator`, one per
+        comparator (England and Wales, the region, most similar forces), all for the same local
+        change.
+    local_label : str
+        Name of the local area on the chart ("Derbyshire").
+    local : ChangeResult, optional
+        The local change on its own; gives its interval (``ratio_low``/``ratio_high``) as a
+        whisker on the left panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left axes: percentage change of the local area (top) and each comparator (lines
+        ``"local"`` and ``"comparator-<name>"`` as markers). Right axes: the difference in
+        percentage points with its interval (``difference_low``/``high``), a word for each
+        comparator's verdict ("rose faster than", "similar to") and a marker shape by
+        verdict (● similar, ◆ different), so nothing depends on colour.
+    """
+    rows = [results] if hasattr(results, "verdict") else list(results)
+    if not rows:
+        raise ValueError("comparator_chart: no comparator results")
+    first = rows[0]
+    periods = (f"{first.current_label} compared with {first.previous_label}"
+               if first.current_label else "")
+    verdicts = "; ".join(f"{local_label} {r.verdict} {r.comparator_label}" for r in rows)
+    description = (f"Chart of the percentage change in {local_label} against "
+                   f"{', '.join(r.comparator_label for r in rows)}"
+                   f"{f', {periods}' if periods else ''} ({verdicts})")
+    height = 1.9 + 0.45 * (len(rows) + 1)
+    with house_style():
+        fig = new_figure(title=title, source=source, alt=_alt(description, title, alt),
+                         height=height)
+        grid = fig.add_gridspec(1, 2, width_ratios=[1.0, 1.0])
+        ax = fig.add_subplot(grid[0, 0])
+        diff = fig.add_subplot(grid[0, 1], sharey=ax)
+        names = [local_label] + [r.comparator_label for r in rows]
+        y = np.arange(len(names), dtype=float)[::-1]
+        values = [first.local_percent] + [r.comparator_percent for r in rows]
+        extent = [0.0]
+        if local is not None and np.isfinite(local.ratio_low) and np.isfinite(local.ratio_high):
+            lo, hi = 100 * (local.ratio_low - 1), 100 * (local.ratio_high - 1)
+            ax.plot([lo, hi], [y[0], y[0]], color=TEXT_GREY, linewidth=1.4, zorder=2,
+                    gid="local-interval")
+            extent += [lo, hi]
+        ax.plot([values[0]], [y[0]], marker="o", markersize=8, linestyle="none",
+                color=OKABE_ITO["blue"], zorder=3, gid="local")
+        for r, yy in zip(rows, y[1:], strict=True):
+            ax.plot([r.comparator_percent], [yy], marker="s", markersize=7, linestyle="none",
+                    color=TEXT_GREY, zorder=3, gid=f"comparator-{r.comparator_label}")
+        for v, yy in zip(values, y, strict=True):
+            if np.isfinite(v):
+                ax.annotate(format_percent(v, signed=True), (v, yy), xytext=(0, 7),
+                            textcoords="offset points", ha="center", fontsize=8)
+        ax.axvline(0, color="black", linewidth=0.9, zorder=1)
+        ax.set_yticks(y, names)
+        ax.set_ylim(y.min() - 0.6, y.max() + 0.6)
+        ax.xaxis.set_major_formatter(_signed_percent_formatter())
+        ax.set_xlabel(f"Change{f', {periods}' if periods else ''}")
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.tick_params(axis="y", length=0)
+        _pad_x(ax, [v for v in values if np.isfinite(v)] + extent)
+
+        diff.axvline(0, color="black", linewidth=0.9, zorder=1)
+        xs = [0.0]
+        for r, yy in zip(rows, y[1:], strict=True):
+            different = r.verdict != "similar to"
+            colour = OKABE_ITO["vermillion"] if different else TEXT_GREY
+            if np.isfinite(r.difference_low) and np.isfinite(r.difference_high):
+                diff.plot([r.difference_low, r.difference_high], [yy, yy], color=colour,
+                          linewidth=1.4, zorder=2, gid=f"difference-interval-{r.comparator_label}")
+                xs += [r.difference_low, r.difference_high]
+            diff.plot([r.difference], [yy], marker="D" if different else "o", markersize=7,
+                      linestyle="none", color=colour, zorder=3,
+                      gid=f"difference-{r.comparator_label}")
+            xs.append(r.difference)
+            word = f"{local_label} {r.verdict} {r.comparator_label}"
+            diff.annotate(textwrap.fill(word, 34), (r.difference, yy), xytext=(0, 7),
+                          textcoords="offset points", ha="center", fontsize=7.5,
+                          color=colour, gid="comparator-verdict")
+        diff.tick_params(axis="y", left=False, labelleft=False)
+        diff.set_xlabel("Difference (percentage points)")
+        diff.grid(axis="x")
+        diff.grid(axis="y", visible=False)
+        diff.xaxis.set_major_formatter(_signed_points_formatter())
+        _pad_x(diff, [x for x in xs if np.isfinite(x)])
+    return fig
+
+
+def _signed_points_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: format_number(v, 0, signed=True))
+
+
+def _pad_x(ax, values: Sequence[float], fraction: float = 0.15) -> None:
+    lo, hi = min(values), max(values)
+    span = hi - lo or max(abs(hi), 1.0)
+    ax.set_xlim(lo - fraction * span, hi + fraction * span)
+
+
+# --------------------------------------------------------------------------------------------
+# Target progress against trajectory
+# --------------------------------------------------------------------------------------------
+
+#: Target status: colour, marker and the word printed by the point.
+STATUS_STYLE = {
+    "on track": {"colour": OKABE_ITO["bluish_green"], "marker": "o"},
+    "at risk": {"colour": OKABE_ITO["orange"], "marker": "D"},
+    "off track": {"colour": OKABE_ITO["vermillion"], "marker": "X"},
+}
+
+
+def target_chart(progress, *, title: str, source: str, alt: str | None = None) -> Figure:
+    """Progress against a target: the straight-line trajectory and where the indicator is now.
+
+    Parameters
+    ----------
+    progress : pccanalysis.indicators.targets.TargetProgress
+        Its baseline and deadline, ``percent_change`` with ``percent_change_low``/``high``,
+        ``needed_percent_by_now``, ``target_percent`` and ``status``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        x is months after the end of the baseline; y is the change against the baseline in
+        percent. Lines: ``"trajectory"`` from (0, 0%) to (deadline, target %), ``"current"``
+        (the point now) with ``"current-interval"``, ``"needed"`` (the trajectory's value now).
+        The status is written beside the point ("Off track: +30%") as well as coloured.
+    """
+    status = progress.status
+    if status not in STATUS_STYLE:
+        raise ValueError(f"target_chart: unknown status {status!r}")
+    base_end = progress.baseline_months[-1]
+    now_end = progress.current_months[-1]
+    total = _months_between(base_end, _deadline_end(progress))
+    now_x = _months_between(base_end, now_end)
+    target_pct = progress.target_percent
+    style = STATUS_STYLE[status]
+    t = progress.target
+    description = (f"Chart of {t.name} against the target to {t.direction} it by "
+                   f"{format_percent(t.percent)} from {progress.baseline_label} by "
+                   f"{progress.deadline_label}: now {format_percent(progress.percent_change, signed=True)} "
+                   f"in {progress.current_label} against "
+                   f"{format_percent(progress.needed_percent_by_now, signed=True)} needed, "
+                   f"{status}")
+    with house_style():
+        fig = new_figure(title=title, source=source, alt=_alt(description, title, alt))
+        ax = fig.add_subplot()
+        ax.plot([0, total], [0, target_pct], color=TEXT_GREY, linestyle="--", linewidth=1.4,
+                zorder=2, gid="trajectory")
+        ax.annotate(f"Target {format_percent(target_pct, signed=True)} by "
+                    f"{progress.deadline_label}", (total, target_pct), xytext=(-4, -12 if
+                    target_pct < 0 else 8), textcoords="offset points", ha="right",
+                    fontsize=8, color=TEXT_GREY)
+        ax.plot([now_x], [progress.needed_percent_by_now], marker="o", markersize=7,
+                markerfacecolor="white", markeredgecolor=TEXT_GREY, linestyle="none",
+                zorder=3, gid="needed")
+        ax.annotate(f"Needed by now {format_percent(progress.needed_percent_by_now, signed=True)}",
+                    (now_x, progress.needed_percent_by_now), xytext=(8, 0),
+                    textcoords="offset points", va="center", fontsize=8, color=TEXT_GREY)
+        lo, hi = progress.percent_change_low, progress.percent_change_high
+        ax.plot([now_x, now_x], [lo, hi], color=style["colour"], linewidth=2, zorder=3,
+                gid="current-interval")
+        ax.plot([now_x], [progress.percent_change], marker=style["marker"], markersize=9,
+                color=style["colour"], markeredgecolor="black", markeredgewidth=0.6,
+                linestyle="none", zorder=4, gid="current")
+        ax.annotate(f"{status.capitalize()}: {format_percent(progress.percent_change, signed=True)}"
+                    f"\n{progress.current_label}", (now_x, progress.percent_change),
+                    xytext=(-10, 0), textcoords="offset points", ha="right", va="center",
+                    fontsize=9, fontweight="bold", color="black", gid="status-label")
+        ax.axhline(0, color="black", linewidth=0.9, zorder=1)
+        ticks = [0, now_x, total] if now_x not in (0, total) else [0, total]
+        labels = {0: f"{progress.baseline_label}\n(baseline)", now_x: "Now",
+                  total: f"{progress.deadline_label}\n(deadline)"}
+        ax.set_xticks(ticks, [labels[k] for k in ticks])
+        ax.set_xlim(-0.05 * max(total, now_x), 1.08 * max(total, now_x))
+        _pad_y(ax, [0.0, target_pct, lo, hi, progress.needed_percent_by_now])
+        ax.yaxis.set_major_formatter(_signed_percent_formatter())
+        ax.set_ylabel(f"Change in {t.name} against {progress.baseline_label}")
+    return fig
+
+
+def _months_between(a: pd.Period, b: pd.Period) -> int:
+    return (pd.Period(b, freq="M") - pd.Period(a, freq="M")).n
+
+
+def _deadline_end(progress) -> pd.Period:
+    from .periods import parse_period
+
+    return parse_period(progress.target.deadline).last_month
+
+
+def _pad_y(ax, values: Sequence[float], fraction: float = 0.12) -> None:
+    finite = [v for v in values if np.isfinite(v)]
+    lo, hi = min(finite), max(finite)
+    span = hi - lo or max(abs(hi), 1.0)
+    ax.set_ylim(lo - fraction * span, hi + fraction * span)
+
+
+# --------------------------------------------------------------------------------------------
 # Share of total by area over time
 # --------------------------------------------------------------------------------------------
 
@@ -958,12 +1303,7 @@ def hotspot_map(
             hidden = lon.size - shown
             note = (f"Cells with fewer than {suppress_below} {what} are not shown "
                     f"({format_count(hidden)} {what} in all).")
-            stop = "" if fig.pcc_source.endswith((".", "!", "?")) else "."
-            fig.pcc_source = f"{fig.pcc_source}{stop} {note}"
-            fig.supxlabel(textwrap.fill(fig.pcc_source, _SOURCE_WRAP), x=0.01, ha="left",
-                          fontsize=8, color=TEXT_GREY)
+            _append_source(fig, note)
     return fig
 
 
-# keep names used by later chart functions importable from one place
-_ = (FancyArrow, MINUS, format_number, month_label)

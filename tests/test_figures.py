@@ -385,3 +385,115 @@ def test_hotspot_map_needs_located_rows():
     with pytest.raises(ValueError, match="no located rows"):
         F.hotspot_map(pd.DataFrame({"longitude": [np.nan], "latitude": [np.nan]}), title="T",
                       source=SOURCE)
+
+
+# --- change by group -----------------------------------------------------------------------
+
+
+def _ward_counts():
+    # previous year counts in April 2019, current year in March 2021 (both inside the years
+    # compared): A 100 -> 50, B 40 -> 44, C 20 -> 60, D 0 -> 5
+    rows = []
+    for ward, before, after in (("A", 100, 50), ("B", 40, 44), ("C", 20, 60), ("D", 0, 5)):
+        rows.append({"month": pd.Period("2019-04", freq="M"), "ward_name": ward, "count": before})
+        rows.append({"month": pd.Period("2021-03", freq="M"), "ward_name": ward, "count": after})
+    return pd.DataFrame(rows)
+
+
+def test_change_chart_sorts_rows_and_encodes_the_verdict_three_ways():
+    from pccanalysis.indicators.change import between, change_by
+
+    table = change_by(_ward_counts(), between("2020-21", "2019-20"), "ward_name",
+                      count_column="count")
+    fig = F.change_chart(table, group="ward_name", title="Crime fell in A and rose in C",
+                         source=SOURCE)
+    ax = fig.axes[0]
+    # A: 50/100 - 1 = -50%; B: 44/40 - 1 = +10%; C: 60/20 - 1 = +200%; sorted lowest first
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B", "C"]
+    np.testing.assert_allclose(_by_gid(ax.collections, "verdict-fell").get_offsets(), [[-50, 0]])
+    np.testing.assert_allclose(_by_gid(ax.collections, "verdict-similar").get_offsets(),
+                               [[10, 1]])
+    np.testing.assert_allclose(_by_gid(ax.collections, "verdict-rose").get_offsets(), [[200, 2]])
+    assert _by_gid(ax.collections, "verdict-fell").get_paths()  # a marker, not just colour
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "verdict-label"]
+    assert labels == ["fell (\u221250%)", "similar (+10%)", "rose (+200%)"]
+    # whiskers are the ratio interval as percentages, in the same row order
+    rows = table.set_index("ward_name").loc[["A", "B", "C"]]
+    segments = _by_gid(ax.collections, "interval").get_segments()
+    for seg, (_, row) in zip(segments, rows.iterrows(), strict=True):
+        np.testing.assert_allclose(seg[:, 0], [100 * (row.ratio_low - 1), 100 * (row.ratio_high - 1)])
+    assert fig.pcc_source == f"{SOURCE}. Not shown, having no count in 2019-20: D."
+    # D (0 -> 5) is counted in the summary: p = 2 x 0.5^5 = 0.0625, so "similar"
+    assert fig.pcc_alt == (
+        "Dot chart of the percentage change for 4 groups in 2020-21 compared with 2019-20 with "
+        "95% intervals (1 fell, 1 rose, 2 similar): Crime fell in A and rose in C."
+    )
+
+
+# --- local against comparator --------------------------------------------------------------
+
+
+def test_comparator_chart_shows_both_changes_and_the_difference():
+    from pccanalysis.indicators.change import compare_counts
+    from pccanalysis.indicators.comparator import compare_to_comparator
+
+    # local 100 -> 124 (+24%); England and Wales 5,000,000 -> 5,250,000 (+5%); difference 19
+    # points, which 124 against 100 cannot tell from chance
+    result = compare_to_comparator(124, 100, 5_250_000, 5_000_000, label="Recorded suicide",
+                                   comparator_label="England and Wales", current_label="2020",
+                                   previous_label="2019")
+    local = compare_counts(124, 100)
+    fig = F.comparator_chart(result, local=local, local_label="Derbyshire",
+                             title="Suicide rose locally, in line with England and Wales",
+                             source=SOURCE)
+    left, right = fig.axes
+    assert _by_gid(left.lines, "local").get_xdata()[0] == pytest.approx(24)
+    assert _by_gid(left.lines, "comparator-England and Wales").get_xdata()[0] == pytest.approx(5)
+    np.testing.assert_allclose(_by_gid(left.lines, "local-interval").get_xdata(),
+                               [100 * (local.ratio_low - 1), 100 * (local.ratio_high - 1)])
+    assert [t.get_text() for t in left.get_yticklabels()] == ["Derbyshire", "England and Wales"]
+    assert {"+24%", "+5%"} <= {t.get_text() for t in left.texts}
+    diff = _by_gid(right.lines, "difference-England and Wales")
+    assert diff.get_xdata()[0] == pytest.approx(19)
+    assert diff.get_marker() == "o"  # similar: a round marker; different would be a diamond
+    verdict = _by_gid(right.texts, "comparator-verdict").get_text()
+    assert " ".join(verdict.split()) == "Derbyshire similar to England and Wales"
+    assert fig.pcc_alt == (
+        "Chart of the percentage change in Derbyshire against England and Wales, 2020 compared "
+        "with 2019 (Derbyshire similar to England and Wales): Suicide rose locally, in line "
+        "with England and Wales."
+    )
+
+
+# --- target progress -----------------------------------------------------------------------
+
+
+def test_target_chart_draws_the_trajectory_and_the_status():
+    from pccanalysis.indicators.targets import Target, target_progress
+
+    # 2019-20: 100 a month (1,200); 2020-21: 130 a month (1,560), +30%. The deadline 2022-23
+    # ends 36 months after the baseline; March 2021 is 12 months in, so the straight line asks
+    # for a third of -25% = -8.33% by now. The whole interval for +30% is above it: off track.
+    months = pd.period_range("2019-04", "2021-03", freq="M")
+    series = pd.Series([100] * 12 + [130] * 12, index=months)
+    progress = target_progress(Target("ASB", "Anti-social behaviour", "2019-20", "reduce", 25,
+                                      "2022-23"), series)
+    assert progress.status == "off track"
+    fig = F.target_chart(progress, title="The ASB target is off track", source=SOURCE)
+    ax = fig.axes[0]
+    trajectory = _by_gid(ax.lines, "trajectory")
+    np.testing.assert_allclose(trajectory.get_xdata(), [0, 36])
+    np.testing.assert_allclose(trajectory.get_ydata(), [0, -25])
+    needed = _by_gid(ax.lines, "needed")
+    np.testing.assert_allclose([needed.get_xdata()[0], needed.get_ydata()[0]], [12, -25 / 3])
+    current = _by_gid(ax.lines, "current")
+    np.testing.assert_allclose([current.get_xdata()[0], current.get_ydata()[0]], [12, 30])
+    assert current.get_marker() == "X"
+    assert _by_gid(ax.texts, "status-label").get_text() == "Off track: +30%\n2020-21"
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "2019-20\n(baseline)", "Now", "2022-23\n(deadline)"]
+    assert "Target \u221225% by 2022-23" in _texts(fig)
+    assert fig.pcc_alt == (
+        "Chart of ASB against the target to reduce it by 25% from 2019-20 by 2022-23: now +30% "
+        "in 2020-21 against \u22128.3% needed, off track: The ASB target is off track."
+    )
