@@ -1,0 +1,189 @@
+"""Publication gaps: months whose count is implausibly low against the category's own history.
+
+data.police.uk sometimes publishes a month with most of a category missing (a force showing no
+ASB at all in a month, another a third of its usual level). A year-on-year figure then reports
+a collapse that never happened. This module flags such months so that change figures and the
+narrative can carry a caveat instead.
+
+Method
+------
+For each category (crime type, or any grouping) the monthly series is completed with zeros.
+Each month's *expected* count is the median of the ``window`` nearest other months (by
+default the 12 nearest: six either side, more from one side at the ends of the series; or the
+12 before it with ``centred=False``). The median ignores the gap month itself and is not
+dragged down by another gap nearby. A month is flagged when both
+
+* its count is below ``ratio_threshold`` times the expected count (default 0.4), and
+* a count that low is implausible for a Poisson count with that mean:
+  ``P(X <= count) < alpha`` (default 0.001).
+
+The ratio rule keeps ordinary seasonal and month-to-month swings of large counts (which are
+over-dispersed, so the Poisson tail alone would flag them) from being called gaps; the Poisson
+rule keeps small counts (a category that usually has 3 a month and had 0) from being flagged on
+noise. Only low months are flagged: a spike is not a publication gap.
+
+The default threshold of 0.4 catches a month at a third of its usual level or at zero, but not
+one at half: strongly seasonal categories fall that far in ordinary winters (bicycle theft in
+Derbyshire, November 2023: 30 against a median of 56.5 for the surrounding year, 0.53).
+
+References
+----------
+data.police.uk, "About the data" (revisions and missing data are noted month by month);
+Office for Statistics Regulation (2023), police recorded crime statistics assessment (data
+gaps and quality caveats).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .counts import _as_list, month_counts
+
+__all__ = ["find_gaps", "gap_caveat", "gap_columns", "gap_sentence", "touches_gap"]
+
+_VALUE_COLUMNS = ("month", "count", "expected", "ratio", "p_value", "flagged")
+
+
+def _neighbour_positions(n: int, window: int, centred: bool, min_history: int):
+    """For each position, the positions whose median gives the expected count (or None)."""
+    positions = []
+    for i in range(n):
+        if centred:
+            others = sorted((j for j in range(n) if j != i), key=lambda j: (abs(j - i), j))
+            chosen = sorted(others[:window])
+        else:
+            chosen = list(range(max(0, i - window), i))
+        positions.append(chosen if len(chosen) >= min_history else None)
+    return positions
+
+
+def find_gaps(frame: pd.DataFrame, by="crime_type", *, count_column: str | None = None,
+              window: int = 12, centred: bool = True, ratio_threshold: float = 0.4,
+              alpha: float = 0.001, min_history: int = 6, months: Iterable | None = None,
+              all_months: bool = False) -> pd.DataFrame:
+    """Flag months whose count for a category is implausibly low against its own history.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Tidy frame with a ``month`` column (one row per crime, or pre-aggregated).
+    by : str or list of str
+        The categories checked separately (default ``"crime_type"``).
+    count_column : str, optional
+        Pre-aggregated count column; None means each row counts one.
+    window : int
+        How many other months give the expected count (default 12).
+    centred : bool
+        True (default): the nearest months on both sides, for reviewing published history;
+        False: only the months before, for checking the latest month as it arrives.
+    ratio_threshold : float
+        Flag only months below this fraction of the expected count (default 0.4).
+    alpha : float
+        Flag only months whose Poisson lower-tail probability is below this (default 0.001).
+    min_history : int
+        Months with fewer comparison months than this are not judged.
+    months : iterable of month-like, optional
+        The months to consider; default every month from the frame's first to its last (a
+        month with no rows at all counts as zero for every category).
+    all_months : bool
+        Return every month judged, with a ``flagged`` column, instead of only the flagged ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``month``, the ``by`` columns, ``count``, ``expected`` (median of the
+        comparison months, in events), ``ratio`` (count / expected), ``p_value``
+        (``P(X <= count)`` for a Poisson mean ``expected``), sorted by month then category;
+        with ``all_months`` also ``flagged``.
+    """
+    by = _as_list(by)
+    if not 0 < ratio_threshold <= 1:
+        raise ValueError("ratio_threshold must lie in (0, 1].")
+    if not 0 < alpha < 1:
+        raise ValueError("alpha must lie between 0 and 1.")
+    monthly = month_counts(frame, by, count_column=count_column, months=months)
+    columns = ["month", *by, "count", "expected", "ratio", "p_value"]
+    if monthly.empty:
+        return pd.DataFrame(columns=columns + (["flagged"] if all_months else []))
+    n_months = monthly["month"].nunique()
+    # month_counts gives every group the same months in the same order: reshape to a matrix.
+    counts = monthly["count"].to_numpy(dtype=float).reshape(-1, n_months)
+    expected = np.full(counts.shape, np.nan)
+    for i, chosen in enumerate(_neighbour_positions(n_months, window, centred, min_history)):
+        if chosen is not None:
+            expected[:, i] = np.median(counts[:, chosen], axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(expected > 0, counts / expected, np.nan)
+    p_value = np.where(expected > 0, stats.poisson.cdf(counts, expected), np.nan)
+    flagged = (expected > 0) & (ratio < ratio_threshold) & (p_value < alpha)
+    out = monthly.assign(expected=expected.ravel(), ratio=ratio.ravel(),
+                         p_value=p_value.ravel(), flagged=flagged.ravel())
+    if all_months:
+        out = out[~np.isnan(expected.ravel())]
+        columns = columns + ["flagged"]
+    else:
+        out = out[flagged.ravel()]
+    out = out.sort_values(["month", *by], kind="stable")[columns]
+    return out.reset_index(drop=True)
+
+
+def gap_columns(gaps: pd.DataFrame) -> list[str]:
+    """The category columns of a :func:`find_gaps` frame (everything but the values)."""
+    return [c for c in gaps.columns if c not in _VALUE_COLUMNS]
+
+
+def touches_gap(gaps: pd.DataFrame, months: Iterable, **where) -> pd.DataFrame:
+    """The flagged gaps that fall in ``months``, optionally for some categories only.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        From :func:`find_gaps`.
+    months : iterable of month-like or a Comparison
+        The months of a period (a :class:`~pccanalysis.indicators.change.Comparison` means both
+        of its periods).
+    **where
+        Category filters, e.g. ``crime_type="Anti-social behaviour"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows of ``gaps`` (empty when the period is clear). ``bool(len(...))``
+        answers "does this period touch a gap?".
+    """
+    if hasattr(months, "months") and not isinstance(months, (list, tuple)):
+        months = months.months
+    wanted = {pd.Period(m, freq="M") for m in months}
+    mask = gaps["month"].isin(wanted)
+    for column, value in where.items():
+        if column not in gaps.columns:
+            raise ValueError(f"the gaps frame has no column {column!r}.")
+        mask &= gaps[column].astype("str") == str(value)
+    return gaps[mask]
+
+
+def gap_sentence(row) -> str:
+    """One clause describing a gap row: "2024-11 Anti-social behaviour: 0 recorded against
+    about 1,526 usually (a likely publication gap)"."""
+    values = row._asdict() if hasattr(row, "_asdict") else dict(row)
+    cats = [str(v) for k, v in values.items() if k not in _VALUE_COLUMNS and not k.startswith("_")]
+    what = " ".join([str(values["month"]), *cats])
+    count = values["count"]
+    count = int(count) if float(count).is_integer() else count
+    return (f"{what}: {count:,} recorded against about {round(values['expected']):,} usually "
+            "(a likely publication gap)")
+
+
+def gap_caveat(gaps: pd.DataFrame, months, **where) -> str | None:
+    """A caveat for a figure covering ``months``, or None when no gap falls in them.
+
+    Parameters as for :func:`touches_gap`.
+    """
+    hit = touches_gap(gaps, months, **where)
+    if hit.empty:
+        return None
+    return "; ".join(gap_sentence(r) for r in hit.itertuples(index=False))
