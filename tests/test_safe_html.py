@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -16,54 +18,9 @@ from pccanalysis.safe_html import (
 
 # Script tags, event handlers, dangerous URL schemes, malformed tags, entity tricks, foreign
 # content (svg/math), embedding tags, style, and mixed case. Each must lose anything executable.
-XSS_CORPUS = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<ScRiPt>alert(1)</sCrIpT>",
-    "<<script>alert(1)//<</script>",
-    "<script/xss src=x></script>",
-    '<img src=x onerror="alert(1)">',
-    "<IMG SRC=x OnErRoR=alert(1)>",
-    '<img src="x" onerror="alert(1)"',
-    "<body onload=alert(1)>",
-    '<p onclick="alert(1)">click</p>',
-    '<b onmouseover="alert(1)">hover</b>',
-    '<a href="javascript:alert(1)">j</a>',
-    '<a href="JaVaScRiPt:alert(1)">j</a>',
-    '<a href=" javascript:alert(1)">j</a>',
-    '<a href="&#106;avascript:alert(1)">j</a>',
-    '<a href="&#x6A;avascript:alert(1)">j</a>',
-    '<a href="jav&#x09;ascript:alert(1)">j</a>',
-    '<a href="java\nscript:alert(1)">j</a>',
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">d</a>',
-    '<a href="vbscript:msgbox(1)">v</a>',
-    '<a href="file:///etc/passwd">f</a>',
-    "<svg onload=alert(1)>",
-    "<svg><script>alert(1)</script></svg>",
-    '<math><mi xlink:href="javascript:alert(1)">m</mi></math>',
-    '<iframe src="javascript:alert(1)"></iframe>',
-    '<IFRAME SRCDOC="<script>alert(1)</script>"></IFRAME>',
-    '<object data="javascript:alert(1)"></object>',
-    '<embed src="data:image/svg+xml,<svg onload=alert(1)>">',
-    "<style>body{background:url(javascript:alert(1))}</style>",
-    '<p style="background:url(javascript:alert(1))">styled</p>',
-    '<div style="width:expression(alert(1))">x</div>',
-    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-    '<base href="javascript:alert(1)//">',
-    '<link rel="stylesheet" href="javascript:alert(1)">',
-    '<form action="javascript:alert(1)"><input type=submit></form>',
-    '<button formaction="javascript:alert(1)">b</button>',
-    "<details open ontoggle=alert(1)>",
-    "<!--<script>alert(1)</script>-->",
-    "<![CDATA[<script>alert(1)</script>]]>",
-    '<p title="</p><script>alert(1)</script>">t</p>',
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    "&lt;script&gt;alert(1)&lt;/script&gt;",
-    "&#60;img src=x onerror=alert(1)&#62;",
-    '<a href="https://example.org" onclick="alert(1)">ok</a>',
-    "<template><script>alert(1)</script></template>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
-]
+XSS_CORPUS = json.loads(
+    (Path(__file__).parent / "data" / "extracts" / "xss_corpus.json").read_text(encoding="utf-8")
+)["payloads"]
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 

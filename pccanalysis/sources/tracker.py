@@ -54,6 +54,7 @@ import pandas as pd
 from ..errors import DataError, PeriodError
 from ..periods import parse_quarter
 from ..quality import DataQuality, FileRecord
+from ._rows import parse_day, read_csv_rows
 from ._yaml_lines import LineDict, load_yaml_with_lines
 
 #: The four statuses in the order the status key shows them.
@@ -120,22 +121,6 @@ _ALIASES = {
     "progress": "text",
     "progress update": "text",
 }
-
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%d/%m/%Y",
-    "%d/%m/%y",
-    "%d.%m.%Y",
-    "%d.%m.%y",
-    "%d-%m-%Y",
-    "%d-%m-%y",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%d %B %y",
-    "%d %b %y",
-)
 
 _YAML_TOP_KEYS = ("title", "quarter", "note", "deliverables")
 _YAML_DELIVERABLE_KEYS = ("theme", "number", "lead", "deliverable", "status", "updates")
@@ -496,21 +481,10 @@ def _read_xlsx(reader: _Reader, quality: DataQuality):
 
 
 def _read_csv(reader: _Reader, quality: DataQuality, notes: list[str]):
-    raw = reader.path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's "Save as CSV" on Windows writes the local code page, not UTF-8.
-        text = raw.decode("cp1252", errors="replace")
-        notes.append(f"{reader.path.name} is not UTF-8; it was read as Windows-1252.")
-    rows: list[tuple[int, tuple]] = []
-    rd = csv.reader(text.splitlines(keepends=True))
-    start = 1
-    for cells in rd:
-        rows.append((start, tuple(cells)))
-        start = rd.line_num + 1
+    table = read_csv_rows(reader.path)
+    notes.extend(table.notes)
     recs, n, b = _table_records(
-        reader, rows, required=DELIVERABLE_COLUMNS, sheet=None, unit="line"
+        reader, table.rows, required=DELIVERABLE_COLUMNS, sheet=None, unit="line"
     )
     quality.files.append(FileRecord(str(reader.path), n))
     dels, upds = _split_single_table(reader, recs)
@@ -787,7 +761,7 @@ def _validate_updates(
             err("the update date is blank", "date")
             ok = False
         else:
-            date = _parse_date(raw_date)
+            date = parse_day(raw_date)
             if date is None:
                 err(
                     f"update date {str(raw_date).strip()!r} is not a date; write it like "
@@ -838,18 +812,6 @@ def _whole_number(value) -> int | None:
         return int(text)
     if re.fullmatch(r"\d+\.0+", text):
         return int(float(text))
-    return None
-
-
-def _parse_date(value) -> pd.Timestamp | None:
-    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
-        return pd.Timestamp(value).normalize()
-    text = " ".join(str(value).split())
-    for fmt in _DATE_FORMATS:
-        try:
-            return pd.Timestamp(dt.datetime.strptime(text, fmt)).normalize()
-        except ValueError:
-            continue
     return None
 
 
@@ -915,10 +877,7 @@ def _write_xlsx(tracker: Tracker, path: Path, about: dict[str, str]) -> None:
     for row in ws2.iter_rows(min_row=2, min_col=5, max_col=5):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    # Fixed document dates so the same tracker always gives the same workbook contents.
     wb.properties.creator = "pccanalysis"
-    wb.properties.created = dt.datetime(2000, 1, 1)
-    wb.properties.modified = dt.datetime(2000, 1, 1)
     wb.save(path)
 
 
