@@ -100,6 +100,55 @@ def sample_data_command(out: str, seed: int, force: bool) -> None:
         click.echo(f"  {key}: {path}")
 
 
+@cli.command("check-data")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--kind", type=click.Choice(["street", "outcomes", "stop-and-search"]),
+              default="street", show_default=True, help="Which data.police.uk files to read.")
+@click.option("--force-area", default=None,
+              help="Police force area or CSP name: flag rows outside its local authorities "
+                   "(needs --lad-lookup).")
+@click.option("--lsoa-lookup", default=None, type=click.Path(dir_okay=False),
+              help="ONS LSOA -> ward lookup: count rows whose LSOA it does not hold.")
+@click.option("--lad-lookup", default=None, type=click.Path(dir_okay=False),
+              help="ONS LAD -> CSP -> police force area lookup.")
+@click.option("--cache-dir", default=None, type=click.Path(file_okay=False),
+              help="Parquet cache folder (default: $PCC_CACHE_DIR, else .pcc-cache in the project).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--by-month", is_flag=True, help="Rows (and ASB rows) per month, to spot gaps.")
+@click.option("--files", "show_files", is_flag=True, help="List every file read.")
+def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, cache_dir, no_cache,
+                       by_month, show_files) -> None:
+    """Load data.police.uk files (folders, CSVs, zips) and show how every row was accounted for."""
+    from .sources import geography, police_uk
+
+    if force_area and not lad_lookup:
+        raise click.UsageError("--force-area needs --lad-lookup.")
+    cache = False if no_cache else cache_dir
+    if kind == "stop-and-search":
+        frame, dq = police_uk.read_stop_and_search(paths, cache_dir=cache)
+    else:
+        lad = geography.read_lad_lookup(lad_lookup) if lad_lookup else None
+        areas = geography.local_authorities_of(lad, force_area) if force_area else None
+        reader = police_uk.read_street if kind == "street" else police_uk.read_outcomes
+        frame, dq = reader(paths, force_areas=areas, cache_dir=cache)
+        if lsoa_lookup:
+            lsoa = geography.read_lsoa_lookup(lsoa_lookup)
+            frame = geography.attach_geography(frame, lsoa, lad, dq)
+    for line in dq.summary_lines():
+        click.echo(line)
+    month = frame["month"]
+    click.echo(f"Months: {month.min()} to {month.max()}, {month.nunique()} present.")
+    if by_month:
+        counts = frame.groupby("month").size().rename("rows").to_frame()
+        if "crime_type" in frame:
+            asb = frame["crime_type"].eq("Anti-social behaviour").groupby(frame["month"]).sum()
+            counts["ASB"] = asb
+        click.echo(counts.to_string())
+    if show_files:
+        for f in dq.files:
+            click.echo(f"  {f.path}: {f.rows:,} rows" + (f" ({f.note})" if f.note else ""))
+
+
 def main() -> None:
     """Console entry point: print a PccError as one line and exit 2, never a traceback."""
     try:

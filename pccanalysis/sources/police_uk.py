@@ -506,9 +506,9 @@ def _check(table: pa.Table, data: bytes, spec: _Spec, display: str, name_month: 
 
 
 def _first_and_repeated(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(first occurrence of its key, key occurs more than once), per row (or row of a 2-D key)."""
+    """(first occurrence of its key, key occurs more than once), per row."""
     _, first_at, inverse, counts = np.unique(
-        key, return_index=True, return_inverse=True, return_counts=True, axis=0
+        key, return_index=True, return_inverse=True, return_counts=True
     )
     first = np.zeros(len(key), dtype=bool)
     first[first_at] = True
@@ -535,8 +535,11 @@ def _duplicates(table: pa.Table, spec: _Spec) -> pa.Table:
         return table
     ids = _codes(table.column("crime_id"))
     has_id = ids >= 0
-    months = _codes(table.column("month"))
-    key = months * (int(ids.max()) + 2) + ids
+    month = table.column("month")
+    if len({m for c in month.chunks for m in c.dictionary.to_pylist()}) == 1:
+        key = ids  # the usual case: one month per file
+    else:
+        key = _codes(month) * (int(ids.max()) + 2) + ids
     first, repeated = _first_and_repeated(key)
     if spec is STREET:
         # Outcomes files repeat a Crime ID by design (one row per outcome); street files should not.

@@ -471,3 +471,31 @@ def test_real_derbyshire_accounting(derbyshire, derbyshire_zip):
     assert (dup_ids, exact) == (6_537, 14)  # measured
     assert dq.flagged[FLAG_REASONS["duplicate_crime_id"]] == dup_ids == frame["duplicate_crime_id"].sum()
     assert dq.flagged[FLAG_REASONS["exact_duplicate"]] == exact == frame["exact_duplicate"].sum()
+
+
+def test_file_with_several_months_counts_repeats_within_each_month(tmp_path):
+    # A file not named like data.police.uk's (so no month from its name) holding two months:
+    # x1 in January and again in February is not a repeat; x2 twice in February is.
+    p = write(tmp_path / "street.csv", HEADER, row("x1"), row("x1", month="2020-02"),
+              row("x2", month="2020-02"), row("x2", month="2020-02", outcome="Local resolution"))
+    frame, dq = read_street(p, cache_dir=False)
+    assert frame["duplicate_crime_id"].tolist() == [False, False, False, True]
+    assert frame["exact_duplicate"].tolist() == [False, False, False, False]  # outcomes differ
+    assert dq.files[0].month is None
+
+
+def test_pcc_check_data_command(folder):
+    # `pcc check-data`, the command-line face of these readers (pccanalysis/cli.py).
+    from click.testing import CliRunner
+
+    from pccanalysis.cli import cli
+
+    result = CliRunner().invoke(cli, ["check-data", str(folder), "--no-cache", "--by-month"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "data.police.uk street: 11 rows read from 2 files; 11 used."
+    assert "2 rows used but flagged: Crime ID seen earlier in the same month." in lines
+    assert "Months: 2020-01 to 2020-02, 2 present." in lines
+    # By month: 8 rows with 2 ASB in January, 3 rows with 1 ASB in February.
+    assert lines[-2].split() == ["2020-01", "8", "2"]
+    assert lines[-1].split() == ["2020-02", "3", "1"]
