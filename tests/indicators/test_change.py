@@ -1,0 +1,305 @@
+"""Tests for pccanalysis.indicators.change: comparisons of two periods with a verdict."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from pccanalysis.errors import PeriodError
+from pccanalysis.indicators.change import (
+    ChangeResult,
+    between,
+    change,
+    change_by,
+    compare_counts,
+    comparison,
+    results,
+    rolling_12_months,
+    same_period_last_year,
+    same_quarter_last_year,
+    share_change,
+    since_baseline,
+    year_to_date,
+)
+from pccanalysis.indicators.counts import ASB, all_crime
+from pccanalysis.indicators.gaps import find_gaps
+
+FY19 = pd.period_range("2019-04", "2020-03", freq="M")
+FY20 = pd.period_range("2020-04", "2021-03", freq="M")
+
+
+def _p(months) -> list[str]:
+    return [str(m) for m in months]
+
+
+def _binom_le(k: int, n: int) -> float:
+    """P(X <= k) for X ~ Binomial(n, 1/2), summed from binomial coefficients."""
+    return sum(math.comb(n, j) for j in range(0, k + 1)) / 2**n
+
+
+def monthly(per_month: dict[tuple[str, ...], tuple[int, int]], columns: list[str]) -> pd.DataFrame:
+    """Pre-aggregated frame: for each group, a flat count per month in 2019-20, then in 2020-21."""
+    rows = []
+    for key, (before, after) in per_month.items():
+        rows += [(m, *key, before) for m in FY19] + [(m, *key, after) for m in FY20]
+    frame = pd.DataFrame(rows, columns=["month", *columns, "count"])
+    frame["month"] = frame["month"].astype("period[M]")
+    return frame
+
+
+# ----------------------------------------------------------------------------- periods
+
+
+def test_same_quarter_last_year():
+    c = same_quarter_last_year("2020-21 Q2")
+    assert (c.kind, c.current_label, c.previous_label) == (
+        "same quarter last year", "2020-21 Q2", "2019-20 Q2",
+    )
+    assert _p(c.current_months) == ["2020-07", "2020-08", "2020-09"]
+    assert _p(c.previous_months) == ["2019-07", "2019-08", "2019-09"]
+
+
+def test_year_to_date_from_a_quarter_or_a_month():
+    c = year_to_date("2020-21 Q2")
+    assert c == year_to_date("2020-09")
+    assert (c.current_label, c.previous_label) == (
+        "April to September 2020", "April to September 2019",
+    )
+    assert len(c.current_months) == 6
+    # January is month 10 of the financial year that began the April before.
+    assert _p(year_to_date("2021-01").current_months)[0] == "2020-04"
+
+
+def test_rolling_12_months():
+    c = rolling_12_months("2021-03")
+    assert (c.current_label, c.previous_label) == (
+        "April 2020 to March 2021", "April 2019 to March 2020",
+    )
+    assert _p(c.current_months) == _p(FY20)
+    assert _p(c.previous_months) == _p(FY19)
+
+
+def test_since_baseline():
+    c = since_baseline("2020-03", "2020-09")
+    assert c.kind == "since March 2020"
+    assert (c.current_label, c.previous_label) == (
+        "March to September 2020", "March to September 2019",
+    )
+    assert len(c.current_months) == 7
+    with pytest.raises(PeriodError) as err:
+        since_baseline("2020-03", "2021-06")
+    assert str(err.value) == (
+        "2020-03 to 2021-06 is 16 months: a comparison with the same months a year earlier "
+        "needs 12 months or fewer (use rolling_12_months for longer)."
+    )
+
+
+def test_same_period_last_year_labels():
+    assert same_period_last_year("2020-21").previous_label == "2019-20"
+    assert same_period_last_year("2020-21 Q3").previous_label == "2019-20 Q3"
+    assert same_period_last_year("2020").previous_label == "2019"
+    c = same_period_last_year("2020-09")
+    assert (c.current_label, c.previous_label) == ("2020-09", "September 2019")
+
+
+def test_comparison_by_name():
+    assert comparison("since_baseline", "2020-09", baseline="2020-03") == since_baseline(
+        "2020-03", "2020-09"
+    )
+    assert comparison("year_to_date", "2020-21 Q2") == year_to_date("2020-09")
+    with pytest.raises(PeriodError, match="'last_week' is not a comparison"):
+        comparison("last_week", "2020-09")
+
+
+# ----------------------------------------------------------------------------- one change
+
+
+def test_compare_counts_worked_example():
+    # 80 against 100: -20%. Given 180, X ~ Bin(180, 1/2); p = 2 P(X <= 80) = 0.157 -> similar.
+    r = compare_counts(80, 100, label="Burglary")
+    assert (r.absolute, r.percent, r.ratio) == (-20, -20.0, 0.8)
+    assert r.p_value == pytest.approx(2 * _binom_le(80, 180), rel=1e-10)
+    assert r.p_value == pytest.approx(0.1565, abs=1e-4)
+    assert r.verdict == "similar"
+    assert r.label == "Burglary" and r.alpha == 0.05 and r.caveat is None
+
+
+def test_alpha_is_configurable():
+    # 30 against 15: p = 0.0357 (see test_significance): a rise at 5%, not at 1%.
+    assert compare_counts(30, 15).verdict == "rose"
+    assert compare_counts(30, 15, alpha=0.01).verdict == "similar"
+    assert compare_counts(15, 30).verdict == "fell"
+
+
+def test_zero_to_zero_is_similar_with_p_one():
+    r = compare_counts(0, 0)
+    assert (r.verdict, r.p_value, r.absolute) == ("similar", 1.0, 0)
+    assert math.isnan(r.percent) and math.isnan(r.ratio)
+
+
+def test_rise_from_zero_has_no_percentage():
+    r = compare_counts(12, 0)
+    # 12 against 0: p = 2 * (1/2)^12 = 0.000488 -> rose; a percentage of nothing is undefined.
+    assert r.verdict == "rose"
+    assert math.isnan(r.percent) and r.ratio == math.inf
+
+
+def test_unequal_periods_compare_monthly_rates():
+    # 30 over 6 months (5 a month) against 12 over 3 months (4 a month): ratio 1.25, +25%;
+    # absolute = 30 - 12 * 6/3 = 6. Under no change X ~ Bin(42, 6/9).
+    r = compare_counts(30, 12, current_exposure=6, previous_exposure=3)
+    assert (r.ratio, r.percent, r.absolute) == (1.25, 25.0, 6)
+    assert r.p_value == pytest.approx(stats.binomtest(30, 42, 6 / 9).pvalue, rel=1e-12)
+
+
+def test_change_from_a_row_per_crime_frame():
+    # Two burglaries a month in 2019-20 (24), one a month in 2020-21 (12).
+    months = [m for m in FY19 for _ in range(2)] + list(FY20)
+    frame = pd.DataFrame({"month": pd.PeriodIndex(months, freq="M"), "crime_type": "Burglary"})
+    r = change(frame, between("2020-21", "2019-20"), label="Burglary")
+    assert (r.current, r.previous, r.percent) == (12, 24, -50.0)
+    # p = 2 P(X <= 12 | Bin(36, 1/2)) = 0.065 -> similar: halving a count of 24 can be noise.
+    assert r.p_value == pytest.approx(2 * _binom_le(12, 36), rel=1e-10)
+    assert r.verdict == "similar"
+    assert (r.current_label, r.previous_label, r.kind) == ("2020-21", "2019-20", "between periods")
+
+
+def test_months_outside_the_data_are_an_error_not_zero():
+    frame = monthly({("Abbey",): (1, 1)}, ["ward_name"])
+    with pytest.raises(PeriodError) as err:
+        change(frame, same_quarter_last_year("2021-22 Q1"), count_column="count")
+    assert str(err.value) == (
+        "the data cover 2019-04 to 2021-03, so same quarter last year (2021-22 Q1 against "
+        "2020-21 Q1) cannot be computed: 2021-04 is missing."
+    )
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+@pytest.fixture
+def wards() -> pd.DataFrame:
+    # Per month, 2019-20 then 2020-21: Abbey 10 -> 5, Castle 8 -> 8, Dales 4 -> 8.
+    return monthly({("Abbey",): (10, 5), ("Castle",): (8, 8), ("Dales",): (4, 8)}, ["ward_name"])
+
+
+def test_change_by_ward(wards):
+    t = change_by(wards, between("2020-21", "2019-20"), "ward_name", count_column="count")
+    # Yearly: Abbey 120 -> 60 (-50%), Castle 96 -> 96 (0%), Dales 48 -> 96 (+100%).
+    # p: Abbey 2 P(X <= 60 | Bin(180, 1/2)); Castle 1; Dales 2 P(X <= 48 | Bin(144, 1/2)).
+    assert t["ward_name"].tolist() == ["Dales", "Castle", "Abbey"]  # rose, similar, fell
+    assert t["verdict"].tolist() == ["rose", "similar", "fell"]
+    assert t["current"].tolist() == [96, 96, 60]
+    assert t["previous"].tolist() == [48, 96, 120]
+    assert t["percent"].tolist() == [100.0, 0.0, -50.0]
+    assert t["p_value"].tolist() == pytest.approx(
+        [2 * _binom_le(48, 144), 1.0, 2 * _binom_le(60, 180)], rel=1e-9
+    )
+    assert (t["current_label"].unique().tolist(), t["previous_label"].unique().tolist()) == (
+        ["2020-21"], ["2019-20"],
+    )
+    # "All wards fell except ..." is one line:
+    assert t.loc[t.verdict != "fell", "ward_name"].tolist() == ["Dales", "Castle"]
+
+
+def test_change_by_two_columns_and_results(wards):
+    frame = pd.concat([wards.assign(crime_type="Burglary"), wards.assign(crime_type="Robbery")])
+    t = change_by(frame, rolling_12_months("2021-03"), ["ward_name", "crime_type"],
+                  count_column="count")
+    assert len(t) == 6
+    assert t["label"].iloc[0] in ("Dales / Burglary", "Dales / Robbery")
+    rs = results(t)
+    assert all(isinstance(r, ChangeResult) for r in rs)
+    assert rs[0].verdict == "rose" and rs[0].caveat is None
+    assert rs[0].kind == "rolling 12 months"
+
+
+def test_gap_caveats_reach_the_rows_they_touch():
+    frame = monthly(
+        {("Abbey", ASB): (40, 40), ("Dales", ASB): (40, 40),
+         ("Abbey", "Burglary"): (20, 20), ("Dales", "Burglary"): (20, 20)},
+        ["ward_name", "crime_type"],
+    )
+    # November 2020 published with no ASB: 80 expected over the two wards, 0 recorded.
+    frame.loc[(frame.crime_type == ASB) & (frame.month == pd.Period("2020-11", "M")), "count"] = 0
+    gaps = find_gaps(frame, "crime_type", count_column="count")
+    assert gaps[["month", "crime_type"]].astype(str).values.tolist() == [["2020-11", ASB]]
+    comp = between("2020-21", "2019-20")
+    note = "2020-11 Anti-social behaviour: 0 recorded against about 80 usually (a likely publication gap)"
+
+    by_type = change_by(frame, comp, ["ward_name", "crime_type"], count_column="count", gaps=gaps)
+    caveats = dict(zip(by_type["label"], by_type["caveat"], strict=True))
+    assert caveats["Abbey / Anti-social behaviour"] == note
+    assert caveats["Dales / Anti-social behaviour"] == note
+    assert pd.isna(caveats["Abbey / Burglary"]) and pd.isna(caveats["Dales / Burglary"])
+
+    # Ward totals include ASB, so both carry the caveat; "all crime" leaves ASB out, so none.
+    by_ward = change_by(frame, comp, "ward_name", count_column="count", gaps=gaps)
+    assert by_ward["caveat"].tolist() == [note, note]
+    crime_only = change_by(all_crime(frame), comp, "ward_name", count_column="count", gaps=gaps)
+    assert crime_only["caveat"].isna().all()
+    assert change(frame, comp, count_column="count", gaps=gaps).caveat == note
+    # A comparison that does not include November 2020 is clear.
+    assert change(frame, same_quarter_last_year("2020-21 Q2"), count_column="count",
+                  gaps=gaps).caveat is None
+
+
+def test_share_change():
+    # Hate crime: the city centre had 25 of 100 in 2019-20 (25%) and 10 of 80 in 2020-21
+    # (12.5%), a fall of 12.5 points; Fisher's exact test on [[10, 70], [25, 75]].
+    rows = ([("2019-04", "City Centre")] * 25 + [("2019-05", "Elsewhere")] * 75
+            + [("2020-04", "City Centre")] * 10 + [("2021-03", "Elsewhere")] * 70)
+    frame = pd.DataFrame(rows, columns=["month", "ward_name"])
+    frame["month"] = pd.PeriodIndex(frame["month"], freq="M")
+    r = share_change(frame, "ward_name", "City Centre", between("2020-21", "2019-20"))
+    assert (r.current_count, r.current_total, r.usual_count, r.usual_total) == (10, 80, 25, 100)
+    assert (r.current_share, r.usual_share, r.difference) == (12.5, 25.0, -12.5)
+    assert r.p_value == pytest.approx(stats.fisher_exact([[10, 70], [25, 75]]).pvalue)
+    assert r.verdict == ("fell" if r.p_value < 0.05 else "similar")
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=st.lists(st.integers(0, 500), min_size=12, max_size=12),
+       alpha=st.sampled_from([0.01, 0.05, 0.1]))
+def test_a_series_against_itself_is_similar_with_p_one(counts, alpha):
+    frame = pd.DataFrame({"month": list(FY19) + list(FY20), "count": counts + counts})
+    frame["month"] = frame["month"].astype("period[M]")
+    for comp in (between("2020-21", "2019-20"), rolling_12_months("2021-03"),
+                 same_quarter_last_year("2020-21 Q3"), year_to_date("2020-11")):
+        r = change(frame, comp, count_column="count", alpha=alpha)
+        assert (r.verdict, r.p_value, r.absolute) == ("similar", 1.0, 0)
+        assert r.percent == 0.0 or (r.previous == 0 and math.isnan(r.percent))
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.lists(st.tuples(st.integers(0, 300), st.integers(0, 300)), min_size=1,
+                     max_size=8))
+def test_table_rows_agree_with_single_changes(data):
+    groups = {(f"W{i}",): pair for i, pair in enumerate(data)}
+    frame = monthly(groups, ["ward_name"])
+    comp = between("2020-21", "2019-20")
+    t = change_by(frame, comp, "ward_name", count_column="count").set_index("ward_name")
+    for (name,), _ in groups.items():
+        one = change(frame[frame.ward_name == name], comp, count_column="count", label=name)
+        row = t.loc[name]
+        assert row["verdict"] == one.verdict
+        assert row["p_value"] == pytest.approx(one.p_value, rel=1e-12)
+        # A verdict always matches the direction and the p-value.
+        if one.verdict == "rose":
+            assert one.ratio > 1 and one.p_value < one.alpha
+        if one.verdict == "fell":
+            assert one.ratio < 1 and one.p_value < one.alpha
+    # Sorted for reading: rose, then similar, then fell.
+    order = {"rose": 0, "similar": 1, "fell": 2}
+    ranks = [order[v] for v in t["verdict"]]
+    assert ranks == sorted(ranks)
+    assert np.all(np.isfinite(t["p_value"]))
