@@ -1,0 +1,698 @@
+"""Plain-English sentences built from indicator results, for board briefings.
+
+Every sentence here is made from a result object of :mod:`pccanalysis.indicators` (never from
+numbers typed into a notebook), and its direction word comes only from the result's verdict:
+
+- ``"rose"`` / ``"fell"`` (the change is unlikely to be noise): "fell by 19.6%";
+- ``"similar"``: "was similar (−2%)", with the signed change in brackets so nothing is hidden.
+
+Numbers follow :mod:`pccanalysis.numbers` (UK style, commas, one decimal place, the minus sign
+U+2212 for negatives, "almost 20%" only when honest). Every function returns plain text: the
+briefing export escapes it, so a ward called "<Castle>" cannot inject markup. Titles for charts
+are the same sentences without the counts and without the final full stop
+(:func:`as_title`).
+
+Sentence forms, with the test that pins each one's exact text, are listed in
+``tests/test_narrative.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from .numbers import (
+    describe_percent,
+    format_count,
+    format_number,
+    format_percent,
+    join_words,
+    month_label,
+    months_label,
+)
+
+__all__ = [
+    "Headline",
+    "as_title",
+    "assurance_sentence",
+    "change_phrase",
+    "change_sentence",
+    "comparator_sentence",
+    "gap_caveat",
+    "group_summary",
+    "headline",
+    "repeat_sentence",
+    "share_sentence",
+    "spc_sentence",
+    "target_sentence",
+    "tracker_sentence",
+]
+
+#: Short names used in sentences for data.police.uk categories that are long to read.
+SHORT_NAMES = {"Anti-social behaviour": "ASB"}
+
+_VERB = {"rose": "rose", "fell": "fell", "similar": "was similar"}
+
+
+def _check_verdict(verdict: str) -> str:
+    if verdict not in _VERB:
+        raise ValueError(f"verdict must be 'rose', 'fell' or 'similar', not {verdict!r}")
+    return verdict
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _subject(label: str, subject: str | None) -> str:
+    if subject:
+        return subject
+    return SHORT_NAMES.get(label, label)
+
+
+def _is_missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def as_title(sentence: str) -> str:
+    """A chart title from a sentence: the same words without the closing full stop."""
+    return sentence.strip().rstrip(".")
+
+
+# --------------------------------------------------------------------------------------------
+# Change between two periods
+# --------------------------------------------------------------------------------------------
+
+
+def change_phrase(verdict: str, percent: float, *, approximate: bool = False,
+                  current=None, previous=None) -> str:
+    """The verb phrase for a change: "fell by 19.6%", "rose by 24%", "was similar (−2%)".
+
+    Parameters
+    ----------
+    verdict : {"rose", "fell", "similar"}
+        From the result; the only source of the direction word.
+    percent : float
+        Percentage change in percent (−19.6 for a fall of 19.6%); NaN when the previous count
+        was 0, and then ``current`` and ``previous`` give "rose from 0 to 12".
+    approximate : bool
+        Use :func:`pccanalysis.numbers.describe_percent` ("almost 20%") for the size.
+
+    Notes
+    -----
+    When the verdict is "rose" or "fell" the size is written without a sign (the verb carries
+    the direction); when it is "similar" the signed change goes in brackets, so a reader sees
+    the figure but is not told it moved.
+    """
+    _check_verdict(verdict)
+    if _is_missing(percent):
+        if current is None or previous is None:
+            raise ValueError("a change from zero has no percentage: pass current and previous")
+        counts = f"from {format_count(previous)} to {format_count(current)}"
+        return f"{_VERB[verdict]} ({counts})" if verdict == "similar" else f"{verdict} {counts}"
+    if verdict == "similar":
+        return f"was similar ({format_percent(percent, signed=True)})"
+    if (verdict == "rose") != (percent > 0):
+        raise ValueError(f"verdict {verdict!r} contradicts a change of {percent!r}%")
+    size = describe_percent(abs(percent)) if approximate else format_percent(abs(percent))
+    return f"{verdict} by {size}"
+
+
+def _periods_clause(result) -> str:
+    current, previous = result.current_label, result.previous_label
+    if not current:
+        return ""
+    if not previous:
+        return f" in {current}"
+    return f" in {current} compared with {previous}"
+
+
+def _counts_clause(result) -> str:
+    if result.current_exposure != result.previous_exposure:
+        # different lengths: the percentage compares monthly rates, raw counts would mislead
+        return ""
+    return f", from {format_count(result.previous)} to {format_count(result.current)}"
+
+
+def change_sentence(result, subject: str | None = None, *, counts: bool = True,
+                    approximate: bool = False) -> str:
+    """One sentence for a :class:`~pccanalysis.indicators.change.ChangeResult`.
+
+    Examples (``subject="Crime"``)::
+
+        Crime fell by 19.6% in 2020-21 compared with 2019-20, from 12,345 to 9,925.
+        ASB was similar (−2%) in 2020-21 Q2 compared with 2019-20 Q2, from 1,020 to 1,000.
+
+    Parameters
+    ----------
+    result : ChangeResult
+        The change.
+    subject : str, optional
+        What to call the thing counted; default the result's label (with "Anti-social
+        behaviour" shortened to "ASB").
+    counts : bool
+        Add ", from <previous> to <current>" (left out when the periods differ in length,
+        because the percentage then compares monthly rates).
+    approximate : bool
+        "almost 20%" style sizes where honest.
+    """
+    phrase = change_phrase(result.verdict, result.percent, approximate=approximate,
+                           current=result.current, previous=result.previous)
+    text = f"{_cap(_subject(result.label, subject))} {phrase}{_periods_clause(result)}"
+    if counts and not _is_missing(result.percent):
+        text += _counts_clause(result)
+    return text + "."
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One key figure for the briefing's headline panel.
+
+    Attributes
+    ----------
+    label : str
+        What the figure is ("All crime").
+    value : str
+        The figure as shown large: the signed percentage change ("−19.6%"), or the counts for a
+        change from zero ("0 to 12").
+    verdict : {"rose", "fell", "similar"}
+        For the panel's styling and its word ("Fell").
+    verdict_text : str
+        The verdict as a word for the panel: "Fell", "Rose", "No significant change".
+    sentence : str
+        The full sentence (:func:`change_sentence`).
+    detail : str
+        The counts and periods: "9,925 in 2020-21; 12,345 in 2019-20".
+    caveat : str or None
+        A data-quality caveat to show with the figure.
+    """
+
+    label: str
+    value: str
+    verdict: str
+    verdict_text: str
+    sentence: str
+    detail: str
+    caveat: str | None = None
+
+    def to_dict(self) -> dict:
+        """Plain dict, for templates."""
+        return asdict(self)
+
+
+_VERDICT_TEXT = {"rose": "Rose", "fell": "Fell", "similar": "No significant change"}
+
+
+def headline(result, label: str | None = None, *, subject: str | None = None,
+             caveat: str | None = None, approximate: bool = False) -> Headline:
+    """A :class:`Headline` from a :class:`~pccanalysis.indicators.change.ChangeResult`.
+
+    Parameters
+    ----------
+    label : str, optional
+        Panel label; default the result's label.
+    caveat : str, optional
+        Caveat text (e.g. from :func:`gap_caveat`); default none. The result's own ``caveat``
+        field is used when this is not given.
+    """
+    _check_verdict(result.verdict)
+    if _is_missing(result.percent):
+        value = f"{format_count(result.previous)} to {format_count(result.current)}"
+    else:
+        value = format_percent(result.percent, signed=True)
+    detail = (f"{format_count(result.current)} in {result.current_label}; "
+              f"{format_count(result.previous)} in {result.previous_label}")
+    return Headline(
+        label=label or result.label,
+        value=value,
+        verdict=result.verdict,
+        verdict_text=_VERDICT_TEXT[result.verdict],
+        sentence=change_sentence(result, subject, approximate=approximate),
+        detail=detail,
+        caveat=caveat if caveat is not None else (result.caveat or None),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Groups: "crime fell in every ward except Dales"
+# --------------------------------------------------------------------------------------------
+
+#: Most names listed for one verdict before the sentence gives a count instead.
+MAX_NAMES = 4
+
+_IN_ORDER = ("fell", "rose", "similar")
+
+
+def _names_or_count(names: Sequence[str], noun: tuple[str, str]) -> str:
+    if len(names) <= MAX_NAMES:
+        return join_words(names)
+    return f"{format_count(len(names))} {noun[1]}"
+
+
+def group_summary(table: pd.DataFrame, group: str, subject: str,
+                  noun: tuple[str, str] = ("ward", "wards")) -> str:
+    """Summarise a by-group change table in one sentence.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`pccanalysis.indicators.change.change_by` (its ``verdict`` column and the
+        ``group`` column), in the table's order (largest rise first, largest fall last).
+    group : str
+        The column naming each group ("ward_name").
+    subject : str
+        What was counted ("crime").
+    noun : (singular, plural)
+        What the groups are.
+
+    Returns
+    -------
+    str
+        The commonest verdict leads, the others are named. Forms::
+
+            Crime fell in all 12 wards.
+            Crime fell in both wards.
+            Crime fell in every ward except Dales, where it rose.
+            Crime fell in 9 of 12 wards; it rose in Dales and was similar in Castle and Abbey.
+            Crime was similar in 10 of 12 wards; it rose in Dales and fell in Abbey.
+
+        More than four names for one verdict are given as a count ("it rose in 5 wards").
+        Ties between verdicts lead with "fell", then "rose", then "similar".
+    """
+    if table.empty:
+        raise ValueError("group_summary: the table has no groups")
+    if group not in table.columns or "verdict" not in table.columns:
+        raise ValueError(f"group_summary: the table needs columns {group!r} and 'verdict'")
+    names = {v: [str(n) for n in table.loc[table["verdict"] == v, group]] for v in _IN_ORDER}
+    unknown = set(table["verdict"]) - set(_IN_ORDER)
+    if unknown:
+        raise ValueError(f"group_summary: unknown verdict {sorted(unknown)[0]!r}")
+    n = len(table)
+    lead = max(_IN_ORDER, key=lambda v: (len(names[v]), -_IN_ORDER.index(v)))
+    k = len(names[lead])
+    start = f"{_cap(subject)} {_VERB[lead]}"
+    if k == n:
+        if n == 1:
+            return f"{start} in {names[lead][0]}, the only {noun[0]}."
+        if n == 2:
+            return f"{start} in both {noun[1]}."
+        return f"{start} in all {format_count(n)} {noun[1]}."
+    others = [v for v in _IN_ORDER if v != lead and names[v]]
+    if n - k == 1:
+        (other,) = others
+        return f"{start} in every {noun[0]} except {names[other][0]}, where it {_VERB[other]}."
+    clauses = [f"{_VERB[v]} in {_names_or_count(names[v], noun)}" for v in others]
+    return f"{start} in {format_count(k)} of {format_count(n)} {noun[1]}; it {join_words(clauses)}."
+
+
+# --------------------------------------------------------------------------------------------
+# Shares
+# --------------------------------------------------------------------------------------------
+
+
+def share_sentence(result, of: str, subject: str | None = None) -> str:
+    """A group's share of a total now against its usual share (a ``ShareResult``).
+
+    Examples::
+
+        City centre accounted for 31% of hate crime in 2020-21, against 25% in 2017-18 to
+        2019-20; its share rose.
+        City centre accounted for 26% of hate crime in 2020-21, similar to its usual 25% in
+        2017-18 to 2019-20.
+
+    Parameters
+    ----------
+    result : pccanalysis.indicators.change.ShareResult
+    of : str
+        What the total is of, mid-sentence ("hate crime").
+    subject : str, optional
+        The group's name; default the result's label.
+    """
+    _check_verdict(result.verdict)
+    who = _cap(subject or result.label)
+    now, usual = format_percent(result.current_share), format_percent(result.usual_share)
+    start = f"{who} accounted for {now} of {of} in {result.current_label}"
+    if result.verdict == "similar":
+        return f"{start}, similar to its usual {usual} in {result.usual_label}."
+    return f"{start}, against {usual} in {result.usual_label}; its share {result.verdict}."
+
+
+# --------------------------------------------------------------------------------------------
+# Repeat victims
+# --------------------------------------------------------------------------------------------
+
+
+def repeat_sentence(change, of: str) -> str:
+    """Repeat victims and the share of victims who are repeats (a ``repeats.RepeatChange``).
+
+    Examples::
+
+        Repeat victims of hate crime fell by 11% in 2020-21 compared with 2019-20, but the
+        share of victims who are repeats was similar (24.1% against 26%).
+        Repeat victims of hate crime rose by 30% in 2020-21 compared with 2019-20, and the
+        share of victims who are repeats rose from 20% to 25.5%.
+
+    "but" joins two different verdicts, "and" two equal ones; each verdict is the result's own
+    (``repeats_verdict``, ``share_verdict``).
+    """
+    _check_verdict(change.repeats_verdict)
+    _check_verdict(change.share_verdict)
+    phrase = change_phrase(change.repeats_verdict, change.repeats_percent_change,
+                           current=change.repeats_after, previous=change.repeats_before)
+    first = (f"Repeat victims of {of} {phrase} in {change.after_label} compared with "
+             f"{change.before_label}")
+    after, before = format_percent(change.percent_after), format_percent(change.percent_before)
+    if change.share_verdict == "similar":
+        second = f"the share of victims who are repeats was similar ({after} against {before})"
+    else:
+        second = (f"the share of victims who are repeats {change.share_verdict} from {before} "
+                  f"to {after}")
+    joint = "and" if change.repeats_verdict == change.share_verdict else "but"
+    return f"{first}, {joint} {second}."
+
+
+# --------------------------------------------------------------------------------------------
+# Local against a comparator
+# --------------------------------------------------------------------------------------------
+
+_COMPARATOR_CLAUSE = {
+    "rose faster than": "the local rise was faster",
+    "rose more slowly than": "the local rise was slower",
+    "fell faster than": "the local fall was faster",
+    "fell more slowly than": "the local fall was slower",
+    "rose against a fall in": "the two moved in opposite directions",
+    "fell against a rise in": "the two moved in opposite directions",
+    "held steady against a rise in": "locally it held steady while {c} rose",
+    "held steady against a fall in": "locally it held steady while {c} fell",
+    "similar to": "the difference between the two could be chance",
+}
+
+
+def _comparator_change(percent: float) -> str:
+    if _is_missing(percent):
+        return "no comparable change"
+    if format_percent(percent) == "0%":
+        return "no change"
+    word = "rise" if percent > 0 else "fall"
+    return f"a {word} of {format_percent(abs(percent))}"
+
+
+def comparator_sentence(result, subject: str | None = None, *, local=None) -> str:
+    """A local change against a national or peer change (a ``comparator.ComparatorResult``).
+
+    Examples::
+
+        Recorded suicide rose by 24% locally in 2020 compared with 2019, against a rise of 5%
+        in England and Wales; the local rise was faster.
+        Recorded suicide changed by +24% locally in 2020 compared with 2019, against a rise of
+        5% in England and Wales; the difference between the two could be chance.
+
+    Parameters
+    ----------
+    result : ComparatorResult
+        Its ``verdict`` alone decides the closing clause ("the local rise was faster" only
+        when it says "rose faster than").
+    subject : str, optional
+        What was counted; default the result's label.
+    local : ChangeResult, optional
+        The local change on its own; its verdict gives the verb ("rose by 24%"). Without it
+        the local change is stated without a direction word ("changed by +24%"), because the
+        comparator test says how the two differ, not whether the local change is noise.
+    """
+    clause = _COMPARATOR_CLAUSE.get(result.verdict)
+    if clause is None:
+        raise ValueError(f"unknown comparator verdict {result.verdict!r}")
+    who = _cap(_subject(result.label, subject))
+    if local is not None:
+        phrase = change_phrase(local.verdict, local.percent, current=local.current,
+                               previous=local.previous)
+    elif _is_missing(result.local_percent):
+        phrase = (f"went from {format_count(result.local_previous)} to "
+                  f"{format_count(result.local_current)}")
+    else:
+        phrase = f"changed by {format_percent(result.local_percent, signed=True)}"
+    periods = (f" in {result.current_label} compared with {result.previous_label}"
+               if result.current_label else "")
+    comparator = result.comparator_label
+    return (f"{who} {phrase} locally{periods}, against "
+            f"{_comparator_change(result.comparator_percent)} in {comparator}; "
+            f"{clause.format(c=comparator)}.")
+
+
+# --------------------------------------------------------------------------------------------
+# Targets
+# --------------------------------------------------------------------------------------------
+
+
+def _target_words(target) -> str:
+    verb = "reduce" if target.direction == "reduce" else "increase"
+    return f"the target to {verb} {target.name} by {format_percent(target.percent)}"
+
+
+def _level_change(verdict: str, percent: float, subject: str, current_label: str,
+                  baseline_label: str) -> str:
+    if verdict == "similar":
+        return (f"{subject} was similar in {current_label} to {baseline_label} "
+                f"({format_percent(percent, signed=True)})")
+    word = "higher" if verdict == "rose" else "lower"
+    if (verdict == "rose") != (percent > 0):
+        raise ValueError(f"verdict {verdict!r} contradicts a change of {percent!r}%")
+    return (f"{subject} was {describe_percent(abs(percent))} {word} in {current_label} than in "
+            f"{baseline_label}")
+
+
+_STATUS_NOW = {"on track": "is on track", "at risk": "is at risk", "off track": "is off track"}
+_STATUS_PAST = {"on track": "was met", "at risk": "was not clearly met", "off track": "was missed"}
+
+
+def target_sentence(progress, *, trajectory: bool = True) -> str:
+    """Where a target stands (a :class:`~pccanalysis.indicators.targets.TargetProgress`).
+
+    Examples::
+
+        The target to reduce ASB by 25% against 2019-20 by 2022-23 is off track: ASB was
+        almost 30% higher in 2020-21 than in 2019-20; the trajectory asks for a fall of 8.3%
+        by now.
+        The target to reduce crime by 10% against 2019-20 by 2021-22 was met: crime was
+        12.4% lower in 2021-22 than in 2019-20.
+
+    The status words come from ``progress.status`` (after the deadline "on track" reads "was
+    met", "at risk" "was not clearly met", "off track" "was missed"); "higher"/"lower" from
+    ``progress.verdict``. The size uses :func:`~pccanalysis.numbers.describe_percent`.
+    """
+    t = progress.target
+    status = (_STATUS_PAST if progress.past_deadline else _STATUS_NOW).get(progress.status)
+    if status is None:
+        raise ValueError(f"unknown target status {progress.status!r}")
+    _check_verdict(progress.verdict)
+    start = (f"{_cap(_target_words(t))} against {progress.baseline_label} by "
+             f"{progress.deadline_label} {status}")
+    level = _level_change(progress.verdict, progress.percent_change, t.name,
+                          progress.current_label, progress.baseline_label)
+    text = f"{start}: {level}"
+    needed = progress.needed_percent_by_now
+    if trajectory and not progress.past_deadline and not _is_missing(needed) and needed != 0:
+        word = "fall" if needed < 0 else "rise"
+        text += f"; the trajectory asks for a {word} of {format_percent(abs(needed))} by now"
+    return text + "."
+
+
+# --------------------------------------------------------------------------------------------
+# SPC (Making Data Count)
+# --------------------------------------------------------------------------------------------
+
+
+def _level(value: float) -> str:
+    """A count or average as it reads: whole numbers from 100 up, one decimal below."""
+    if float(value).is_integer():
+        return format_count(value)
+    return format_number(value, 0 if abs(value) >= 100 else 1)
+
+
+def _run_length(frame: pd.DataFrame, flag: str, same: str | None = None) -> int:
+    """How many of the last points in a row carry ``flag`` (and the same ``same`` value)."""
+    n = 0
+    last_same = frame[same].iloc[-1] if same else None
+    for _, row in frame.iloc[::-1].iterrows():
+        if not bool(row[flag]) or (same and row[same] != last_same):
+            break
+        n += 1
+    return n
+
+
+_NATURE = {"improvement": " of an improving nature", "concern": " of a concerning nature",
+           "neutral": ""}
+
+
+def spc_sentence(result, subject: str, *, unit: str = "a month") -> str:
+    """What the latest point of an XmR chart says (an :class:`~pccanalysis.indicators.spc.SpcResult`).
+
+    Forms (``subject="ASB"``)::
+
+        ASB shows only common cause variation: March 2021 (412) was within the usual range of
+        371 to 520 a month.
+        ASB shows special cause variation of a concerning nature: March 2021 (667) was above
+        the upper process limit of 520.
+        ASB shows special cause variation of a concerning nature: it has risen in each of the
+        last 6 months, to March 2021.
+        ASB shows special cause variation of an improving nature: it has been below its average
+        of 446 for 9 months in a row to March 2021.
+        ASB shows special cause variation of a concerning nature: two of the last three months
+        were close to the upper process limit of 520.
+
+    Limits from fewer points than the trial threshold add "These are trial limits from only N
+    months of data."
+    """
+    frame = result.frame
+    last = frame.iloc[-1]
+    month = _period_words(last["period"])
+    who = _cap(subject)
+    if result.variation == "common_cause":
+        text = (f"{who} shows only common cause variation: {month} ({_level(last['value'])}) "
+                f"was within the usual range of {_level(max(last['lpl'], 0))} to "
+                f"{_level(last['upl'])} {unit}.")
+    else:
+        nature = _NATURE[result.variation.rsplit("_", 1)[0]]
+        side = last["special_cause_side"]
+        rule = last["special_cause_rule"]
+        if rule == "outside_limits":
+            where = ("above the upper process limit of " + _level(last["upl"]) if side == "high"
+                     else "below the lower process limit of " + _level(last["lpl"]))
+            detail = f"{month} ({_level(last['value'])}) was {where}"
+        elif rule == "trend":
+            # a run of k points holds k - 1 rises (or falls)
+            steps = _run_length(frame, "trend") - 1
+            verb = "risen" if side == "high" else "fallen"
+            detail = f"it has {verb} in each of the last {steps} months, to {month}"
+        elif rule == "shift":
+            k = _run_length(frame, "shift", same="relative_to_mean")
+            where = "above" if side == "high" else "below"
+            detail = (f"it has been {where} its average of {_level(last['mean'])} for {k} "
+                      f"months in a row to {month}")
+        elif rule == "two_of_three":
+            limit = ("upper process limit of " + _level(last["upl"]) if side == "high"
+                     else "lower process limit of " + _level(last["lpl"]))
+            detail = f"two of the last three months were close to the {limit}"
+        else:
+            raise ValueError(f"unknown special-cause rule {rule!r}")
+        text = f"{who} shows special cause variation{nature}: {detail}."
+    if bool(last["trial"]):
+        seg = result.segments.iloc[-1]
+        text += (f" These are trial limits from only {format_count(seg['n_for_limits'])} "
+                 "months of data.")
+    return text
+
+
+def assurance_sentence(result, subject: str, *, unit: str = "a month") -> str | None:
+    """The Making Data Count assurance reading in words, or None without a target.
+
+    Forms::
+
+        At its current level ASB will consistently meet the target of 380 a month.
+        At its current level ASB will consistently miss the target of 380 a month.
+        At its current level ASB will meet the target of 380 a month in some months and miss
+        it in others.
+    """
+    if result.assurance is None or result.target is None:
+        return None
+    target = f"the target of {_level(result.target)} {unit}"
+    who = subject
+    if result.assurance == "consistently_met":
+        return f"At its current level {who} will consistently meet {target}."
+    if result.assurance == "consistently_missed":
+        return f"At its current level {who} will consistently miss {target}."
+    if result.assurance == "hit_and_miss":
+        return f"At its current level {who} will meet {target} in some months and miss it in others."
+    raise ValueError(f"unknown assurance reading {result.assurance!r}")
+
+
+def _period_words(value) -> str:
+    if isinstance(value, pd.Period) and value.freqstr.startswith("M"):
+        return month_label(value)
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Data-gap caveats
+# --------------------------------------------------------------------------------------------
+
+
+def gap_caveat(gaps: pd.DataFrame, months, *, names: dict[str, str] | None = None,
+               **where) -> str | None:
+    """A caveat for figures covering ``months`` when a detected publication gap falls in them.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        From :func:`pccanalysis.indicators.gaps.find_gaps` (``month``, category columns,
+        ``count``, ``expected``).
+    months : iterable of month-like, or a Comparison
+        The period the figure covers (a ``Comparison`` means both of its periods).
+    names : dict, optional
+        Names for categories in sentences; default :data:`SHORT_NAMES` ("ASB").
+    **where
+        Category filters, as :func:`pccanalysis.indicators.gaps.touches_gap` takes them.
+
+    Returns
+    -------
+    str or None
+        One sentence per category with a gap, e.g.::
+
+            ASB figures for November 2024 appear incomplete (0 recorded against about 1,526 in
+            a usual month), so totals that include that month are too low.
+
+        or None when no gap touches the period.
+    """
+    from .indicators.gaps import gap_columns, touches_gap
+
+    hit = touches_gap(gaps, months, **where)
+    if hit.empty:
+        return None
+    names = {**SHORT_NAMES, **(names or {})}
+    cats = gap_columns(hit)
+    sentences = []
+    for key, rows in hit.groupby(cats, sort=False, observed=True) if cats else [((), hit)]:
+        key = key if isinstance(key, tuple) else (key,)
+        name = " ".join(names.get(str(k), str(k)) for k in key) or "The"
+        rows = rows.sort_values("month")
+        months_text = months_label(list(rows["month"]))
+        counts = join_words(format_count(c) for c in rows["count"])
+        expected = join_words(format_count(round(e)) for e in rows["expected"])
+        that = "that month" if len(rows) == 1 else "those months"
+        sentences.append(
+            f"{_cap(name)} figures for {months_text} appear incomplete ({counts} recorded "
+            f"against about {expected} in a usual month), so totals that include {that} are "
+            "too low."
+        )
+    return " ".join(sentences)
+
+
+# --------------------------------------------------------------------------------------------
+# Delivery plan
+# --------------------------------------------------------------------------------------------
+
+
+def tracker_sentence(summary) -> str:
+    """The delivery plan in one sentence (a ``delivery_plan.TrackerSummary``).
+
+    Example::
+
+        Of 16 deliverables, 12 (75%) are green, 3 (19%) amber and 1 (6%) red; the overall
+        rating is good.
+    """
+    key = summary.key.set_index("status")
+    total = int(key["number"].sum())
+    if total == 0:
+        return "The delivery plan has no deliverables."
+    parts = []
+    for status in ("Green", "Amber", "Red", "Not started"):
+        n = int(key["number"].get(status, 0))
+        if n:
+            pct = format_percent(key.loc[status, "percent"], 0)
+            verb = "are " if not parts else ""
+            parts.append(f"{format_count(n)} ({pct}) {verb}{status.lower()}")
+    return (f"Of {format_count(total)} deliverables, {join_words(parts)}; the overall rating "
+            f"is {summary.rating.label}.")

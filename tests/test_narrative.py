@@ -1,0 +1,479 @@
+"""Sentences from indicator results: every form with its exact expected text.
+
+The results are made by the real indicator functions from small hand-made inputs; each test
+shows the arithmetic that gives the numbers in the sentence. U+2212 is the minus sign.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pccanalysis import narrative as N
+from pccanalysis.indicators.change import between, change_by, compare_counts, share_change
+from pccanalysis.indicators.comparator import compare_to_comparator
+from pccanalysis.indicators.delivery_plan import summarise_tracker
+from pccanalysis.indicators.gaps import find_gaps
+from pccanalysis.indicators.repeats import repeat_change
+from pccanalysis.indicators.spc import spc
+from pccanalysis.indicators.targets import Target, target_progress
+
+MINUS = "\u2212"
+
+
+def _change(current, previous, label="All crime", cur="2020-21", prev="2019-20", **kw):
+    return compare_counts(current, previous, label=label, current_label=cur,
+                          previous_label=prev, **kw)
+
+
+# --- change --------------------------------------------------------------------------------
+
+
+def test_change_phrase_forms():
+    assert N.change_phrase("fell", -19.6) == "fell by 19.6%"
+    assert N.change_phrase("rose", 24.0) == "rose by 24%"
+    assert N.change_phrase("similar", -2.04) == f"was similar ({MINUS}2%)"
+    assert N.change_phrase("similar", 3.0) == "was similar (+3%)"
+    assert N.change_phrase("fell", -19.6, approximate=True) == "fell by almost 20%"
+    assert N.change_phrase("rose", float("nan"), current=12, previous=0) == "rose from 0 to 12"
+    assert N.change_phrase("similar", float("nan"), current=2, previous=0) == (
+        "was similar (from 0 to 2)"
+    )
+
+
+def test_change_phrase_refuses_a_verdict_that_contradicts_the_number():
+    with pytest.raises(ValueError, match="contradicts"):
+        N.change_phrase("rose", -5.0)
+    with pytest.raises(ValueError, match="verdict must be"):
+        N.change_phrase("up", 5.0)
+
+
+def test_change_sentence_significant_fall():
+    # 9,925 / 12,345 = 0.80397: a fall of 19.6%; p is about 1e-59, so the verdict is "fell"
+    result = _change(9925, 12345)
+    assert result.verdict == "fell"
+    assert N.change_sentence(result, "crime") == (
+        "Crime fell by 19.6% in 2020-21 compared with 2019-20, from 12,345 to 9,925."
+    )
+    assert N.change_sentence(result, "crime", approximate=True, counts=False) == (
+        "Crime fell by almost 20% in 2020-21 compared with 2019-20."
+    )
+
+
+def test_change_sentence_similar_names_the_change_in_brackets_and_shortens_asb():
+    # 1,000 / 1,020 - 1 = -1.96%: -2% in brackets; 1,000 against 1,020 is noise
+    result = _change(1000, 1020, label="Anti-social behaviour", cur="2020-21 Q2",
+                     prev="2019-20 Q2")
+    assert result.verdict == "similar"
+    assert N.change_sentence(result) == (
+        f"ASB was similar ({MINUS}2%) in 2020-21 Q2 compared with 2019-20 Q2, "
+        "from 1,020 to 1,000."
+    )
+
+
+def test_change_sentence_from_zero_and_with_unequal_periods():
+    # 12 against 0: p = 2 x 0.5^12 = 0.0005, "rose", but no percentage exists
+    assert N.change_sentence(_change(12, 0, label="Arson")) == (
+        "Arson rose from 0 to 12 in 2020-21 compared with 2019-20."
+    )
+    # 6 months against 12: monthly rates 600/6 = 100 and 1,000/12 = 83.3, +20%; raw counts
+    # (600 and 1,000) would mislead, so they are left out
+    result = _change(600, 1000, cur="April to September 2020", prev="2019-20",
+                     current_exposure=6, previous_exposure=12)
+    assert N.change_sentence(result, "crime") == (
+        "Crime rose by 20% in April to September 2020 compared with 2019-20."
+    )
+
+
+def test_headline_from_a_change_result():
+    h = N.headline(_change(9925, 12345), subject="crime")
+    assert h.label == "All crime"
+    assert h.value == f"{MINUS}19.6%"
+    assert h.verdict == "fell" and h.verdict_text == "Fell"
+    assert h.sentence == "Crime fell by 19.6% in 2020-21 compared with 2019-20, from 12,345 to 9,925."
+    assert h.detail == "9,925 in 2020-21; 12,345 in 2019-20"
+    assert h.caveat is None
+    similar = N.headline(_change(1000, 1020), label="Crime", caveat="Data for March are late.")
+    assert (similar.value, similar.verdict_text) == (f"{MINUS}2%", "No significant change")
+    assert similar.to_dict()["caveat"] == "Data for March are late."
+
+
+def test_as_title_drops_the_full_stop():
+    assert N.as_title("Crime fell by 19.6% in 2020-21.") == "Crime fell by 19.6% in 2020-21"
+
+
+# --- groups --------------------------------------------------------------------------------
+
+
+def _table(verdicts: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({"ward_name": list(verdicts), "verdict": list(verdicts.values())})
+
+
+def test_group_summary_all_the_same():
+    wards = {f"W{i}": "fell" for i in range(12)}
+    assert N.group_summary(_table(wards), "ward_name", "crime") == "Crime fell in all 12 wards."
+    assert N.group_summary(_table({"A": "rose", "B": "rose"}), "ward_name", "crime") == (
+        "Crime rose in both wards."
+    )
+    assert N.group_summary(_table({"Dales": "similar"}), "ward_name", "ASB") == (
+        "ASB was similar in Dales, the only ward."
+    )
+
+
+def test_group_summary_every_ward_except_one():
+    wards = {f"W{i}": "fell" for i in range(11)} | {"Dales": "rose"}
+    assert N.group_summary(_table(wards), "ward_name", "crime") == (
+        "Crime fell in every ward except Dales, where it rose."
+    )
+
+
+def test_group_summary_mixed():
+    wards = {f"W{i}": "fell" for i in range(9)} | {"Dales": "rose", "Castle": "similar",
+                                                   "Abbey": "similar"}
+    assert N.group_summary(_table(wards), "ward_name", "crime") == (
+        "Crime fell in 9 of 12 wards; it rose in Dales and was similar in Castle and Abbey."
+    )
+    mostly_similar = {f"W{i}": "similar" for i in range(10)} | {"Dales": "rose", "Abbey": "fell"}
+    assert N.group_summary(_table(mostly_similar), "ward_name", "crime") == (
+        "Crime was similar in 10 of 12 wards; it fell in Abbey and rose in Dales."
+    )
+
+
+def test_group_summary_counts_long_lists_and_breaks_ties_towards_fell():
+    wards = {f"F{i}": "fell" for i in range(6)} | {f"R{i}": "rose" for i in range(5)}
+    assert N.group_summary(_table(wards), "ward_name", "crime", noun=("area", "areas")) == (
+        "Crime fell in 6 of 11 areas; it rose in 5 areas."
+    )
+    tie = {"A": "rose", "B": "fell"}
+    assert N.group_summary(_table(tie), "ward_name", "crime") == (
+        "Crime fell in every ward except A, where it rose."
+    )
+
+
+def test_group_summary_reads_a_real_change_by_table():
+    # A 100 -> 50 fell; B 40 -> 44 similar; C 20 -> 60 rose
+    rows = []
+    for ward, before, after in (("A", 100, 50), ("B", 40, 44), ("C", 20, 60)):
+        rows.append({"month": pd.Period("2019-04", freq="M"), "ward_name": ward, "n": before})
+        rows.append({"month": pd.Period("2021-03", freq="M"), "ward_name": ward, "n": after})
+    table = change_by(pd.DataFrame(rows), between("2020-21", "2019-20"), "ward_name",
+                      count_column="n")
+    # one of each: the tie goes to "fell"; the others in table order (rose first)
+    assert N.group_summary(table, "ward_name", "crime") == (
+        "Crime fell in 1 of 3 wards; it rose in C and was similar in B."
+    )
+
+
+def test_group_summary_leaves_names_as_plain_text():
+    # no escaping here: the export escapes every sentence once
+    wards = {"<Castle>": "rose", "A": "fell", "B": "fell"}
+    assert N.group_summary(_table(wards), "ward_name", "crime") == (
+        "Crime fell in every ward except <Castle>, where it rose."
+    )
+
+
+# --- shares --------------------------------------------------------------------------------
+
+
+def _share_frame(centre_now, other_now, centre_usual, other_usual):
+    rows = [
+        {"month": pd.Period("2017-04", freq="M"), "area": "City centre", "n": centre_usual},
+        {"month": pd.Period("2017-04", freq="M"), "area": "Elsewhere", "n": other_usual},
+        {"month": pd.Period("2021-03", freq="M"), "area": "City centre", "n": centre_now},
+        {"month": pd.Period("2021-03", freq="M"), "area": "Elsewhere", "n": other_now},
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_share_sentence_rose_and_similar():
+    usual = list(pd.period_range("2017-04", "2020-03", freq="M"))
+    comp = between("2020-21", usual)
+    # now 155 of 500 = 31%, usually 250 of 1,000 = 25%: Fisher's exact p is about 0.015
+    rose = share_change(_share_frame(155, 345, 250, 750), "area", "City centre", comp,
+                        count_column="n")
+    assert rose.verdict == "rose"
+    assert N.share_sentence(rose, "hate crime") == (
+        "City centre accounted for 31% of hate crime in 2020-21, against 25% in April 2017 to "
+        "March 2020; its share rose."
+    )
+    # now 13 of 50 = 26%: too few to tell from 25%
+    similar = share_change(_share_frame(13, 37, 250, 750), "area", "City centre", comp,
+                           count_column="n")
+    assert N.share_sentence(similar, "hate crime", subject="The city centre") == (
+        "The city centre accounted for 26% of hate crime in 2020-21, similar to its usual 25% in "
+        "April 2017 to March 2020."
+    )
+
+
+# --- repeat victims ------------------------------------------------------------------------
+
+
+def test_repeat_sentence_count_fell_but_share_similar():
+    # repeats 1,040 -> 926: 926 / 1,040 - 1 = -10.96%, exact test p about 0.01: "fell by 11%".
+    # share 1,040 / 4,000 = 26% -> 926 / 3,700 = 25.03%: a 1-point difference, within the
+    # Newcombe interval: "similar"
+    table = pd.DataFrame({"period": ["2019-20", "2020-21"], "victims": [4000, 3700],
+                          "repeat_victims": [1040, 926]})
+    change = repeat_change(table, "2019-20", "2020-21")
+    assert (change.repeats_verdict, change.share_verdict) == ("fell", "similar")
+    assert N.repeat_sentence(change, "hate crime") == (
+        "Repeat victims of hate crime fell by 11% in 2020-21 compared with 2019-20, but the "
+        "share of victims who are repeats was similar (25% against 26%)."
+    )
+
+
+def test_repeat_sentence_both_rose():
+    # repeats 400 -> 520 (+30%) among 2,000 victims each year: share 20% -> 26%
+    table = pd.DataFrame({"period": ["2019-20", "2020-21"], "victims": [2000, 2000],
+                          "repeat_victims": [400, 520]})
+    change = repeat_change(table, "2019-20", "2020-21")
+    assert N.repeat_sentence(change, "hate crime") == (
+        "Repeat victims of hate crime rose by 30% in 2020-21 compared with 2019-20, and the "
+        "share of victims who are repeats rose from 20% to 26%."
+    )
+
+
+# --- local against comparator --------------------------------------------------------------
+
+
+def test_comparator_sentence_faster_rise_only_when_the_test_supports_it():
+    # local 1,000 -> 1,240 (+24%), England and Wales 5,000,000 -> 5,250,000 (+5%): the ratio
+    # of ratios 1.24 / 1.05 = 1.18 is far beyond chance with counts this size
+    result = compare_to_comparator(1240, 1000, 5_250_000, 5_000_000, label="Recorded suicide",
+                                   comparator_label="England and Wales", current_label="2020",
+                                   previous_label="2019")
+    assert result.verdict == "rose faster than"
+    local = _change(1240, 1000, cur="2020", prev="2019")
+    assert N.comparator_sentence(result, local=local) == (
+        "Recorded suicide rose by 24% locally in 2020 compared with 2019, against a rise of 5% "
+        "in England and Wales; the local rise was faster."
+    )
+
+
+def test_comparator_sentence_when_the_difference_could_be_chance():
+    # 100 -> 124 is the same +24% but from counts too small to tell it from +5%
+    result = compare_to_comparator(124, 100, 5_250_000, 5_000_000, label="Recorded suicide",
+                                   comparator_label="England and Wales", current_label="2020",
+                                   previous_label="2019")
+    assert result.verdict == "similar to"
+    assert N.comparator_sentence(result) == (
+        "Recorded suicide changed by +24% locally in 2020 compared with 2019, against a rise of "
+        "5% in England and Wales; the difference between the two could be chance."
+    )
+    # with the local change's own verdict (124 against 100: p about 0.14, "similar")
+    assert N.comparator_sentence(result, local=_change(124, 100, cur="2020", prev="2019")) == (
+        "Recorded suicide was similar (+24%) locally in 2020 compared with 2019, against a rise "
+        "of 5% in England and Wales; the difference between the two could be chance."
+    )
+
+
+def test_comparator_sentence_against_a_published_percentage_fall():
+    # a published national -3% taken as exact; local 1,000 -> 1,240 rises against it
+    result = compare_to_comparator(1240, 1000, comparator_percent=-3.0,
+                                   comparator_label="England and Wales", label="Burglary")
+    assert result.verdict == "rose against a fall in"
+    assert N.comparator_sentence(result) == (
+        "Burglary changed by +24% locally in current compared with previous, against a fall of "
+        "3% in England and Wales; the two moved in opposite directions."
+    )
+
+
+# --- targets -------------------------------------------------------------------------------
+
+MONTHS = pd.period_range("2019-04", "2021-03", freq="M")
+
+
+def _progress(per_month: int, deadline: str):
+    # 2019-20 at 100 a month (1,200) against 2020-21 at ``per_month`` a month
+    series = pd.Series([100] * 12 + [per_month] * 12, index=MONTHS)
+    target = Target("ASB", "Anti-social behaviour", "2019-20", "reduce", 25, deadline)
+    return target_progress(target, series)
+
+
+def test_target_sentence_off_track():
+    # +30% (1,560 against 1,200); 12 of the 36 months to the end of 2022-23 have passed, so the
+    # straight line asks for a third of 25% = 8.3% by now; the interval 1.20-1.40 lies wholly
+    # above the 0.917 needed: off track
+    assert N.target_sentence(_progress(130, "2022-23")) == (
+        "The target to reduce ASB by 25% against 2019-20 by 2022-23 is off track: ASB was 30% "
+        "higher in 2020-21 than in 2019-20; the trajectory asks for a fall of 8.3% by now."
+    )
+
+
+def test_target_sentence_on_track_and_at_risk():
+    # 75 a month: -25%, interval for the ratio 0.69-0.82, wholly below the 0.875 needed half
+    # way (12 of 24 months) to 2021-22
+    assert N.target_sentence(_progress(75, "2021-22")) == (
+        "The target to reduce ASB by 25% against 2019-20 by 2021-22 is on track: ASB was 25% "
+        "lower in 2020-21 than in 2019-20; the trajectory asks for a fall of 12.5% by now."
+    )
+    # 85 a month: -15%, interval 0.78-0.92 straddles 0.875: at risk
+    assert N.target_sentence(_progress(85, "2021-22")) == (
+        "The target to reduce ASB by 25% against 2019-20 by 2021-22 is at risk: ASB was 15% "
+        "lower in 2020-21 than in 2019-20; the trajectory asks for a fall of 12.5% by now."
+    )
+
+
+def test_target_sentence_similar_and_past_deadline():
+    # 98 a month: -2% is noise (1,176 against 1,200), and short of -12.5%: off track
+    assert N.target_sentence(_progress(98, "2021-22")) == (
+        f"The target to reduce ASB by 25% against 2019-20 by 2021-22 is off track: ASB was "
+        f"similar in 2020-21 to 2019-20 ({MINUS}2%); the trajectory asks for a fall of 12.5% by now."
+    )
+    # deadline 2020-21 has passed; 60 a month is -40%, interval 0.55-0.66, below 0.75: met
+    assert N.target_sentence(_progress(60, "2020-21")) == (
+        "The target to reduce ASB by 25% against 2019-20 by 2020-21 was met: ASB was 40% lower "
+        "in 2020-21 than in 2019-20."
+    )
+
+
+# --- SPC -----------------------------------------------------------------------------------
+
+
+def _spc(values, improvement="decrease", **kw):
+    index = pd.period_range("2019-04", periods=len(values), freq="M")
+    return spc(pd.Series(values, index=index, dtype=float), improvement=improvement, **kw)
+
+
+STEADY = [10, 12] * 6  # mean 11, every moving range 2: limits 11 -/+ 5.32 = 5.68 and 16.32
+
+
+def test_spc_sentence_common_cause():
+    assert N.spc_sentence(_spc(STEADY), "ASB") == (
+        "ASB shows only common cause variation: March 2020 (12) was within the usual range of "
+        "5.7 to 16.3 a month."
+    )
+
+
+def test_spc_sentence_trial_limits():
+    # six points: the same limits, but from fewer than 12 points
+    assert N.spc_sentence(_spc([10, 12] * 3), "ASB") == (
+        "ASB shows only common cause variation: September 2019 (12) was within the usual range "
+        "of 5.7 to 16.3 a month. These are trial limits from only 6 months of data."
+    )
+
+
+def test_spc_sentence_point_outside_the_limits():
+    # a 13th month of 30: mean 162 / 13 = 12.46; the moving range of 18 is screened out
+    # (above 3.267 x 3.33), so the upper limit is 12.46 + 2.66 x 2 = 17.78
+    assert N.spc_sentence(_spc(STEADY + [30]), "ASB") == (
+        "ASB shows special cause variation of a concerning nature: April 2020 (30) was above "
+        "the upper process limit of 17.8."
+    )
+
+
+def test_spc_sentence_trend():
+    # 10, 20 five times, then 11 to 17: the last 7 points rise 6 times in a row. Mean 248 / 17
+    # = 14.6, mean moving range (9 x 10 + 9 + 6 x 1) / 16 = 6.56, limits -2.9 to 32.0: nothing
+    # outside; 11-14 are below the mean and 15-17 above, so no run on one side
+    values = [10, 20] * 5 + [11, 12, 13, 14, 15, 16, 17]
+    assert N.spc_sentence(_spc(values), "ASB") == (
+        "ASB shows special cause variation of a concerning nature: it has risen in each of the "
+        "last 6 months, to August 2020."
+    )
+
+
+def test_spc_sentence_shift():
+    # 10, 14 five times, then 13, 15, ... 13: mean 217 / 17 = 12.76; the last 14 and the seven
+    # points after it (8 in all) are above the mean; limits 4.6 to 20.9. Higher is better here.
+    values = [10, 14] * 5 + [13, 15, 13, 15, 13, 15, 13]
+    assert N.spc_sentence(_spc(values, improvement="increase"), "Reports") == (
+        "Reports shows special cause variation of an improving nature: it has been above its "
+        "average of 12.8 for 8 months in a row to August 2020."
+    )
+
+
+def test_spc_sentence_two_of_three():
+    # 10, 12 six times, then 15.5, 14, 15.5: mean 177 / 15 = 11.8; mean moving range
+    # (22 + 3.5 + 1.5 + 1.5) / 14 = 2.036; sigma = 2.66 / 3 x 2.036 = 1.805; 2 sigma = 15.41,
+    # 3 sigma = 17.21: both 15.5s lie between them and all three points are above the mean
+    values = STEADY + [15.5, 14, 15.5]
+    assert N.spc_sentence(_spc(values), "ASB") == (
+        "ASB shows special cause variation of a concerning nature: two of the last three months "
+        "were close to the upper process limit of 17.2."
+    )
+
+
+def test_assurance_sentences():
+    # limits 5.68 to 16.32; lower is better
+    assert N.assurance_sentence(_spc(STEADY, target=20), "ASB") == (
+        "At its current level ASB will consistently meet the target of 20 a month."
+    )
+    assert N.assurance_sentence(_spc(STEADY, target=4), "ASB") == (
+        "At its current level ASB will consistently miss the target of 4 a month."
+    )
+    assert N.assurance_sentence(_spc(STEADY, target=11), "ASB") == (
+        "At its current level ASB will meet the target of 11 a month in some months and miss it "
+        "in others."
+    )
+    assert N.assurance_sentence(_spc(STEADY), "ASB") is None
+
+
+# --- data-gap caveats ----------------------------------------------------------------------
+
+
+def _gaps():
+    return pd.DataFrame({
+        "month": pd.PeriodIndex(["2024-10", "2024-11", "2024-11"], freq="M"),
+        "crime_type": ["Anti-social behaviour", "Anti-social behaviour", "Burglary"],
+        "count": [500, 0, 3],
+        "expected": [1480.0, 1526.4, 90.0],
+        "ratio": [0.34, 0.0, 0.03],
+        "p_value": [1e-200, 0.0, 1e-30],
+    })
+
+
+def test_gap_caveat_one_month():
+    assert N.gap_caveat(_gaps(), ["2024-11"], crime_type="Anti-social behaviour") == (
+        "ASB figures for November 2024 appear incomplete (0 recorded against about 1,526 in a "
+        "usual month), so totals that include that month are too low."
+    )
+
+
+def test_gap_caveat_several_months_and_categories():
+    assert N.gap_caveat(_gaps(), pd.period_range("2024-10", "2024-12", freq="M")) == (
+        "ASB figures for October and November 2024 appear incomplete (500 and 0 recorded "
+        "against about 1,480 and 1,526 in a usual month), so totals that include those months "
+        "are too low. Burglary figures for November 2024 appear incomplete (3 recorded against "
+        "about 90 in a usual month), so totals that include that month are too low."
+    )
+
+
+def test_gap_caveat_none_when_the_period_is_clear():
+    assert N.gap_caveat(_gaps(), ["2024-09"]) is None
+
+
+def test_gap_caveat_from_find_gaps_and_a_comparison():
+    # ASB at 100 a month for 2023-24 and 2024-25 except November 2024 at 0: the expected count
+    # is the median of the 12 nearest months, 100; P(X <= 0 | 100) = e^-100, below 0.001
+    months = pd.period_range("2023-04", "2025-03", freq="M")
+    counts = [0 if m == pd.Period("2024-11", freq="M") else 100 for m in months]
+    frame = pd.DataFrame({"month": months, "crime_type": "Anti-social behaviour",
+                          "count": counts})
+    gaps = find_gaps(frame, count_column="count")
+    comp = between("2024-25", "2023-24")
+    assert N.gap_caveat(gaps, comp) == (
+        "ASB figures for November 2024 appear incomplete (0 recorded against about 100 in a "
+        "usual month), so totals that include that month are too low."
+    )
+
+
+# --- delivery plan -------------------------------------------------------------------------
+
+
+def test_tracker_sentence():
+    # 16 deliverables: 12 green (75%), 3 amber (18.75% -> 19%), 1 red (6.25% -> 6%); the
+    # default rule: at least 75% green and at most 10% red is "good"
+    statuses = ["Green"] * 12 + ["Amber"] * 3 + ["Red"]
+    deliverables = pd.DataFrame({
+        "theme": "T1", "number": range(1, 17), "lead": "Force",
+        "deliverable": [f"Deliverable {i}" for i in range(1, 17)], "status": statuses,
+    })
+    updates = pd.DataFrame({"theme": ["T1"], "number": [1],
+                            "date": pd.to_datetime(["2020-10-01"]), "author": ["A"],
+                            "text": ["Done"]})
+    summary = summarise_tracker(deliverables, updates, "2020-21 Q2")
+    assert N.tracker_sentence(summary) == (
+        "Of 16 deliverables, 12 (75%) are green, 3 (19%) amber and 1 (6%) red; the overall "
+        "rating is good."
+    )
