@@ -85,8 +85,10 @@ _FILE_RE = re.compile(
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _LSOA_SUFFIX = r"\s+\d{3}[A-Z]$"
-_TRUE = ("true", "1", "yes")
-_FALSE = ("false", "0", "no")
+# What pyarrow's CSV parser accepts as a float (it trims spaces), for the line-by-line diagnosis.
+_NUMBER_RE = re.compile(r"^\s*[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|nan|inf|infinity)\s*$", re.I)
+_TRUE = list(dict.fromkeys(v for t in ("true", "1", "yes") for v in (t, t.title(), t.upper())))
+_FALSE = list(dict.fromkeys(v for f in ("false", "0", "no") for v in (f, f.title(), f.upper())))
 _DICT = pa.dictionary(pa.int32(), pa.string())
 _ARROW_TYPES = {
     "str": pa.string(),
@@ -280,7 +282,7 @@ def _discover(paths, spec: _Spec, stack: ExitStack) -> list[_Input]:
                     file=p,
                 )
         elif p.is_file():
-            if p.suffix.lower() == ".zip" or zipfile.is_zipfile(p) and p.suffix.lower() != ".csv":
+            if p.suffix.lower() == ".zip" or (p.suffix.lower() != ".csv" and zipfile.is_zipfile(p)):
                 found = _zip_inputs(p, spec, stack, explicit=True)
             else:
                 found = [_file_input(p, spec)]
@@ -399,9 +401,9 @@ def _diagnose(data: bytes, spec: _Spec, display: str, name_month: str | None) ->
                 line=line,
             )
         for i, col, typ in checks:
-            v = row[i].strip()
+            v = row[i]
             problem = None
-            if typ in ("month", "date"):
+            if typ in ("month", "date"):  # exactly as written: " 2020-01" is not a month
                 ok = _MONTH_RE.match(v) if typ == "month" else _DATE_RE.match(v)
                 if not v:
                     problem = "the month is empty" if typ == "month" else "the date is empty"
@@ -410,12 +412,9 @@ def _diagnose(data: bytes, spec: _Spec, display: str, name_month: str | None) ->
                     problem = f"{v!r} is not {form}"
                 elif name_month and v[:7] != name_month:
                     problem = f"{v!r} disagrees with the file name, which is for {name_month}"
-            elif typ == "float" and v:
-                try:
-                    float(v)
-                except ValueError:
-                    problem = f"{v!r} is not a number"
-            elif typ == "bool" and v and v.casefold() not in _TRUE + _FALSE:
+            elif typ == "float" and v and not _NUMBER_RE.match(v):
+                problem = f"{v!r} is not a number"
+            elif typ == "bool" and v and v not in _TRUE + _FALSE:
                 problem = f"{v!r} is not True or False"
             if problem:
                 raise DataError(problem, file=display, line=line, column=col)
@@ -434,10 +433,11 @@ def _read_arrow(data: bytes, spec: _Spec, header: list[str], positions: dict[str
         convert_options=pacsv.ConvertOptions(
             column_types=types,
             include_columns=[tidy for _, tidy, _ in spec.columns],
+            null_values=[""],  # not pyarrow's default "NA", "N/A", "null"...: they may be text
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
-            true_values=[v for t in _TRUE for v in (t, t.title(), t.upper())],
-            false_values=[v for f in _FALSE for v in (f, f.title(), f.upper())],
+            true_values=_TRUE,
+            false_values=_FALSE,
         ),
     )
 

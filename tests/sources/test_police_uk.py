@@ -499,3 +499,20 @@ def test_pcc_check_data_command(folder):
     # By month: 8 rows with 2 ASB in January, 3 rows with 1 ASB in February.
     assert lines[-2].split() == ["2020-01", "8", "2"]
     assert lines[-1].split() == ["2020-02", "3", "1"]
+
+
+def test_quoted_commas_newlines_and_text_that_looks_missing(tmp_path):
+    # A location with a comma, doubled quotes and a line break inside quotes (lines 2-3), and
+    # "N/A" / "NA" as text: kept as written, not turned into missing values.
+    location = '"Smith\'s Yard, ""Old""\nLane"'  # as written in the file
+    quirky = f"x2,2020-01,{TAIL.replace('On or near A Road', location)},Drugs,N/A,NA"
+    p = write(tmp_path / "2020-01-testshire-street.csv", HEADER, quirky, row("x3"))
+    frame, dq = read_street(p, cache_dir=False)
+    assert frame.loc[0, "location"] == 'Smith\'s Yard, "Old"\nLane'
+    assert (frame.loc[0, "last_outcome"], frame.loc[0, "context"]) == ("N/A", "NA")
+    assert frame["crime_id"].tolist() == ["x2", "x3"] and dq.rows_read == 2
+
+
+def test_padded_month_is_not_a_month(tmp_path):
+    p = write(tmp_path / "2020-01-testshire-street.csv", HEADER, row(month=" 2020-01"))
+    assert _error(p) == f"{p}, line 2, column 'Month': ' 2020-01' is not a month in the form YYYY-MM."
