@@ -191,7 +191,9 @@ def read_lad_lookup(path: str | os.PathLike) -> pd.DataFrame:
     return frame
 
 
-def local_authorities_of(lad_lookup: pd.DataFrame | str | os.PathLike, area: str) -> list[str]:
+def local_authorities_of(
+    lad_lookup: pd.DataFrame | str | os.PathLike, area: str, level: str | None = None
+) -> list[str]:
     """Names of the local authorities in a police force area or CSP, for ``force_areas``.
 
     Parameters
@@ -200,6 +202,9 @@ def local_authorities_of(lad_lookup: pd.DataFrame | str | os.PathLike, area: str
         From :func:`read_lad_lookup` (or the file to read).
     area : str
         A police force area or CSP, by name or code, in any case ("Derbyshire", "E23000026").
+    level : {"pfa", "csp"}, optional
+        Look only among police force areas or only among CSPs. By default force areas are
+        searched first, so a name that is both (Dorset) means the force area.
 
     Returns
     -------
@@ -210,9 +215,11 @@ def local_authorities_of(lad_lookup: pd.DataFrame | str | os.PathLike, area: str
         lad_lookup = read_lad_lookup(lad_lookup)
     want = area.strip().casefold()
     names = []
-    for level in ("pfa", "csp"):
+    if level not in (None, "pfa", "csp"):
+        raise ValueError(f"level must be 'pfa' or 'csp', not {level!r}")
+    for lv in (level,) if level else ("pfa", "csp"):
         for part in ("code", "name"):
-            col = f"{level}_{part}"
+            col = f"{lv}_{part}"
             if col in lad_lookup:
                 hit = lad_lookup[col].str.casefold() == want
                 if hit.any():
@@ -221,8 +228,9 @@ def local_authorities_of(lad_lookup: pd.DataFrame | str | os.PathLike, area: str
                     names.extend(lad_lookup[col].dropna().unique().tolist())
     near = get_close_matches(area.strip(), names, n=1, cutoff=0.6)
     hint = f" (did you mean {near[0]!r}?)" if near else ""
+    what = {"pfa": "a police force area", "csp": "a CSP"}.get(level, "a police force area or CSP")
     raise DataError(
-        f"{area!r} is not a police force area or CSP in this lookup{hint}",
+        f"{area!r} is not {what} in this lookup{hint}",
         file=lad_lookup.attrs.get("source"),
     )
 

@@ -171,6 +171,10 @@ def test_local_authorities_of_a_force_or_csp(lookups, tmp_path):
     assert local_authorities_of(lad, "testshire") == ["Otherton", "Testville"]
     assert local_authorities_of(lad, "E23000001") == ["Otherton", "Testville"]
     assert local_authorities_of(lad, "Elsewhere North") == ["Elsewhere"]
+    # "Testville" is a CSP, not a force area.
+    assert local_authorities_of(lad, "Testville", level="csp") == ["Testville"]
+    with pytest.raises(DataError, match="'Testville' is not a police force area in this lookup"):
+        local_authorities_of(lad, "Testville", level="pfa")
     assert local_authorities_of(tmp_path / "lad.csv", "Farshire") == ["Elsewhere"]
     with pytest.raises(DataError) as info:
         local_authorities_of(lad, "Testshir")
@@ -243,17 +247,17 @@ def test_real_ward_lookup_reports_rows_with_2021_lsoa_codes(
     # The same count worked out independently, in plain Python, from the raw files.
     with open(ons_lsoa_ward_lookup, newline="", encoding="utf-8-sig") as fh:
         known = {r["LSOA11CD"] for r in csv.DictReader(fh)}
-    unmatched = lsoas = 0
-    missing_lsoas = set()
+    unmatched, missing_lsoas = 0, set()
     with zipfile.ZipFile(derbyshire_zip) as zf:
         for name in zf.namelist():
             if name.endswith("-street.csv"):
-                with zf.open(name) as raw:
-                    for r in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig")):
-                        code = r["LSOA code"]
-                        if code and code not in known:
-                            unmatched += 1
-                            missing_lsoas.add(code)
+                rows = csv.reader(io.StringIO(zf.read(name).decode("utf-8-sig"), newline=""))
+                at = next(rows).index("LSOA code")
+                for r in rows:
+                    code = r[at]
+                    if code and code not in known:
+                        unmatched += 1
+                        missing_lsoas.add(code)
     lsoas = len(missing_lsoas)
     assert (unmatched, lsoas) == (10_808, 75)  # measured, and equal to the loader's below
     assert int(out["ward_unmatched"].sum()) == unmatched
