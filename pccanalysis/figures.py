@@ -278,7 +278,9 @@ def display_figure(fig: Figure):
     """
     from IPython.display import HTML, display
 
-    return display(HTML(figure_to_html(fig)))
+    shown = HTML(figure_to_html(fig))
+    display(shown)
+    return shown
 
 
 # --------------------------------------------------------------------------------------------
@@ -432,6 +434,7 @@ def spc_chart(
     source: str,
     what: str = "incidents",
     ylabel: str | None = None,
+    notes: Mapping | None = None,
     alt: str | None = None,
 ) -> Figure:
     """Monthly trend as an XmR chart with its mean, limits, special causes and MDC icons.
@@ -446,6 +449,9 @@ def spc_chart(
         Plural noun for what is counted ("ASB incidents"), used in the axis label and alt text.
     ylabel : str, optional
         Axis label; default "<What> per month".
+    notes : mapping of period to str, optional
+        Short labels pointing at particular months, e.g. ``{"2020-10": "incomplete data"}``
+        for a detected publication gap, so a reader does not take the point for a real change.
 
     Returns
     -------
@@ -519,6 +525,20 @@ def spc_chart(
                                                              0.065 * (ymax - ymin)):
             ax.annotate(text, xy=(xr, v), xytext=(xr, placed), va="center", fontsize=8,
                         color=colour, annotation_clip=False)
+        if notes:
+            position = {pd.Period(p, freq="M") if isinstance(p, (str, pd.Period)) else p: i
+                        for i, p in enumerate(frame["period"])}
+            for key, text in notes.items():
+                k = pd.Period(key, freq="M") if isinstance(key, str) else key
+                if k not in position:
+                    raise ValueError(f"spc_chart: note for {key}, which is not on the chart")
+                i = position[k]
+                below = y[i] < (ymin + ymax) / 2
+                ax.annotate(text, (x[i], y[i]), xytext=(0, 22 if below else -22),
+                            textcoords="offset points", ha="center",
+                            va="bottom" if below else "top", fontsize=8, color="black",
+                            arrowprops={"arrowstyle": "-", "color": TEXT_GREY, "lw": 0.8},
+                            gid="note")
         step = _tick_step(n)
         ticks = list(range(0, n, step))
         ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=0)

@@ -76,6 +76,13 @@ def test_figure_to_html_carries_escaped_alt_text_and_an_inline_png():
     assert int.from_bytes(png[20:24], "big") == 258
 
 
+def test_display_figure_shows_the_img_element(capsys):
+    fig = F.rag_summary_chart({"Green": 1}, title="Done", source=SOURCE, alt="One green bar")
+    shown = F.display_figure(fig)
+    assert shown.data == F.figure_to_html(fig)
+    assert 'alt="One green bar"' in shown.data
+
+
 def test_alt_text_missing_is_an_error():
     with pytest.raises(ValueError, match="no alt text"):
         F.alt_text(Figure())
@@ -497,3 +504,14 @@ def test_target_chart_draws_the_trajectory_and_the_status():
         "Chart of ASB against the target to reduce it by 25% from 2019-20 by 2022-23: now +30% "
         "in 2020-21 against \u22128.3% needed, off track: The ASB target is off track."
     )
+
+
+def test_spc_chart_points_a_note_at_a_month():
+    series = pd.concat([STEADY, pd.Series([30.0], index=[pd.Period("2020-04", freq="M")])])
+    fig = F.spc_chart(spc(series, improvement="decrease"), title="T", source=SOURCE,
+                      notes={"2020-04": "incomplete data"})
+    note = _by_gid(fig.axes[0].texts, "note")
+    assert note.get_text() == "incomplete data"
+    assert note.xy == (12, 30)  # the 13th month, value 30
+    with pytest.raises(ValueError, match="not on the chart"):
+        F.spc_chart(spc(series), title="T", source=SOURCE, notes={"2021-01": "x"})
