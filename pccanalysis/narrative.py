@@ -70,6 +70,8 @@ def _cap(text: str) -> str:
 def _subject(label: str, subject: str | None) -> str:
     if subject:
         return subject
+    if not label:
+        raise ValueError("the result has no label: pass subject= to name what was counted")
     return SHORT_NAMES.get(label, label)
 
 

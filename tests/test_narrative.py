@@ -85,6 +85,11 @@ def test_change_sentence_from_zero_and_with_unequal_periods():
     )
 
 
+def test_change_sentence_needs_something_to_name():
+    with pytest.raises(ValueError, match="pass subject="):
+        N.change_sentence(compare_counts(10, 20))
+
+
 def test_headline_from_a_change_result():
     h = N.headline(_change(9925, 12345), subject="crime")
     assert h.label == "All crime"
