@@ -1,0 +1,140 @@
+"""Tests for pccanalysis.indicators.comparator: a local change against a national change."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from scipy.stats.contingency import odds_ratio
+
+from pccanalysis.indicators.comparator import COMPARATOR_VERDICTS, compare_to_comparator
+
+
+def test_log_method_by_hand():
+    # Local 100 -> 124 (+24%), England and Wales 5,000,000 -> 5,250,000 (+5%).
+    # R = 1.24 / 1.05 = 1.180952; se(log R) = sqrt(1/124 + 1/100 + 1/5.25e6 + 1/5e6)
+    #   = sqrt(0.0080645 + 0.01 + 0.00000039) = 0.134406; z = ln(1.180952) / 0.134406
+    #   = 0.166322 / 0.134406 = 1.2375; p = 2 (1 - Phi(1.2375)) = 0.2159 -> not supported.
+    r = compare_to_comparator(124, 100, 5_250_000, 5_000_000, method="log",
+                              label="Recorded suicide", comparator_label="England and Wales")
+    assert r.local_percent == pytest.approx(24.0)
+    assert r.comparator_percent == pytest.approx(5.0)
+    assert r.difference == pytest.approx(19.0)
+    assert r.ratio == pytest.approx(1.180952, abs=1e-6)
+    assert r.p_value == pytest.approx(0.2159, abs=1e-4)
+    se = math.sqrt(1 / 124 + 1 / 100 + 1 / 5.25e6 + 1 / 5e6)
+    assert r.ratio_low == pytest.approx(1.180952 * math.exp(-1.959964 * se), rel=1e-5)
+    assert r.verdict == "similar to"
+    # The difference of 19 points: se = 100 sqrt(1.24^2 (1/124 + 1/100) + 1.05^2 (1/5.25e6 +
+    # 1/5e6)) = 100 sqrt(1.5376 * 0.0180645 + 0.00000043) = 16.666; 19 +/- 1.96 x 16.666.
+    assert r.difference_low == pytest.approx(19 - 1.959964 * 16.666, abs=0.01)
+    assert r.difference_high == pytest.approx(19 + 1.959964 * 16.666, abs=0.01)
+
+
+def test_exact_method_is_fishers_test_and_conditional_interval():
+    table = [[124, 100], [5_250_000, 5_000_000]]
+    r = compare_to_comparator(124, 100, 5_250_000, 5_000_000)
+    assert r.p_value == pytest.approx(stats.fisher_exact(table).pvalue, rel=1e-12)
+    ci = odds_ratio(table, kind="conditional").confidence_interval(0.95)
+    assert (r.ratio_low, r.ratio_high) == pytest.approx((ci.low, ci.high), rel=1e-6)
+    assert r.method == "exact conditional (Fisher)"
+    assert r.verdict == "similar to"
+
+
+def test_rose_faster_than_england_and_wales():
+    # 150 -> 250 locally (+66.7%) against +5% nationally: R = 1.667 / 1.05 = 1.587; far from 1.
+    r = compare_to_comparator(250, 150, 5_250_000, 5_000_000,
+                              comparator_label="England and Wales")
+    assert r.ratio == pytest.approx((250 / 150) / 1.05)
+    assert r.p_value < 1e-4
+    assert r.verdict == "rose faster than"
+    assert r.ratio_low > 1
+
+
+@pytest.mark.parametrize(
+    ("local", "national", "verdict"),
+    [
+        ((1100, 1000), (1_500_000, 1_000_000), "rose more slowly than"),  # +10% vs +50%
+        ((400, 1000), (900_000, 1_000_000), "fell faster than"),  # -60% vs -10%
+        ((900, 1000), (500_000, 1_000_000), "fell more slowly than"),  # -10% vs -50%
+        ((1500, 1000), (800_000, 1_000_000), "rose against a fall in"),  # +50% vs -20%
+        ((600, 1000), (1_200_000, 1_000_000), "fell against a rise in"),  # -40% vs +20%
+        ((1000, 1000), (1_500_000, 1_000_000), "held steady against a rise in"),  # 0 vs +50%
+        ((1000, 1000), (500_000, 1_000_000), "held steady against a fall in"),  # 0 vs -50%
+    ],
+)
+def test_verdicts(local, national, verdict):
+    r = compare_to_comparator(*local, *national)
+    assert r.p_value < 1e-6
+    assert r.verdict == verdict
+    assert verdict in COMPARATOR_VERDICTS
+
+
+def test_rise_from_zero_is_a_rise():
+    # 0 -> 40 locally against no change nationally: a rise, however the percentage is undefined.
+    r = compare_to_comparator(40, 0, 1_000_000, 1_000_000)
+    assert math.isnan(r.local_percent)
+    assert r.verdict == "rose faster than"
+
+
+def test_comparator_given_as_a_percentage():
+    # Only "+5% nationally" is known: given 400 in all, the current count is Bin(400, p) with
+    # p = 1.05 / 2.05 under "the same change as nationally".
+    r = compare_to_comparator(250, 150, comparator_percent=5)
+    assert r.p_value == pytest.approx(stats.binomtest(250, 400, 1.05 / 2.05).pvalue, rel=1e-12)
+    assert r.comparator_current is None
+    assert r.verdict == "rose faster than"
+
+
+def test_subtract_local_compares_with_the_rest():
+    r = compare_to_comparator(250, 150, 1250, 1150, subtract_local=True)
+    # The rest: 1,000 -> 1,000 (0%).
+    assert (r.comparator_current, r.comparator_previous) == (1000, 1000)
+    assert r.comparator_percent == 0.0
+    with pytest.raises(ValueError, match="cannot include them"):
+        compare_to_comparator(250, 150, 100, 1150, subtract_local=True)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="log method needs every count above zero"):
+        compare_to_comparator(0, 5, 100, 100, method="log")
+    with pytest.raises(ValueError, match="not both"):
+        compare_to_comparator(1, 5, 100, 100, comparator_percent=3)
+    with pytest.raises(ValueError, match="whole number"):
+        compare_to_comparator(-1, 5, 100, 100)
+
+
+@settings(max_examples=100, deadline=None)
+@given(a=st.integers(0, 2000), b=st.integers(0, 2000), k=st.integers(1, 1000))
+def test_the_same_change_as_the_comparator_is_similar(a, b, k):
+    # The comparator is the local series scaled up k times: the same percentage change.
+    r = compare_to_comparator(a, b, a * k, b * k)
+    assert r.verdict == "similar to"
+    assert r.p_value == pytest.approx(1.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(x1=st.integers(1, 3000), x0=st.integers(1, 3000), y1=st.integers(1, 10**7),
+       y0=st.integers(1, 10**7))
+def test_interval_contains_the_ratio(x1, x0, y1, y0):
+    for method in ("exact", "log"):
+        r = compare_to_comparator(x1, x0, y1, y0, method=method)
+        assert r.ratio_low <= r.ratio * (1 + 1e-9) and r.ratio <= r.ratio_high * (1 + 1e-9)
+        if r.verdict != "similar to":
+            assert r.p_value < r.alpha
+
+
+@pytest.mark.parametrize(
+    "table",
+    [[[3, 7], [2, 9]], [[0, 5], [10, 10]], [[5, 0], [10, 10]], [[40, 12], [900, 1000]],
+     [[1500, 1200], [7_000_000, 6_500_000]]],
+)
+def test_conditional_interval_agrees_with_scipy(table):
+    from pccanalysis.indicators.comparator import conditional_odds_ratio_interval
+
+    ours = conditional_odds_ratio_interval(table, 0.05)
+    ci = odds_ratio(table, kind="conditional").confidence_interval(0.95)
+    assert ours == pytest.approx((ci.low, ci.high), rel=1e-6)
