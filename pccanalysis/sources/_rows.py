@@ -114,7 +114,7 @@ def read_rows(path: str | Path, *, sheet: str | None = None, what: str = "file")
     if suffix in (".xlsx", ".xlsm"):
         return read_excel_rows(path, sheet)
     raise DataError(
-        f"a {what} must be a .csv or .xlsx file, not {suffix or 'a file with no suffix'}", file=path
+        f"the {what} must be a .csv or .xlsx file, not {suffix or 'a file with no suffix'}", file=path
     )
 
 

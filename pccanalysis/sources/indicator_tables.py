@@ -1,0 +1,323 @@
+"""Pre-aggregated service figures in one long format (missing persons, suicide, IOM, ...).
+
+Offices receive many small tables from partners: missing-person reports by month, recorded
+suicide locally and nationally by year, the Integrated Offender Management (IOM) cohort each
+quarter. Kept in one long layout, one figure per row, they load the same way and feed the same
+indicator functions.
+
+Format (CSV, or the first or a named sheet of an Excel workbook; header matched without regard to
+case, spacing or punctuation; title rows above the header are allowed)::
+
+    indicator, area, period, breakdown, value, denominator, comparator_area
+
+indicator (required)
+    What is counted, e.g. ``Missing person reports``.
+area (required)
+    Where, e.g. ``Northbridge``, ``England``.
+period (required)
+    A month, quarter, financial year or calendar year in any spelling
+    :func:`pccanalysis.periods.parse_period` accepts (``2020-08``, ``Aug 2020``, ``Q2 2020/21``,
+    ``2020-21``, ``2019``); an Excel date cell is read as its month. For a snapshot (IOM cohort)
+    the period is the one the snapshot was taken in.
+breakdown (optional column)
+    ``All`` (or blank, or ``Total``) for the total; otherwise ``Dimension: category``, e.g.
+    ``Age: Child``, ``Source: Care setting``, ``Strand: Domestic abuse``. Categories of one
+    dimension should add up to the total; this loader does not insist, as partners' tables
+    often have an "unknown" they leave out.
+value (required)
+    A number (thousands separators allowed). Suppressed or unavailable figures written as
+    ``*``, ``x``, ``[x]``, ``c``, ``[c]``, ``..``, ``:``, ``-``, ``z``, ``[z]`` or ``<5`` are
+    kept with a missing value and flagged; so is a blank value.
+denominator (optional)
+    Population or base for a rate (a positive number), blank when none.
+comparator_area (optional)
+    The area to compare this row with, e.g. ``England`` on a local suicide row; the comparator
+    has its own rows with that ``area``.
+
+Any other column is kept as text under a snake_case name (``Data source`` -> ``data_source``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError, PeriodError
+from ..periods import parse_period
+from ..quality import DataQuality, FileRecord
+from ._rows import blank, cell_text, find_header, header_map, normalise_header, read_rows
+
+REQUIRED = ("indicator", "area", "period", "value")
+OPTIONAL = ("breakdown", "denominator", "comparator_area")
+
+ALIASES = {
+    "indicator": "indicator",
+    "measure": "indicator",
+    "series": "indicator",
+    "area": "area",
+    "area name": "area",
+    "geography": "area",
+    "period": "period",
+    "time period": "period",
+    "breakdown": "breakdown",
+    "category": "breakdown",
+    "value": "value",
+    "count": "value",
+    "denominator": "denominator",
+    "population": "denominator",
+    "comparator area": "comparator_area",
+    "comparator": "comparator_area",
+}
+
+#: Markers that publishers use for a suppressed or unavailable figure.
+SUPPRESSION_MARKERS = frozenset(
+    {"*", "x", "[x]", "c", "[c]", "..", ":", "-", "z", "[z]", "u", "[u]", "n/a", "na"}
+)
+_LESS_THAN = re.compile(r"^<\s*\d+$")
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+COLUMNS = [
+    "indicator", "area", "period", "period_label", "period_kind", "period_start", "period_end",
+    "breakdown", "dimension", "category", "value", "denominator", "comparator_area",
+]  # fmt: skip
+
+_TOTAL_WORDS = {"", "all", "total", "all persons", "persons"}
+
+
+def read_indicator_table(
+    path: str | Path, *, sheet: str | None = None
+) -> tuple[pd.DataFrame, DataQuality]:
+    """Read one indicator table (format in the module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        A .csv or .xlsx file.
+    sheet : str, optional
+        The worksheet; default the first.
+
+    Returns
+    -------
+    (DataFrame, DataQuality)
+        Columns ``indicator``, ``area`` (str), ``period`` (str, as written), ``period_label``
+        (str, canonical: ``"2020-21 Q2"``), ``period_kind`` (category: month, quarter,
+        financial_year, calendar_year), ``period_start``, ``period_end`` (period[M], first and
+        last month covered), ``breakdown`` (str, ``"All"`` for totals), ``dimension`` (str,
+        ``"All"`` for totals, <NA> when the breakdown has no ``Dimension:`` part), ``category``
+        (str), ``value`` (float64, NaN when suppressed or blank), ``denominator`` (float64),
+        ``comparator_area`` (str, <NA> when none), then any other columns as text.
+
+    Raises
+    ------
+    DataError
+        On the first problem, naming file, sheet, row or line, and column.
+    """
+    return read_indicator_tables([path], sheet=sheet)
+
+
+def read_indicator_tables(
+    paths: Iterable[str | Path], *, sheet: str | None = None
+) -> tuple[pd.DataFrame, DataQuality]:
+    """Read several indicator tables into one frame; a figure given twice is an error."""
+    quality = DataQuality(source="indicator tables")
+    frames = []
+    seen: dict[tuple, str] = {}
+    for path in paths:
+        frames.append(_read_one(Path(path), sheet, quality, seen))
+    frame = pd.concat(frames, ignore_index=True) if frames else _empty()
+    extra = [c for c in frame.columns if c not in COLUMNS]
+    frame = frame[COLUMNS + extra]
+    _flag_comparators(frame, quality)
+    quality.rows_kept = len(frame)
+    quality.check()
+    return frame.reset_index(drop=True), quality
+
+
+def _read_one(path: Path, sheet, quality: DataQuality, seen: dict) -> pd.DataFrame:
+    table = read_rows(path, sheet=sheet, what="indicator table")
+    quality.notes.extend(table.notes)
+    k = find_header(table, ALIASES, REQUIRED)
+    if k is None:
+        raise DataError(
+            "no header row found: the first rows should name the columns indicator, area, "
+            "period, breakdown, value",
+            **table.where(None),
+        )
+    header_no, cells = table.rows[k]
+    hmap = header_map(cells, ALIASES)
+    names = {c: w for c, w in hmap.values()}
+    for col in REQUIRED:
+        if col not in names:
+            raise DataError(
+                f"the header ({table.unit} {header_no}) has no {col!r} column; the columns "
+                "needed are indicator, area, period, value (breakdown, denominator and "
+                "comparator_area are optional)",
+                **table.where(None),
+            )
+    # Other columns keep their values as text under a snake_case name ("Data source" ->
+    # "data_source").
+    extras = {
+        i: normalise_header(c).replace(" ", "_")
+        for i, c in enumerate(cells)
+        if i not in hmap and not blank(c) and normalise_header(c)
+    }
+    rows = []
+    n_read = n_blank = 0
+    suppressed = blank_values = 0
+    for number, row in table.rows[k + 1 :]:
+        n_read += 1
+        values = {c: (row[i] if i < len(row) else None) for i, (c, _) in hmap.items()}
+        other = {w: (row[i] if i < len(row) else None) for i, w in extras.items()}
+        if all(blank(v) for v in values.values()) and all(blank(v) for v in other.values()):
+            n_blank += 1
+            continue
+
+        def fail(message: str, col: str, number=number) -> DataError:
+            return DataError(message, column=names.get(col, col), **table.where(number))
+
+        for col in ("indicator", "area", "period"):
+            if blank(values.get(col)):
+                raise fail(f"the {col} is blank", col)
+        raw_period = values["period"]
+        try:
+            period = parse_period(_period_input(raw_period))
+        except PeriodError as exc:
+            raise fail(str(exc), "period") from None
+        value, state = _number(values.get("value"))
+        if state == "bad":
+            raise fail(
+                f"value {cell_text(values['value'])!r} is not a number (use a number, or * or "
+                "[c] for a suppressed figure)",
+                "value",
+            )
+        suppressed += state == "suppressed"
+        blank_values += state == "blank"
+        denominator, dstate = _number(values.get("denominator"))
+        if dstate in ("bad", "suppressed") or (dstate == "ok" and denominator <= 0):
+            raise fail(
+                f"denominator {cell_text(values['denominator'])!r} is not a positive number",
+                "denominator",
+            )
+        breakdown, dimension, category = _breakdown(values.get("breakdown"))
+        indicator = cell_text(values["indicator"])
+        area = cell_text(values["area"])
+        key = (indicator.casefold(), area.casefold(), period.label, breakdown.casefold())
+        where = f"{path.name} {table.unit} {number}"
+        if key in seen:
+            raise fail(
+                f"{indicator!r} for {area} in {period.label} ({breakdown}) is given twice "
+                f"(first at {seen[key]})",
+                "value",
+            )
+        seen[key] = where
+        comparator = values.get("comparator_area")
+        rows.append(
+            {
+                "indicator": indicator,
+                "area": area,
+                "period": _period_as_written(raw_period),
+                "period_label": period.label,
+                "period_kind": period.kind,
+                "period_start": period.first_month,
+                "period_end": period.last_month,
+                "breakdown": breakdown,
+                "dimension": dimension,
+                "category": category,
+                "value": value,
+                "denominator": denominator,
+                "comparator_area": None if blank(comparator) else cell_text(comparator),
+                **{w: (None if blank(v) else cell_text(v)) for w, v in other.items()},
+            }
+        )
+    quality.rows_read += n_read
+    quality.exclude("blank row", n_blank)
+    quality.flag("value suppressed or not available", suppressed)
+    quality.flag("value blank", blank_values)
+    quality.files.append(FileRecord(table.label, n_read))
+    frame = pd.DataFrame(rows, columns=COLUMNS + list(extras.values()))
+    return _types(frame, list(extras.values()))
+
+
+def _types(frame: pd.DataFrame, extras: list[str]) -> pd.DataFrame:
+    kinds = pd.CategoricalDtype(["month", "quarter", "financial_year", "calendar_year"])
+    frame = frame.astype(
+        {
+            "indicator": "str", "area": "str", "period": "str", "period_label": "str",
+            "period_kind": kinds, "breakdown": "str", "dimension": "str", "category": "str",
+            "value": "float64", "denominator": "float64", "comparator_area": "str",
+        }  # fmt: skip
+        | {c: "str" for c in extras}
+    )
+    for col in ("period_start", "period_end"):
+        frame[col] = pd.PeriodIndex(list(frame[col]), freq="M") if len(frame) else pd.PeriodIndex(
+            [], freq="M"
+        )
+    return frame
+
+
+def _empty() -> pd.DataFrame:
+    return _types(pd.DataFrame(columns=COLUMNS), [])
+
+
+def _flag_comparators(frame: pd.DataFrame, quality: DataQuality) -> None:
+    has = frame["comparator_area"].notna()
+    if not has.any():
+        quality.flag("comparator area has no figure for the same indicator and period", 0)
+        return
+    present = set(
+        zip(frame["indicator"].str.casefold(), frame["area"].str.casefold(), frame["period_label"],
+            strict=True)
+    )
+    sub = frame[has]
+    missing = sum(
+        (i.casefold(), c.casefold(), p) not in present
+        for i, c, p in zip(sub["indicator"], sub["comparator_area"], sub["period_label"],
+                           strict=True)
+    )
+    quality.flag("comparator area has no figure for the same indicator and period", missing)
+
+
+def _period_input(value):
+    if isinstance(value, (datetime, date, pd.Timestamp)):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _period_as_written(value) -> str:
+    if isinstance(value, (datetime, date, pd.Timestamp)):
+        return f"{value:%Y-%m}"
+    return cell_text(value)
+
+
+def _number(value) -> tuple[float, str]:
+    """(value, state): state is "ok", "blank", "suppressed" or "bad"."""
+    if blank(value):
+        return float("nan"), "blank"
+    if isinstance(value, bool):
+        return float("nan"), "bad"
+    if isinstance(value, (int, float)):
+        return float(value), "ok"
+    text = str(value).strip()
+    if text.lower() in SUPPRESSION_MARKERS or _LESS_THAN.match(text):
+        return float("nan"), "suppressed"
+    compact = text.replace(" ", "")
+    if _NUMBER.match(compact):
+        return float(compact.replace(",", "")), "ok"
+    return float("nan"), "bad"
+
+
+def _breakdown(value) -> tuple[str, str | None, str]:
+    text = "" if blank(value) else cell_text(value)
+    if normalise_header(text) in _TOTAL_WORDS:
+        return "All", "All", "All"
+    if ":" in text:
+        dim, cat = (p.strip() for p in text.split(":", 1))
+        if dim and cat:
+            return f"{dim}: {cat}", dim, cat
+    return text, None, text
