@@ -1,9 +1,29 @@
-"""Partnership targets: progress against a baseline, trajectory and status."""
+"""Partnership targets: progress against a baseline, the trajectory needed, and a status.
+
+A target such as "reduce ASB by 25% against 2019-20 by 2022-23" is read against a monthly count
+series: the change to date with its exact interval, where a straight-line trajectory says the
+series should be by now, a status (on track / at risk / off track) that allows for noise, and
+the NHS England Making Data Count assurance reading of the monthly chart.
+
+References
+----------
+Przyborowski J, Wilenski H (1940), Biometrika 31, 313-323 (exact conditional test for two
+Poisson counts); Clopper CJ, Pearson ES (1934), Biometrika 26, 404-413; NHS England, "Making
+Data Count" (2019).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError, DataError, PeriodError
+from ..periods import parse_period, quarter_of, to_month
+from .significance import compare_poisson
+from .spc import ASSURANCE_LABELS, SpcResult, spc
 
 
 @dataclass(frozen=True)
@@ -38,3 +58,366 @@ class Target:
     percent: float
     deadline: str
     source: str = "police_uk"
+
+
+Comparison = Literal["auto", "rolling", "same_months", "annualised"]
+Status = Literal["on track", "at risk", "off track"]
+
+STATUS_RULE = (
+    "on track when the whole confidence interval for the change is at or beyond the trajectory "
+    "point, off track when it is wholly short of it, at risk otherwise"
+)
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """Progress against a :class:`Target`, with everything a sentence about it needs.
+
+    Attributes
+    ----------
+    target : Target
+        The target as written.
+    comparison : {"rolling", "same_months", "annualised"}
+        How like was compared with like (see :func:`target_progress`).
+    baseline_label, current_label : str
+        The two windows in words, e.g. ``"2019-20"`` and ``"12 months to March 2021"``.
+    baseline_months, current_months : tuple of pandas.Period
+        The months each window covers.
+    baseline_count : int
+        Count over the baseline months.
+    baseline_value : float
+        The baseline in the current window's units: ``baseline_count`` scaled to the current
+        window's length when ``comparison == "annualised"``, else ``baseline_count``.
+    current_value : int
+        Count over the current window.
+    percent_change, percent_change_low, percent_change_high : float
+        Change in the rate and its exact interval, in percent (-18.3 for a fall of 18.3%).
+    ratio, ratio_low, ratio_high : float
+        The same as a rate ratio (current / baseline, per month).
+    p_value : float
+        Exact conditional test of "no change" (two-sided).
+    verdict : {"rose", "fell", "similar"}
+        ``p_value < alpha`` gives "rose" or "fell".
+    alpha : float
+        One minus the confidence level.
+    target_value : float
+        What the target asks for, in the current window's units (``baseline_value`` times
+        ``1 - percent / 100`` for a reduction, ``1 + percent / 100`` for an increase).
+    deadline_label : str
+        The deadline in words.
+    elapsed_fraction : float
+        Share of the time from the end of the baseline to the end of the deadline that has
+        passed at the end of the current window (0 to 1).
+    needed_percent_by_now : float
+        Change the straight-line trajectory asks for by now, in percent (-8.3 a third of the
+        way to a 25% reduction).
+    trajectory_value_now : float
+        ``baseline_value`` changed by ``needed_percent_by_now``.
+    status : {"on track", "at risk", "off track"}
+        See :data:`STATUS_RULE`.
+    past_deadline : bool
+        The current window ends at or after the deadline, so the status says whether the target
+        was met.
+    monthly_target : float
+        The target as a monthly value (baseline monthly mean changed by the target percent),
+        the line the assurance reading uses.
+    spc : SpcResult or None
+        The Making Data Count chart of the monthly series with that target line.
+    assurance, assurance_label : str or None
+        The chart's assurance reading (``"consistently_met"``, ``"consistently_missed"``,
+        ``"hit_and_miss"``) and its words.
+    method : str
+        What was done, for a footnote.
+    """
+
+    target: Target
+    comparison: str
+    baseline_label: str
+    baseline_months: tuple
+    baseline_count: int
+    baseline_value: float
+    current_label: str
+    current_months: tuple
+    current_value: int
+    percent_change: float
+    percent_change_low: float
+    percent_change_high: float
+    ratio: float
+    ratio_low: float
+    ratio_high: float
+    p_value: float
+    verdict: str
+    alpha: float
+    target_value: float
+    deadline_label: str
+    elapsed_fraction: float
+    needed_percent_by_now: float
+    trajectory_value_now: float
+    status: Status
+    past_deadline: bool
+    monthly_target: float
+    spc: SpcResult | None
+    assurance: str | None
+    assurance_label: str | None
+    method: str
+
+    @property
+    def target_percent(self) -> float:
+        """Signed target change in percent (-25 for "reduce by 25%")."""
+        return -self.target.percent if self.target.direction == "reduce" else self.target.percent
+
+
+def target_progress(
+    target: Target,
+    series: pd.DataFrame | pd.Series,
+    *,
+    value: str = "count",
+    period: str = "month",
+    as_of=None,
+    compare: Comparison = "auto",
+    alpha: float = 0.05,
+    spc_options: dict | None = None,
+) -> TargetProgress:
+    """Measure progress against a target, with an uncertainty-aware status.
+
+    Parameters
+    ----------
+    target : Target
+        E.g. reduce ASB by 25% against 2019-20 by 2022-23.
+    series : pandas.DataFrame or pandas.Series
+        Monthly counts: a tidy frame with a ``period`` (period[M]) and a ``value`` column, or a
+        Series indexed by month. Every month from the first to the last must be present.
+    value, period : str
+        Column names when ``series`` is a frame.
+    as_of : month-like, optional
+        Last month to use (default: the latest month in the series).
+    compare : {"auto", "rolling", "same_months", "annualised"}
+        How to compare like with like. ``"rolling"``: the latest months, as many as the
+        baseline has (a financial-year baseline against the latest rolling 12 months).
+        ``"same_months"``: the baseline's months in the latest year that has them all (a
+        2019-20 Q4 baseline against January-March of the latest year), which keeps the seasons
+        matched for a baseline shorter than a year. ``"annualised"``: the latest rolling 12
+        months against the baseline scaled to 12 months. ``"auto"`` (default) is
+        ``"rolling"`` for a 12-month baseline and ``"same_months"`` otherwise.
+    alpha : float
+        One minus the confidence level of the interval (0.05 gives 95%).
+    spc_options : dict, optional
+        Extra keyword arguments for :func:`pccanalysis.indicators.spc.spc` (e.g. ``rebase``).
+
+    Returns
+    -------
+    TargetProgress
+
+    Notes
+    -----
+    The change is the rate ratio of the current window to the baseline (per month), with the
+    exact conditional test and the exact (Clopper-Pearson) interval from the conditional
+    binomial distribution of the current count given the total
+    (:func:`pccanalysis.indicators.significance.compare_poisson`).
+
+    The trajectory is a straight line from the baseline value at the end of the baseline period
+    to the target value at the end of the deadline period. ``elapsed_fraction`` is the months
+    from the end of the baseline to the end of the current window over the months from the end
+    of the baseline to the end of the deadline (capped at 1); the trajectory asks for that
+    fraction of the target change by now, i.e. a rate ratio ``r* = 1 -/+ fraction * percent /
+    100``.
+
+    Status, so that noise alone does not flip it: for a reduction, **on track** when the upper
+    end of the ratio's interval is at or below ``r*``, **off track** when the lower end is
+    above ``r*``, **at risk** otherwise (for an increase, mirrored). Once the deadline has
+    passed, ``r*`` is the full target, so "on track" reads "met" and "off track" "missed".
+
+    The Making Data Count assurance reading charts every month up to ``as_of`` (XmR) with the
+    monthly target line: consistently met, consistently missed or hit and miss.
+
+    References
+    ----------
+    Przyborowski and Wilenski (1940); Clopper and Pearson (1934); NHS England, "Making Data
+    Count" (2019).
+
+    Raises
+    ------
+    ConfigError
+        An unknown direction or comparison, a percent outside (0, 100] for a reduction, or a
+        deadline not after the baseline.
+    PeriodError
+        The current window would overlap the baseline, or ``as_of`` is not in the series.
+    DataError
+        Missing, duplicated, negative or fractional monthly counts, or a zero baseline.
+    """
+    if target.direction not in ("reduce", "increase"):
+        raise ConfigError(
+            f"target {target.name!r}: direction must be 'reduce' or 'increase', not "
+            f"{target.direction!r}."
+        )
+    if not (target.percent > 0 and (target.direction == "increase" or target.percent <= 100)):
+        raise ConfigError(
+            f"target {target.name!r}: percent must be above 0"
+            + (" and at most 100 for a reduction" if target.direction == "reduce" else "")
+            + f", not {target.percent!r}."
+        )
+    if compare not in ("auto", "rolling", "same_months", "annualised"):
+        raise ConfigError(
+            "compare must be 'auto', 'rolling', 'same_months' or 'annualised', "
+            f"not {compare!r}."
+        )
+    counts = _monthly_counts(series, value, period)
+    baseline = parse_period(target.baseline)
+    deadline = parse_period(target.deadline)
+    if deadline.last_month <= baseline.last_month:
+        raise ConfigError(
+            f"target {target.name!r}: the deadline {deadline.label} must end after the baseline "
+            f"{baseline.label}."
+        )
+    end = counts.index[-1] if as_of is None else to_month(as_of)
+    if end not in counts.index:
+        raise PeriodError(
+            f"{end} is not in the monthly series, which runs {counts.index[0]} to "
+            f"{counts.index[-1]}."
+        )
+    k = len(baseline.months)
+    mode = ("rolling" if k == 12 else "same_months") if compare == "auto" else compare
+    if mode == "same_months":
+        years = (end - baseline.last_month).n // 12
+        current = [m + 12 * years for m in baseline.months]
+        if years < 1:
+            raise PeriodError(
+                f"target {target.name!r}: no later year has all the months of the baseline "
+                f"{baseline.label} by {end.strftime('%B %Y')}."
+            )
+    else:
+        length = 12 if mode == "annualised" else k
+        current = [end - (length - 1 - i) for i in range(length)]
+        if current[0] <= baseline.last_month:
+            raise PeriodError(
+                f"target {target.name!r}: the current window ({_window_label(current)}) overlaps "
+                f"the baseline {baseline.label}; progress can be measured from "
+                f"{(baseline.last_month + len(current)).strftime('%B %Y')}."
+            )
+    baseline_count = _window_sum(counts, baseline.months, f"the baseline {baseline.label}")
+    current_count = _window_sum(counts, current, "the current window")
+    if baseline_count == 0:
+        raise DataError(
+            f"target {target.name!r}: the baseline {baseline.label} count is zero, so a "
+            "percentage change cannot be measured"
+        )
+
+    t1, t0 = len(current), k
+    cmp = compare_poisson(current_count, baseline_count, t1, t0, alpha=alpha)
+    sign = -1 if target.direction == "reduce" else 1
+    baseline_value = baseline_count * t1 / t0
+    total_months = (deadline.last_month - baseline.last_month).n
+    elapsed = (current[-1] - baseline.last_month).n
+    fraction = min(1.0, elapsed / total_months)
+    needed = sign * target.percent * fraction
+    r_star = 1 + needed / 100
+    if target.direction == "reduce":
+        status = ("on track" if cmp.ratio_high <= r_star
+                  else "off track" if cmp.ratio_low > r_star else "at risk")
+    else:
+        status = ("on track" if cmp.ratio_low >= r_star
+                  else "off track" if cmp.ratio_high < r_star else "at risk")
+    verdict = "similar" if cmp.p_value >= alpha else ("rose" if cmp.ratio > 1 else "fell")
+
+    monthly_target = baseline_count / k * (1 + sign * target.percent / 100)
+    chart = spc(counts.loc[:end], improvement="decrease" if sign < 0 else "increase",
+                target=monthly_target, **(spc_options or {}))
+    return TargetProgress(
+        target=target,
+        comparison=mode,
+        baseline_label=_period_label(baseline),
+        baseline_months=tuple(baseline.months),
+        baseline_count=baseline_count,
+        baseline_value=float(baseline_value),
+        current_label=_window_label(current),
+        current_months=tuple(current),
+        current_value=current_count,
+        percent_change=(cmp.ratio - 1) * 100,
+        percent_change_low=(cmp.ratio_low - 1) * 100,
+        percent_change_high=(cmp.ratio_high - 1) * 100,
+        ratio=cmp.ratio,
+        ratio_low=cmp.ratio_low,
+        ratio_high=cmp.ratio_high,
+        p_value=cmp.p_value,
+        verdict=verdict,
+        alpha=alpha,
+        target_value=baseline_value * (1 + sign * target.percent / 100),
+        deadline_label=_period_label(deadline),
+        elapsed_fraction=fraction,
+        needed_percent_by_now=needed,
+        trajectory_value_now=baseline_value * r_star,
+        status=status,
+        past_deadline=current[-1] >= deadline.last_month,
+        monthly_target=monthly_target,
+        spc=chart,
+        assurance=chart.assurance,
+        assurance_label=None if chart.assurance is None else ASSURANCE_LABELS[chart.assurance],
+        method=(
+            f"{_window_label(current)} against {_period_label(baseline)}"
+            f"{' (annualised)' if mode == 'annualised' else ''}: rate ratio with the exact "
+            f"conditional test and {100 * (1 - alpha):g}% Clopper-Pearson interval; status "
+            f"{STATUS_RULE}; assurance from an XmR chart (Making Data Count)"
+        ),
+    )
+
+
+def _monthly_counts(series, value: str, period: str) -> pd.Series:
+    if isinstance(series, pd.DataFrame):
+        for col in (period, value):
+            if col not in series.columns:
+                raise DataError(f"the monthly series has no {col!r} column", column=col)
+        s = pd.Series(series[value].to_numpy(), index=series[period].to_numpy())
+    else:
+        s = series
+    try:
+        s.index = pd.PeriodIndex(s.index, freq="M")
+    except (TypeError, ValueError) as exc:
+        raise DataError("the monthly series is not indexed by month", column=period) from exc
+    s = s.sort_index()
+    if len(s) == 0:
+        raise DataError("the monthly series is empty", column=value)
+    dupes = s.index[s.index.duplicated()]
+    if len(dupes):
+        raise DataError(f"the monthly series has more than one count for {dupes[0]}",
+                        column=period)
+    y = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(~np.isfinite(y) | (y < 0) | (y != np.floor(y)))
+    if len(bad):
+        raise DataError(
+            f"the count for {s.index[bad[0]]} is {s.iloc[bad[0]]}, not a whole number of zero "
+            "or more", column=value,
+        )
+    gaps = pd.period_range(s.index[0], s.index[-1], freq="M").difference(s.index)
+    if len(gaps):
+        raise DataError(f"the monthly series has no count for {gaps[0]}", column=period)
+    return pd.Series(y.astype(np.int64), index=s.index)
+
+
+def _window_sum(counts: pd.Series, months, what: str) -> int:
+    missing = [m for m in months if m not in counts.index]
+    if missing:
+        raise DataError(
+            f"the monthly series has no count for {missing[0]}, which {what} needs",
+        )
+    return int(counts.loc[list(months)].sum())
+
+
+def _period_label(p) -> str:
+    if p.kind == "month":
+        return p.first_month.strftime("%B %Y")
+    return p.label
+
+
+def _window_label(months) -> str:
+    """Words for a run of consecutive months: a financial year, quarter, month or 'N months to'."""
+    first, last = months[0], months[-1]
+    n = len(months)
+    if n == 1:
+        return first.strftime("%B %Y")
+    if n == 12 and first.month == 4:
+        return quarter_of(first).financial_year.label
+    if n == 12 and first.month == 1:
+        return str(first.year)
+    if n == 3 and quarter_of(first) == quarter_of(last):
+        return quarter_of(first).label
+    return f"{n} months to {last.strftime('%B %Y')}"
