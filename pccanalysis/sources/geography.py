@@ -36,6 +36,7 @@ from ..quality import DataQuality
 __all__ = [
     "UNMATCHED_REASON",
     "attach_geography",
+    "la_name_key",
     "local_authorities_of",
     "read_lad_lookup",
     "read_lsoa_lookup",
@@ -47,6 +48,19 @@ UNMATCHED_REASON = "LSOA not in the ward lookup (ward unknown)"
 _ONS_COLUMN = re.compile(r"^(?P<level>LSOA|WD|LAD|CSP|PFA)(?P<year>\d{2})(?P<part>CD|NM)$", re.I)
 _LEVELS = {"LSOA": "lsoa", "WD": "ward", "LAD": "lad", "CSP": "csp", "PFA": "pfa"}
 _GEO_COLUMNS = [f"{lv}_{part}" for lv in ("ward", "lad", "csp", "pfa") for part in ("code", "name")]
+
+
+def la_name_key(name: str) -> str:
+    """A local authority's name reduced for matching between ONS files and LSOA names.
+
+    ONS LAD names and LSOA names spell some authorities differently: "Bristol, City of" against
+    "Bristol 001A", "Herefordshire, County of", "Vale of Glamorgan" against "The Vale of
+    Glamorgan 001A" (2011 names). The key drops such suffixes and a leading "The", case, full
+    stops and ampersands.
+    """
+    key = " ".join(name.replace(".", "").replace("&", " and ").split()).casefold()
+    key = re.sub(r",\s*(city|county|county borough) of$", "", key)
+    return key.removeprefix("the ")
 
 
 def _read_rows(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -240,16 +254,17 @@ def _take(values: pd.Series, idx: np.ndarray):
     return values.array.take(idx, allow_fill=True)
 
 
-def _positions(keys: pd.Series, index: pd.Series, casefold: bool = False) -> np.ndarray:
-    """Position of each key in ``index`` (unique), -1 where absent or missing.
+def _positions(keys: pd.Series, index: pd.Series, key=None) -> np.ndarray:
+    """Position of each key in ``index`` (unique), -1 where absent or missing; ``key`` (a
+    function) is applied to the keys first.
 
     Works on the distinct keys only (a few thousand LSOAs against 200,000 rows).
     """
     codes, uniques = pd.factorize(keys)
     if len(uniques) == 0:
         return np.full(len(keys), -1, dtype=np.intp)
-    if casefold:
-        uniques = pd.Index(uniques).str.casefold()
+    if key is not None:
+        uniques = pd.Index([key(u) for u in uniques], dtype="str")
     found = pd.Index(index).get_indexer(uniques)
     return np.where(codes >= 0, found[codes], -1)
 
@@ -312,8 +327,9 @@ def attach_geography(
 
     # Unmatched LSOAs: the local authority from the LSOA name, and its code by that name.
     fill = pd.Series(~matched & out["local_authority"].notna().to_numpy(), index=out.index)
-    by_name = lads.assign(key=lads["lad_name"].str.casefold()).drop_duplicates("key")
-    at_name = _positions(out["local_authority"], by_name["key"], casefold=True)
+    by_name = lads.assign(key=lads["lad_name"].map(la_name_key, na_action="ignore"))
+    by_name = by_name.dropna(subset=["key"]).drop_duplicates("key")
+    at_name = _positions(out["local_authority"], by_name["key"], key=la_name_key)
     out["lad_code"] = pd.Series(_take(lookup["lad_code"], idx), index=out.index).mask(
         fill, pd.Series(_take(by_name["lad_code"], at_name), index=out.index)
     )

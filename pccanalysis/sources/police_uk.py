@@ -53,6 +53,7 @@ import pyarrow.csv as pacsv
 from ..cache import ParquetCache, combine_keys, file_fingerprint, open_cache, zip_member_fingerprint
 from ..errors import DataError
 from ..quality import DataQuality, FileRecord
+from .geography import la_name_key
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ SUPERSEDED = {
 }
 
 # Bump when the parsed table stored in the cache changes shape.
-_FORMAT_VERSION = "police_uk-1"
+_FORMAT_VERSION = "police_uk-2"
 
 _FILE_RE = re.compile(
     r"^(?P<month>\d{4}-\d{2})-(?P<force>.+?)-(?P<kind>street|outcomes|stop-and-search)\.csv$",
@@ -358,10 +359,9 @@ def _reject_non_csv(data: bytes, display: str) -> None:
 
 
 def _header(data: bytes, spec: _Spec, display: str) -> tuple[list[str], dict[str, int], str]:
-    end = data.find(b"\n")
-    raw = data if end < 0 else data[:end]
-    text, encoding = _decode(raw)
-    header = next(csv.reader([text.rstrip("\r")]), [])
+    end = re.search(rb"[\r\n]", data)  # CRLF, LF, or a lone CR (old Mac files)
+    text, encoding = _decode(data if end is None else data[: end.start()])
+    header = next(csv.reader([text]), [])
     normed = [_norm(h) for h in header]
     positions: dict[str, int] = {}
     for published, tidy, _ in spec.columns:
@@ -636,10 +636,10 @@ def _flags(frame: pd.DataFrame, spec: _Spec, force_areas, dq: DataQuality) -> pd
     if force_areas is not None:
         if isinstance(force_areas, str):
             force_areas = [force_areas]
-        wanted = pa.array(sorted({str(a).strip().casefold() for a in force_areas}), pa.string())
-        la = pa.array(frame["local_authority"].array)
-        inside = pc.is_in(pc.utf8_lower(la), value_set=wanted)
-        outside = pc.and_(pc.invert(inside), pc.is_valid(la)).to_numpy(zero_copy_only=False)
+        wanted = {la_name_key(str(a)) for a in force_areas}
+        codes, names = pd.factorize(frame["local_authority"])
+        inside = np.array([la_name_key(n) in wanted for n in names] + [True], dtype=bool)
+        outside = ~inside[codes]  # code -1 (no LSOA) picks the final True: not flagged
         dq.flag(FLAG_REASONS["outside_force_area"], outside.sum())
     frame["outside_force_area"] = outside
     return frame
@@ -769,7 +769,9 @@ def read_street(
     force_areas : list of str, optional
         Names of the force's local authorities (e.g. from
         :func:`pccanalysis.sources.geography.local_authorities_of`); rows whose LSOA lies in
-        another local authority get the flag ``outside_force_area``.
+        another local authority get the flag ``outside_force_area``. Names are compared with
+        :func:`~pccanalysis.sources.geography.la_name_key`, so ONS spellings ("Bristol, City
+        of") match LSOA names ("Bristol 001A").
     cache_dir : path, False or None
         Parquet cache folder; ``False`` turns the cache off; ``None`` resolves as described in
         :func:`pccanalysis.cache.resolve_cache_dir`.

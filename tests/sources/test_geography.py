@@ -19,6 +19,7 @@ from pccanalysis.errors import DataError
 from pccanalysis.sources.geography import (
     UNMATCHED_REASON,
     attach_geography,
+    la_name_key,
     local_authorities_of,
     read_lad_lookup,
     read_lsoa_lookup,
@@ -164,6 +165,28 @@ def test_attach_without_lad_lookup(police, lookups):
     assert out.loc[10, "lad_name"] == "Elsewhere" and pd.isna(out.loc[10, "lad_code"])
     assert out.loc[0, "lad_code"] == "E07000001"
     assert out["csp_code"].isna().all() and out["pfa_name"].isna().all()
+
+
+def test_la_name_key_bridges_ons_and_lsoa_spellings():
+    assert la_name_key("Bristol, City of") == la_name_key("Bristol") == "bristol"
+    assert la_name_key("Herefordshire, County of") == "herefordshire"
+    assert la_name_key("The Vale of Glamorgan") == la_name_key("Vale of Glamorgan")
+    assert la_name_key("St. Helens") == la_name_key("St Helens")
+    assert la_name_key("Brighton & Hove") == la_name_key("Brighton and Hove")
+    assert la_name_key("North East Derbyshire") != la_name_key("Derbyshire Dales")
+
+
+def test_unmatched_lsoa_finds_its_lad_code_through_an_ons_spelling(tmp_path):
+    # A 2021 LSOA of Hull, absent from the 2011 lookup: its name says "Kingston upon Hull",
+    # the LAD lookup says "Kingston upon Hull, City of".
+    lad = read_lad_lookup(write(tmp_path / "lad.csv", LAD_LOOKUP + (
+        '5,E06000010,"Kingston upon Hull, City of",E22000010,Hull,E23000034,Humberside\n')))
+    frame = pd.DataFrame({"lsoa_code": pd.array(["E01035000"], dtype="str"),
+                          "local_authority": pd.array(["Kingston upon Hull"], dtype="str")})
+    lsoa = read_lsoa_lookup(write(tmp_path / "lsoa.csv", LSOA_LOOKUP))
+    out = attach_geography(frame, lsoa, lad)
+    assert out.iloc[0][["lad_code", "lad_name", "pfa_name", "ward_unmatched"]].tolist() == [
+        "E06000010", "Kingston upon Hull", "Humberside", True]
 
 
 def test_local_authorities_of_a_force_or_csp(lookups, tmp_path):

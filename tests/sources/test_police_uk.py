@@ -131,6 +131,9 @@ def test_force_areas_flags_rows_in_other_local_authorities(folder):
     # cannot be placed and is not flagged: 3 rows.
     assert np.flatnonzero(frame["outside_force_area"]).tolist() == [5, 6, 10]
     assert dq.flagged[FLAG_REASONS["outside_force_area"]] == 3
+    # Names as ONS writes them ("Bristol, City of") match the LSOA names' short form.
+    again, _ = read_street(folder, cache_dir=False, force_areas=["Testville, City of"])
+    assert again["outside_force_area"].equals(frame["outside_force_area"])
 
 
 def test_list_of_files_and_a_file_reached_twice_is_read_once(folder, jan):
