@@ -13,7 +13,7 @@ House style (:data:`HOUSE_RC`, applied inside each function with :func:`house_st
   is also a marker shape and a word, a RAG status also a hatch and a word;
 - direct labels on lines and bars rather than legends;
 - the title (left-aligned, bold) states the finding, a grey source line sits under the chart;
-- alt text on every figure (``fig.pcc_alt``), written into the ``<img alt>`` by
+- alt text on every figure (``fig.pcc_alt``, also ``fig.alt_text``), written into the ``<img alt>`` by
   :func:`figure_to_html` and into the PNG's Description field by :func:`figure_to_png`.
 
 The Making Data Count icons are drawn with matplotlib patches in NHS England's colours (blue
@@ -216,6 +216,8 @@ def new_figure(
     fig.pcc_title = title.strip()
     fig.pcc_source = source.strip()
     fig.pcc_alt = _one_line(alt)
+    # the name report.briefing.Briefing.show_figure reads
+    fig.alt_text = fig.pcc_alt
     fig.set_label(fig.pcc_alt)
     return fig
 

@@ -181,9 +181,15 @@ class Headline:
         The figure as shown large: the signed percentage change ("−19.6%"), or the counts for a
         change from zero ("0 to 12").
     verdict : {"rose", "fell", "similar"}
-        For the panel's styling and its word ("Fell").
+        The result's verdict, for styling.
     verdict_text : str
         The verdict as a word for the panel: "Fell", "Rose", "No significant change".
+    phrase : str
+        The finding as a verb phrase (:func:`change_phrase`): "fell by 19.6%", "was similar
+        (−2%)".
+    tone : {"good", "bad", "neutral"}
+        Whether the verdict is good news given the improvement direction ("fell" is good for
+        crime); "similar" is always neutral. Colour only helps: the words carry the meaning.
     sentence : str
         The full sentence (:func:`change_sentence`).
     detail : str
@@ -196,6 +202,8 @@ class Headline:
     value: str
     verdict: str
     verdict_text: str
+    phrase: str
+    tone: str
     sentence: str
     detail: str
     caveat: str | None = None
@@ -204,18 +212,38 @@ class Headline:
         """Plain dict, for templates."""
         return asdict(self)
 
+    def as_card(self) -> dict:
+        """The fields of :class:`pccanalysis.report.briefing.HeadlineFigure`: ``label``,
+        ``value``, ``verdict`` (the phrase), ``tone``, ``detail``, so
+        ``HeadlineFigure(**headline.as_card())`` builds a panel card."""
+        return {"label": self.label, "value": self.value, "verdict": self.phrase,
+                "tone": self.tone, "detail": self.detail}
+
 
 _VERDICT_TEXT = {"rose": "Rose", "fell": "Fell", "similar": "No significant change"}
 
 
+def _tone(verdict: str, improvement: str) -> str:
+    if improvement not in ("decrease", "increase", "neutral"):
+        raise ValueError(f"improvement must be 'decrease', 'increase' or 'neutral', "
+                         f"not {improvement!r}")
+    if verdict == "similar" or improvement == "neutral":
+        return "neutral"
+    good = "fell" if improvement == "decrease" else "rose"
+    return "good" if verdict == good else "bad"
+
+
 def headline(result, label: str | None = None, *, subject: str | None = None,
-             caveat: str | None = None, approximate: bool = False) -> Headline:
+             improvement: str = "decrease", caveat: str | None = None,
+             approximate: bool = False) -> Headline:
     """A :class:`Headline` from a :class:`~pccanalysis.indicators.change.ChangeResult`.
 
     Parameters
     ----------
     label : str, optional
         Panel label; default the result's label.
+    improvement : {"decrease", "increase", "neutral"}
+        Which direction is good news, for the tone (crime and ASB: "decrease").
     caveat : str, optional
         Caveat text (e.g. from :func:`gap_caveat`); default none. The result's own ``caveat``
         field is used when this is not given.
@@ -232,6 +260,9 @@ def headline(result, label: str | None = None, *, subject: str | None = None,
         value=value,
         verdict=result.verdict,
         verdict_text=_VERDICT_TEXT[result.verdict],
+        phrase=change_phrase(result.verdict, result.percent, approximate=approximate,
+                             current=result.current, previous=result.previous),
+        tone=_tone(result.verdict, improvement),
         sentence=change_sentence(result, subject, approximate=approximate),
         detail=detail,
         caveat=caveat if caveat is not None else (result.caveat or None),

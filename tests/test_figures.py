@@ -94,6 +94,8 @@ def test_title_and_source_are_on_the_figure():
     assert _title(fig) == "Both deliverables are green"
     assert fig._supxlabel.get_text() == SOURCE
     assert fig.pcc_title == "Both deliverables are green"
+    # report.briefing.Briefing.show_figure reads fig.alt_text
+    assert fig.alt_text == fig.pcc_alt == F.alt_text(fig)
 
 
 def test_long_titles_wrap_but_keep_their_words():

@@ -98,9 +98,23 @@ def test_headline_from_a_change_result():
     assert h.sentence == "Crime fell by 19.6% in 2020-21 compared with 2019-20, from 12,345 to 9,925."
     assert h.detail == "9,925 in 2020-21; 12,345 in 2019-20"
     assert h.caveat is None
+    assert (h.phrase, h.tone) == ("fell by 19.6%", "good")  # a fall in crime is good news
     similar = N.headline(_change(1000, 1020), label="Crime", caveat="Data for March are late.")
     assert (similar.value, similar.verdict_text) == (f"{MINUS}2%", "No significant change")
+    assert (similar.phrase, similar.tone) == (f"was similar ({MINUS}2%)", "neutral")
     assert similar.to_dict()["caveat"] == "Data for March are late."
+    # the same fall of something that should go up (e.g. reports of hate crime) is bad news
+    assert N.headline(_change(9925, 12345), improvement="increase").tone == "bad"
+
+
+def test_headline_card_fits_the_briefing_panel():
+    from pccanalysis.report.briefing import HeadlineFigure, headline_panel_html
+
+    card = HeadlineFigure(**N.headline(_change(9925, 12345), subject="crime").as_card())
+    assert card == HeadlineFigure(label="All crime", value=f"{MINUS}19.6%",
+                                  verdict="fell by 19.6%", tone="good",
+                                  detail="9,925 in 2020-21; 12,345 in 2019-20")
+    assert "fell by 19.6%" in headline_panel_html([card])
 
 
 def test_as_title_drops_the_full_stop():
