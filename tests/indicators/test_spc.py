@@ -325,7 +325,7 @@ def _clear_of_lines(r) -> bool:
     return bool((gap > 1e-6 * (1 + np.abs(lines))).all())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(values=_values, shift=st.integers(-5000, 5000))
 def test_adding_a_constant_shifts_mean_and_limits_only(values, shift):
     a = spc(monthly(values), improvement="decrease")
@@ -339,7 +339,7 @@ def test_adding_a_constant_shifts_mean_and_limits_only(values, shift):
         assert b.frame[col].tolist() == a.frame[col].tolist()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(values=_values, k=st.integers(1, 50))
 def test_scaling_scales_mean_and_limits_and_keeps_every_flag(values, k):
     a = spc(monthly(values))
