@@ -147,6 +147,8 @@ class Tracker:
         A title for the tracker, when the file gives one.
     source : str
         The file read.
+    notes : list of str
+        Anything worth telling about the file (e.g. a CSV that was not UTF-8).
     """
 
     deliverables: pd.DataFrame
