@@ -100,6 +100,103 @@ def sample_data_command(out: str, seed: int, force: bool) -> None:
         click.echo(f"  {key}: {path}")
 
 
+@cli.command("run")
+@click.option("--quarter", "quarter", default="latest", show_default=True,
+              help='Financial-year quarter, e.g. "2020-21 Q2", or "latest" (the latest complete '
+                   "quarter in the police data).")
+@click.option("--area", "areas", multiple=True, help="Only this area (repeat for more).")
+@click.option("--notebook", "notebooks", multiple=True,
+              help="Only this notebook, by name, e.g. quarterly_performance (repeat for more).")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+              help="Configuration file (default: the sample's data/sample/pcc.yaml).")
+@click.option("--jobs", "-j", default=None, type=click.IntRange(min=1),
+              help="Briefings made at once (default: the number of CPU cores).")
+@click.option("--force", is_flag=True, help="Make briefings again even if already made.")
+@click.option("--output-dir", default=None, type=click.Path(file_okay=False),
+              help="Where the quarter folders go (default: the configuration's output_dir).")
+@click.option("--notebooks-dir", default=None, type=click.Path(file_okay=False, exists=True),
+              help="Folder of notebooks to run (default: the project's notebooks/).")
+@click.pass_context
+def run_command(ctx, quarter, areas, notebooks, config_path, jobs, force, output_dir,
+                notebooks_dir) -> None:
+    """Make the quarter's briefings: every notebook for every area, as self-contained HTML.
+
+    Writes <output_dir>/<year> <quarter>/<area>/<notebook>.html, an index.html, a
+    manifest.json and a run.log. Briefings already made are kept unless --force is given, so a
+    scheduled `pcc run --quarter latest` can run as often as you like.
+    """
+    from .report.run import execute_plan, failure_message, plan_run
+
+    verbose = bool(ctx.parent and ctx.parent.params.get("verbose"))
+    plan = plan_run(config_path, quarter, areas=areas or None, notebooks=notebooks or None,
+                    notebooks_dir=notebooks_dir, output_dir=output_dir, jobs=jobs, force=force)
+    # Progress goes to the terminal as one line per briefing; the full log goes to run.log.
+    root = logging.getLogger()
+    quiet = logging.Filter()
+    quiet.filter = lambda record: not record.name.startswith("pccanalysis.report.run")
+    if not verbose:
+        for h in root.handlers:
+            h.setLevel(logging.WARNING)
+            h.addFilter(quiet)
+    plan.quarter_dir.mkdir(parents=True, exist_ok=True)
+    log_file = logging.FileHandler(plan.quarter_dir / "run.log", encoding="utf-8")
+    log_file.setLevel(logging.DEBUG if verbose else logging.INFO)
+    log_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(log_file)
+    root.setLevel(min(root.level or logging.INFO, log_file.level))
+    try:
+        if plan.skipped:
+            click.echo(f"{len(plan.skipped)} briefing(s) for {plan.quarter.label} already made; "
+                       "kept (use --force to make them again).")
+        if not plan.to_run:
+            execute_plan(plan)
+            click.echo(f"Nothing to do: see {plan.quarter_dir / 'index.html'}")
+            return
+        click.echo(f"Making {len(plan.to_run)} briefing(s) for {plan.quarter.label} "
+                   f"({plan.quarter.months_label}) with {min(plan.jobs, len(plan.to_run))} "
+                   f"job(s) ...")
+
+        def progress(r) -> None:
+            if r.ok:
+                click.echo(f"  ok      {r.area} / {r.notebook}  {r.seconds:.1f} s")
+                for warning in r.warnings:
+                    click.echo(f"          warning: {warning}")
+            else:
+                click.echo(f"  FAILED  {r.area} / {r.notebook}  {r.seconds:.1f} s  {r.error}")
+
+        result = execute_plan(plan, progress=progress)
+        made = len(result.results) - len(result.failed)
+        click.echo(f"{made} of {len(result.results)} briefing(s) made in {result.seconds:.1f} s "
+                   f"(run id {result.short_id}): {result.index}")
+        if result.failed:
+            raise PccError(failure_message(result))
+    finally:
+        for h in root.handlers:
+            h.removeFilter(quiet)
+        root.removeHandler(log_file)
+        log_file.close()
+
+
+@cli.command("lab", context_settings={"ignore_unknown_options": True})
+@click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED)
+def lab_command(jupyter_args) -> None:
+    """Open JupyterLab on the project's notebooks/ (extra arguments go to `jupyter lab`)."""
+    import os
+    import subprocess
+
+    from .report.run import NOTEBOOKS_DIR
+
+    if not NOTEBOOKS_DIR.is_dir():
+        raise click.ClickException(f"{NOTEBOOKS_DIR} does not exist: `pcc lab` works from a "
+                                   "source checkout (pip install -e .).")
+    # This interpreter has pccanalysis installed; its jupyter starts kernels with it too.
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={NOTEBOOKS_DIR}",
+            *jupyter_args]
+    if os.name == "posix":
+        os.execv(sys.executable, argv)
+    sys.exit(subprocess.call(argv))
+
+
 @cli.command("check-data")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--kind", type=click.Choice(["street", "outcomes", "stop-and-search"]),

@@ -752,6 +752,9 @@ def write_sample(out_dir: Path, *, seed: int = DEFAULT_SEED) -> SamplePaths:
     try:
         tmp.mkdir()
         written = _write_contents(tmp, seed)
+        from .config import write_sample_config  # the sample's pcc.yaml, naming every file above
+
+        written["config"] = write_sample_config(tmp, written)
         complete = tmp / ".complete"
         complete.write_text(f"synthetic sample, seed {seed}\n", encoding="utf-8")
         written["complete"] = complete

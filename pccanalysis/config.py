@@ -1,0 +1,668 @@
+"""The configuration file (``pcc.yaml``): one YAML file -> frozen dataclasses, validated.
+
+One file names the areas a briefing is written for and their geography, where every input lives,
+and how the briefing is published (protective marking, public or not, synthetic or not, the
+small-number suppression threshold). It is read once, checked completely, and every relative
+path in it is resolved against the folder that holds the file, never the working directory, so
+``pcc run`` behaves the same from cron as from a terminal.
+
+Example
+-------
+.. code-block:: yaml
+
+    title: Northbridge Community Safety Partnership
+    force: Northbridge Police          # as the police data's "Falls within" column writes it
+    areas:
+      - name: Northbridge
+        csp: Northbridge               # or local_authorities: [...], or force: <force area name>
+    comparators:
+      - name: Northbridge Police force area
+        force: Northbridge Police
+    data:
+      police_uk: police-uk             # folder of monthly files or zips (or a list)
+      lsoa_lookup: geography/lsoa_ward_lad.csv
+      lad_lookup: geography/lad_csp_pfa.csv
+      population: geography/population.csv
+      targets: targets.yaml
+      tracker:
+        2020-21 Q3: tracker-2020-21-Q3.csv
+        2020-21 Q4: tracker-2020-21-Q4.csv
+      indicator_tables: [service-indicators.csv]
+      hate_crime_victims: hate-crime-victims.csv
+    publication:
+      protective_marking: OFFICIAL
+      public: false
+      synthetic: false
+      suppression_threshold: 5
+    output_dir: ../outputs
+    cache_dir: ../.pcc-cache
+
+Mistakes are reported as :class:`~pccanalysis.errors.ConfigError` with one sentence naming the
+file, the line and the key (an unknown key also gets the nearest known key as a suggestion).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError, PeriodError
+from .periods import Quarter, parse_quarter
+
+CONFIG_FILENAME = "pcc.yaml"
+
+_TOP_KEYS = (
+    "title", "force", "areas", "comparators", "data", "publication", "output_dir", "cache_dir",
+)
+_AREA_KEYS = ("name", "csp", "local_authorities", "force")
+_DATA_KEYS = (
+    "police_uk", "lsoa_lookup", "lad_lookup", "population", "targets", "tracker",
+    "indicator_tables", "hate_crime_victims", "harm_weights",
+)
+_PUBLICATION_KEYS = ("protective_marking", "public", "synthetic", "suppression_threshold")
+# Characters that cannot appear in a folder name on Windows or Linux.
+_UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area a briefing is written for (or compared with).
+
+    Exactly one of ``csps``, ``local_authorities`` or ``force`` is set.
+
+    Attributes
+    ----------
+    name : str
+        The area's name as the briefing shows it; also its output folder's name.
+    csps : tuple of str
+        Community Safety Partnership names (ONS ``CSP..NM``) making up the area.
+    local_authorities : tuple of str
+        Local authority district names (ONS ``LAD..NM``) making up the area.
+    force : str or None
+        A whole police force area (ONS ``PFA..NM``).
+    """
+
+    name: str
+    csps: tuple[str, ...] = ()
+    local_authorities: tuple[str, ...] = ()
+    force: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """``"csp"``, ``"local_authority"`` or ``"force"``: which geography defines the area."""
+        if self.csps:
+            return "csp"
+        if self.local_authorities:
+            return "local_authority"
+        return "force"
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """The names of the geography units that make up the area."""
+        if self.csps:
+            return self.csps
+        if self.local_authorities:
+            return self.local_authorities
+        return (self.force,)
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Where every input lives (absolute paths; ``None`` or empty when not configured).
+
+    Attributes
+    ----------
+    police_uk : tuple of Path
+        Folders of data.police.uk monthly files, or zip downloads.
+    lsoa_lookup, lad_lookup : Path
+        ONS LSOA -> ward -> LAD and LAD -> CSP -> PFA lookups.
+    population : Path or None
+        Population estimates by area.
+    targets : Path or None
+        Partnership targets file.
+    tracker : dict of Quarter to Path
+        The delivery-plan tracker extract for each quarter.
+    indicator_tables : tuple of Path
+        Local service-indicator tables (missing persons, needs-assessment indicators ...).
+    hate_crime_victims : Path or None
+        Pseudonymised hate-crime victim extract.
+    harm_weights : Path or None
+        Offence harm weights (crime severity or harm index) by crime type.
+    """
+
+    police_uk: tuple[Path, ...]
+    lsoa_lookup: Path
+    lad_lookup: Path
+    population: Path | None = None
+    targets: Path | None = None
+    tracker: Mapping[Quarter, Path] = field(default_factory=dict)
+    indicator_tables: tuple[Path, ...] = ()
+    hate_crime_victims: Path | None = None
+    harm_weights: Path | None = None
+
+    def tracker_for(self, quarter: Quarter) -> Path | None:
+        """The tracker extract for ``quarter``, or ``None`` when none is configured."""
+        return self.tracker.get(quarter)
+
+    def files(self) -> list[Path]:
+        """Every configured input file or folder, in a stable order."""
+        out: list[Path] = list(self.police_uk) + [self.lsoa_lookup, self.lad_lookup]
+        for p in (self.population, self.targets):
+            if p is not None:
+                out.append(p)
+        out.extend(self.tracker[q] for q in sorted(self.tracker))
+        out.extend(self.indicator_tables)
+        for p in (self.hate_crime_victims, self.harm_weights):
+            if p is not None:
+                out.append(p)
+        return out
+
+
+@dataclass(frozen=True)
+class Publication:
+    """How the briefings are published.
+
+    Attributes
+    ----------
+    protective_marking : str
+        Government Security Classification shown at the top and bottom of every page
+        (``"OFFICIAL"``, ``"OFFICIAL-SENSITIVE"``).
+    public : bool
+        Whether the briefing may be published; shown in the header.
+    synthetic : bool
+        Whether the data is synthetic (the sample); puts a SYNTHETIC DATA banner on every page.
+    suppression_threshold : int
+        Counts below this are suppressed in sensitive tables (default 5).
+    """
+
+    protective_marking: str = "OFFICIAL"
+    public: bool = False
+    synthetic: bool = False
+    suppression_threshold: int = 5
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated ``pcc.yaml``.
+
+    Attributes
+    ----------
+    path : Path
+        The configuration file (absolute).
+    title : str
+        The partnership or office the briefings are for.
+    force : tuple of str
+        Police forces whose data is read, as data.police.uk's "Falls within" column writes them.
+    areas : tuple of Area
+        The areas briefings are written for, in the file's order.
+    comparators : tuple of Area
+        Areas to compare with (peer partnerships, the force area).
+    data : DataPaths
+        Where every input lives.
+    publication : Publication
+        Marking, public, synthetic, suppression threshold.
+    output_dir : Path
+        Where ``pcc run`` writes ``<year> <quarter>/<area>/`` folders.
+    cache_dir : Path
+        Where loaders keep parsed copies of big inputs.
+    """
+
+    path: Path
+    title: str
+    force: tuple[str, ...]
+    areas: tuple[Area, ...]
+    comparators: tuple[Area, ...]
+    data: DataPaths
+    publication: Publication
+    output_dir: Path
+    cache_dir: Path
+
+    @property
+    def folder(self) -> Path:
+        """The folder that holds the configuration file (relative paths start here)."""
+        return self.path.parent
+
+    def area(self, name: str | None = None) -> Area:
+        """The area called ``name`` (the first area when ``name`` is None).
+
+        Raises
+        ------
+        ConfigError
+            When no area has that name (suggesting the nearest one).
+        """
+        if name is None:
+            return self.areas[0]
+        for a in self.areas:
+            if a.name == name:
+                return a
+        names = [a.name for a in self.areas]
+        raise ConfigError(
+            f"{self.path}: there is no area called {name!r}{_suggest(name, names)}; "
+            f"the areas are {', '.join(repr(n) for n in names)}."
+        )
+
+
+def default_config_path() -> Path:
+    """The sample's configuration, ``<repo>/data/sample/pcc.yaml``.
+
+    Notebooks use it when no ``config_path`` is given, so they run as they are in JupyterLab
+    once the sample exists (``pcc sample-data --out data/sample`` or ``make sample``).
+    """
+    return Path(__file__).resolve().parents[1] / "data" / "sample" / CONFIG_FILENAME
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Read and validate a configuration file.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The ``pcc.yaml`` file; the sample's (:func:`default_config_path`) when omitted.
+
+    Returns
+    -------
+    Config
+
+    Raises
+    ------
+    ConfigError
+        For a missing or unreadable file, YAML syntax errors, unknown keys (with the nearest
+        known key suggested), missing required keys, wrong types, bad quarters and files that
+        do not exist; the sentence names the file, the line and the key.
+    """
+    if path is None or str(path) == "":
+        path = default_config_path()
+        if not path.exists():
+            raise ConfigError(
+                f"no configuration given and the sample's {path} does not exist: "
+                "make the sample with `pcc sample-data --out data/sample` (or `make sample`)."
+            )
+    path = Path(path).expanduser().resolve()
+    if not path.is_file():
+        raise ConfigError(f"configuration file {path} does not exist.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"configuration file {path} cannot be read: {exc}.") from exc
+    loader = _LineLoader(text)
+    loader.name = str(path)  # named in the errors the loader raises itself
+    try:
+        raw = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{where}: this is not valid YAML ({exc.problem}).") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: this is not valid YAML ({exc}).") from exc
+    finally:
+        loader.dispose()
+    if raw is None:
+        raw = _Map()
+    return _Reader(path).config(raw)
+
+
+def write_config(path: str | os.PathLike, document: Mapping[str, Any]) -> Path:
+    """Write a configuration mapping as YAML (plain block style, keys in the given order).
+
+    Used by :func:`write_sample_config`; the result is read back by :func:`load_config`.
+    """
+    path = Path(path)
+    text = yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True,
+                          default_flow_style=False, width=100)
+    path.write_text("# pccanalysis configuration: see pccanalysis/config.py for every key.\n"
+                    + text, encoding="utf-8")
+    return path
+
+
+def write_sample_config(out_dir: str | os.PathLike, paths: Mapping[str, Any]) -> Path:
+    """Write ``<out_dir>/pcc.yaml`` for the synthetic sample that :func:`sample.write_sample` made.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        The sample's folder.
+    paths : mapping
+        What ``write_sample`` wrote. Keys used: ``police_uk``, ``lsoa_lookup``, ``lad_lookup``,
+        ``population``, ``targets``, ``tracker`` (quarter label -> path), ``indicator_tables``
+        (path or list), ``hate_crime_victims``, ``harm_weights``, ``areas`` (list of mappings
+        as in the file, e.g. ``{"name": "Northbridge", "csp": "Northbridge"}``), ``comparators``,
+        ``force`` and ``title``; absent keys are left out of the file.
+
+    Returns
+    -------
+    Path
+        The configuration file. Paths in it are relative to ``out_dir``; outputs go to the
+        repository's ``outputs/`` when the sample sits in a pccanalysis checkout
+        (``<repo>/data/sample``), otherwise to ``<out_dir>/outputs``.
+    """
+    out_dir = Path(out_dir).resolve()
+
+    def rel(p) -> str:
+        return Path(os.path.relpath(Path(p).resolve(), out_dir)).as_posix()
+
+    data: dict[str, Any] = {}
+    for key in _DATA_KEYS:
+        value = paths.get(key)
+        if value is None:
+            continue
+        if key == "tracker":
+            data[key] = {str(q): rel(p) for q, p in value.items()}
+        elif key in ("police_uk", "indicator_tables") and not isinstance(value, (str, os.PathLike)):
+            data[key] = [rel(p) for p in value]
+        else:
+            data[key] = rel(value)
+    repo = _checkout_root(out_dir)
+    output_dir = rel(repo / "outputs") if repo else "outputs"
+    cache_dir = rel(repo / ".pcc-cache") if repo else ".pcc-cache"
+    document: dict[str, Any] = {
+        "title": paths.get("title", "Northbridge (synthetic sample)"),
+        "force": paths.get("force", "Northbridge Police"),
+        "areas": [dict(a) for a in paths.get("areas", [{"name": "Northbridge", "csp": "Northbridge"}])],
+    }
+    if paths.get("comparators"):
+        document["comparators"] = [dict(a) for a in paths["comparators"]]
+    document["data"] = data
+    document["publication"] = {
+        "protective_marking": "OFFICIAL",
+        "public": False,
+        "synthetic": True,
+        "suppression_threshold": 5,
+    }
+    document["output_dir"] = output_dir
+    document["cache_dir"] = cache_dir
+    return write_config(out_dir / CONFIG_FILENAME, document)
+
+
+def safe_folder_name(name: str) -> str:
+    """``name`` made safe as a folder name (characters Windows forbids become ``_``)."""
+    cleaned = _UNSAFE_NAME.sub("_", name).strip().rstrip(".")
+    return cleaned or "_"
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+class _Map(dict):
+    """A YAML mapping that remembers the line (1-based) of each key."""
+
+    lines: dict[Any, int]
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that keeps line numbers and refuses duplicate keys."""
+
+
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
+    loader.flatten_mapping(node)
+    out = _Map()
+    out.lines = {}
+    out.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in out:
+            raise ConfigError(f"{loader.name}, line {line}: key {key!r} is given twice.")
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = line
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _checkout_root(folder: Path) -> Path | None:
+    """The pccanalysis source checkout that ``folder`` sits in, if any."""
+    for parent in folder.parents:
+        pyproject = parent / "pyproject.toml"
+        if pyproject.is_file() and 'name = "pccanalysis"' in pyproject.read_text(encoding="utf-8"):
+            return parent
+    return None
+
+
+class _Reader:
+    """Turns the parsed YAML into dataclasses, naming file, line and key in every error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.folder = path.parent
+
+    # -- error helpers ---------------------------------------------------------------------
+    def fail(self, where: tuple[_Map, Any] | _Map | None, message: str) -> ConfigError:
+        line = None
+        if isinstance(where, tuple):
+            mapping, key = where
+            line = getattr(mapping, "lines", {}).get(key) or getattr(mapping, "line", None)
+        elif isinstance(where, _Map):
+            line = where.line
+        loc = f"{self.path}, line {line}" if line else f"{self.path}"
+        return ConfigError(f"{loc}: {message.rstrip('.')}.")
+
+    def mapping(self, value, dotted: str, parent: tuple[_Map, Any] | None = None) -> _Map:
+        if not isinstance(value, dict):
+            raise self.fail(parent, f"{dotted} must be a mapping of keys to values, "
+                                    f"not {_describe(value)}")
+        return value
+
+    def check_keys(self, m: _Map, allowed: tuple[str, ...], dotted: str) -> None:
+        for key in m:
+            if key not in allowed:
+                name = f"{dotted}.{key}" if dotted else str(key)
+                raise self.fail((m, key), f"unknown key {name!r}{_suggest(str(key), allowed)}")
+
+    def require(self, m: _Map, key: str, dotted: str):
+        if key not in m or m[key] is None:
+            name = f"{dotted}.{key}" if dotted else key
+            raise self.fail(m, f"the key {name!r} is required but missing")
+        return m[key]
+
+    def string(self, m: _Map, key: str, dotted: str) -> str:
+        value = m[key]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail((m, key), f"{dotted} must be text, not {_describe(value)}")
+        text = str(value).strip()
+        if not text:
+            raise self.fail((m, key), f"{dotted} must not be empty")
+        return text
+
+    def strings(self, m: _Map, key: str, dotted: str) -> tuple[str, ...]:
+        value = m[key]
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
+                raise self.fail((m, key), f"{dotted} must be a name or a list of names, "
+                                          f"not {_describe(value)}")
+            out.append(str(item).strip())
+        if not out:
+            raise self.fail((m, key), f"{dotted} must name at least one")
+        return tuple(out)
+
+    def boolean(self, m: _Map, key: str, dotted: str) -> bool:
+        value = m[key]
+        if not isinstance(value, bool):
+            raise self.fail((m, key), f"{dotted} must be true or false, not {_describe(value)}")
+        return value
+
+    def integer(self, m: _Map, key: str, dotted: str, minimum: int) -> int:
+        value = m[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail((m, key), f"{dotted} must be a whole number of at least {minimum}, "
+                                      f"not {_describe(value)}")
+        return value
+
+    def path_value(self, value, m: _Map, key: str, dotted: str) -> Path:
+        if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
+            raise self.fail((m, key), f"{dotted} must be a path, not {_describe(value)}")
+        return (self.folder / Path(value.strip()).expanduser()).resolve()
+
+    def existing(self, value, m: _Map, key: str, dotted: str, *, folder_ok: bool = False) -> Path:
+        p = self.path_value(value, m, key, dotted)
+        if not p.exists():
+            raise self.fail((m, key), f"{dotted}: {value.strip()} does not exist "
+                                      f"(looked for {p})")
+        if p.is_dir() and not folder_ok:
+            raise self.fail((m, key), f"{dotted}: {value.strip()} is a folder, not a file")
+        return p
+
+    # -- sections --------------------------------------------------------------------------
+    def config(self, raw) -> Config:
+        top = self.mapping(raw, "the configuration")
+        self.check_keys(top, _TOP_KEYS, "")
+        areas = self.areas(top, "areas", required=True)
+        comparators = self.areas(top, "comparators", required=False)
+        seen = set()
+        for a in areas:
+            if a.name in seen:
+                raise self.fail((top, "areas"), f"two areas are called {a.name!r}")
+            seen.add(a.name)
+        folders = {}
+        for a in areas:
+            folder = safe_folder_name(a.name).casefold()
+            if folder in folders:
+                raise self.fail((top, "areas"), f"areas {folders[folder]!r} and {a.name!r} "
+                                                 "would share one output folder")
+            folders[folder] = a.name
+        force = self.strings(top, "force", "force") if top.get("force") is not None else ()
+        data = self.data(self.mapping(self.require(top, "data", ""), "data", (top, "data")))
+        publication = self.publication(top.get("publication"), top)
+        output_dir = (self.path_value(top["output_dir"], top, "output_dir", "output_dir")
+                      if top.get("output_dir") is not None else (self.folder / "outputs").resolve())
+        cache_dir = (self.path_value(top["cache_dir"], top, "cache_dir", "cache_dir")
+                     if top.get("cache_dir") is not None else (self.folder / ".pcc-cache").resolve())
+        title = self.string(top, "title", "title") if top.get("title") is not None else areas[0].name
+        return Config(
+            path=self.path, title=title, force=force, areas=areas, comparators=comparators,
+            data=data, publication=publication, output_dir=output_dir, cache_dir=cache_dir,
+        )
+
+    def areas(self, top: _Map, key: str, *, required: bool) -> tuple[Area, ...]:
+        value = top.get(key)
+        if value is None:
+            if required:
+                raise self.fail(top, f"the key {key!r} is required but missing: list at least "
+                                     "one area, e.g. '- name: Northbridge' with 'csp: Northbridge'")
+            return ()
+        if not isinstance(value, list) or (required and not value):
+            raise self.fail((top, key), f"{key} must be a list of areas, each with a name and "
+                                        f"one of csp, local_authorities or force, not {_describe(value)}")
+        out = []
+        for i, item in enumerate(value, start=1):
+            dotted = f"{key}[{i}]"
+            m = self.mapping(item, dotted, (top, key))
+            self.check_keys(m, _AREA_KEYS, dotted)
+            self.require(m, "name", dotted)
+            name = self.string(m, "name", f"{dotted}.name")
+            given = [k for k in ("csp", "local_authorities", "force") if m.get(k) is not None]
+            if len(given) != 1:
+                raise self.fail(m, f"area {name!r} must have exactly one of csp, "
+                                   f"local_authorities or force, not "
+                                   f"{' and '.join(given) if given else 'none'}")
+            kind = given[0]
+            if kind == "force":
+                out.append(Area(name=name, force=self.string(m, "force", f"{dotted}.force")))
+            elif kind == "csp":
+                out.append(Area(name=name, csps=self.strings(m, "csp", f"{dotted}.csp")))
+            else:
+                out.append(Area(name=name, local_authorities=self.strings(
+                    m, "local_authorities", f"{dotted}.local_authorities")))
+        return tuple(out)
+
+    def data(self, d: _Map) -> DataPaths:
+        self.check_keys(d, _DATA_KEYS, "data")
+        police = self.require(d, "police_uk", "data")
+        police_items = police if isinstance(police, list) else [police]
+        police_paths = tuple(self.existing(v, d, "police_uk", "data.police_uk", folder_ok=True)
+                             for v in police_items)
+        if not police_paths:
+            raise self.fail((d, "police_uk"), "data.police_uk must name at least one folder or zip")
+
+        def optional(key: str) -> Path | None:
+            if d.get(key) is None:
+                return None
+            return self.existing(d[key], d, key, f"data.{key}")
+
+        tracker: dict[Quarter, Path] = {}
+        if d.get("tracker") is not None:
+            t = self.mapping(d["tracker"], "data.tracker (quarter: file)", (d, "tracker"))
+            for label, value in t.items():
+                try:
+                    q = parse_quarter(str(label))
+                except PeriodError as exc:
+                    raise self.fail((t, label), f"data.tracker: {exc}") from None
+                if q in tracker:
+                    raise self.fail((t, label), f"data.tracker names {q.label} twice")
+                tracker[q] = self.existing(value, t, label, f"data.tracker.{label}")
+        tables: tuple[Path, ...] = ()
+        if d.get("indicator_tables") is not None:
+            v = d["indicator_tables"]
+            items = v if isinstance(v, list) else [v]
+            tables = tuple(self.existing(x, d, "indicator_tables", "data.indicator_tables")
+                           for x in items)
+        return DataPaths(
+            police_uk=police_paths,
+            lsoa_lookup=self.existing(self.require(d, "lsoa_lookup", "data"), d, "lsoa_lookup",
+                                      "data.lsoa_lookup"),
+            lad_lookup=self.existing(self.require(d, "lad_lookup", "data"), d, "lad_lookup",
+                                     "data.lad_lookup"),
+            population=optional("population"),
+            targets=optional("targets"),
+            tracker=_FrozenDict(tracker),
+            indicator_tables=tables,
+            hate_crime_victims=optional("hate_crime_victims"),
+            harm_weights=optional("harm_weights"),
+        )
+
+    def publication(self, value, top: _Map) -> Publication:
+        if value is None:
+            return Publication()
+        p = self.mapping(value, "publication", (top, "publication"))
+        self.check_keys(p, _PUBLICATION_KEYS, "publication")
+        kwargs: dict[str, Any] = {}
+        if p.get("protective_marking") is not None:
+            kwargs["protective_marking"] = self.string(p, "protective_marking",
+                                                       "publication.protective_marking")
+        for key in ("public", "synthetic"):
+            if p.get(key) is not None:
+                kwargs[key] = self.boolean(p, key, f"publication.{key}")
+        if p.get("suppression_threshold") is not None:
+            kwargs["suppression_threshold"] = self.integer(
+                p, "suppression_threshold", "publication.suppression_threshold", 1)
+        return Publication(**kwargs)
+
+
+class _FrozenDict(dict):
+    """A dict that refuses changes, so a frozen Config cannot be altered through it."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("the configuration is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def __hash__(self) -> int:  # frozen dataclasses hash their fields
+        return hash(tuple(sorted((k.label, str(v)) for k, v in self.items())))
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
