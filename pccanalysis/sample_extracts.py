@@ -297,6 +297,26 @@ def write_local_extracts(out_dir: Path, *, seed: int = 2021) -> dict[str, Path]:
     return paths
 
 
+#: Which returned keys are the tracker for which quarter, and which are indicator tables.
+TRACKER_KEYS = {"2020-21 Q1": "tracker_q1", "2020-21 Q2": "tracker_q2"}
+INDICATOR_TABLE_KEYS = ("missing_persons", "suicide", "iom")
+
+
+def config_entries(paths: dict[str, Path]) -> dict:
+    """The ``data`` entries of ``pcc.yaml`` for the extracts :func:`write_local_extracts` wrote.
+
+    Returns ``{"targets": path, "tracker": {quarter: path}, "indicator_tables": [paths],
+    "hate_crime_victims": path}``, the shapes :func:`pccanalysis.config.write_sample_config`
+    takes (the flat ``dict[str, Path]`` of :func:`write_local_extracts` has one path per key).
+    """
+    return {
+        "targets": paths["targets"],
+        "tracker": {quarter: paths[key] for quarter, key in TRACKER_KEYS.items()},
+        "indicator_tables": [paths[key] for key in INDICATOR_TABLE_KEYS],
+        "hate_crime_victims": paths["hate_crime_victims"],
+    }
+
+
 def _write(frame: pd.DataFrame, path: Path) -> Path:
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
     return path

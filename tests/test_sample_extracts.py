@@ -15,7 +15,7 @@ from pccanalysis.indicators.delivery_plan import summarise_tracker
 from pccanalysis.indicators.targets import Target
 from pccanalysis.periods import financial_year_of
 from pccanalysis.sample import WARDS
-from pccanalysis.sample_extracts import THEME_TITLES, write_local_extracts
+from pccanalysis.sample_extracts import THEME_TITLES, config_entries, write_local_extracts
 from pccanalysis.sources.indicator_tables import read_indicator_table
 from pccanalysis.sources.targets import read_targets
 from pccanalysis.sources.tracker import read_tracker
@@ -215,3 +215,13 @@ def test_hate_crime_victims_repeat_pattern(extracts):
     # A victim's crimes share one strand and fall on different days.
     assert (frame.groupby("victim_id")["strand"].nunique() == 1).all()
     assert not frame.duplicated(["victim_id", "date"]).any()
+
+
+def test_config_entries(extracts):
+    entries = config_entries(extracts)
+    assert entries["tracker"] == {"2020-21 Q1": extracts["tracker_q1"],
+                                  "2020-21 Q2": extracts["tracker_q2"]}
+    assert entries["indicator_tables"] == [extracts["missing_persons"], extracts["suicide"],
+                                           extracts["iom"]]
+    assert (entries["targets"], entries["hate_crime_victims"]) == (
+        extracts["targets"], extracts["hate_crime_victims"])
