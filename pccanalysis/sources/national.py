@@ -79,7 +79,7 @@ PARTITIONING = pads.partitioning(
 )
 FORMAT_VERSION = "1"
 _FILE_RE = re.compile(r"(?:^|/)(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv$")
-_LSOA_SUFFIX = r"\s+\d{3}[A-Z]$"  # " 001A" closing every LSOA name
+_LSOA_SUFFIX_RE = re.compile(r"\s+\d{3}[A-Z]$")  # " 001A" closing every LSOA name
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,15 +359,14 @@ def open_street_dataset(dest: str | os.PathLike) -> pads.Dataset:
 
 @dataclass(frozen=True)
 class CspMap:
-    """LSOA code and local-authority name -> CSP, as arrays for ``pyarrow.compute``.
+    """LSOA code and local-authority name -> row of the CSP table. Built by :func:`csp_map`.
 
-    Built by :func:`csp_map` from the ONS lookups.
+    Plain dicts on purpose: each partition has a few thousand distinct LSOAs, and looking those
+    up in a dict is cheaper than hashing the 35,000-row lookup for every partition.
     """
 
-    lsoa_codes: pa.Array  # string
-    lsoa_csp: pa.Array  # int32 index into the CSP table, null when the LAD's CSP is ambiguous
-    lad_keys: pa.Array  # lower-cased local authority names
-    lad_csp: pa.Array  # int32 index into the CSP table
+    by_lsoa: dict  # LSOA code -> CSP row, or None when the LSOA's local authority has no one CSP
+    by_lad_name: dict  # lower-cased local authority name -> CSP row or None
     csps: pa.Table  # csp_code, csp_name (+ pfa_code, pfa_name when known)
 
 
@@ -404,16 +403,19 @@ def csp_map(lsoa_lookup, lad_lookup) -> CspMap:
     names = names.drop_duplicates("key")
     name_csp = names["lad_code"].map(lad_csp)
 
-    def ints(s):
-        return pa.array(s.to_numpy(dtype="float64"), mask=s.isna().to_numpy()).cast(pa.int32())
+    def plain(keys, values) -> dict:
+        return {k: (None if pd.isna(v) else int(v)) for k, v in zip(keys, values, strict=True)}
 
     return CspMap(
-        lsoa_codes=pa.array(lsoas["lsoa_code"].to_numpy(dtype=object), pa.string()),
-        lsoa_csp=ints(lsoa_csp),
-        lad_keys=pa.array(names["key"].to_numpy(dtype=object), pa.string()),
-        lad_csp=ints(name_csp),
+        by_lsoa=plain(lsoas["lsoa_code"], lsoa_csp),
+        by_lad_name=plain(names["key"], name_csp),
         csps=pa.Table.from_pandas(csps, preserve_index=False),
     )
+
+
+def _str(col):
+    """Arrow strings -> pandas "str" column (missing stays missing)."""
+    return col.cast(pa.string()).to_pandas().astype("str").array
 
 
 def _dict(col) -> pa.DictionaryArray:
@@ -427,13 +429,15 @@ def _count_batch(batch: pa.RecordBatch, mapping: CspMap, by_crime_type: bool) ->
     code = _dict(batch.column("lsoa_code"))
     name = _dict(batch.column("lsoa_name"))
     # Look up each distinct code and name once, then spread to rows through the indices.
-    by_code = pc.take(pc.take(mapping.lsoa_csp, pc.index_in(code.dictionary, mapping.lsoa_codes)),
-                      code.indices)
-    in_lookup = pc.is_valid(pc.take(pc.index_in(code.dictionary, mapping.lsoa_codes), code.indices))
-    la = pc.utf8_lower(pc.replace_substring_regex(name.dictionary, _LSOA_SUFFIX, ""))
-    by_name = pc.take(pc.take(mapping.lad_csp, pc.index_in(la, mapping.lad_keys)), name.indices)
+    codes = code.dictionary.to_pylist()
+    known = pa.array([c in mapping.by_lsoa for c in codes], pa.bool_())
+    code_csp = pa.array([mapping.by_lsoa.get(c) for c in codes], pa.int32())
+    name_csp = pa.array([None if n is None else mapping.by_lad_name.get(
+        _LSOA_SUFFIX_RE.sub("", n).lower()) for n in name.dictionary.to_pylist()], pa.int32())
+    in_lookup = pc.fill_null(pc.take(known, code.indices), False)
+    by_name = pc.take(name_csp, name.indices)
     # An LSOA in the lookup keeps the lookup's answer, even an ambiguous (missing) one.
-    csp = pc.if_else(in_lookup, by_code, by_name)
+    csp = pc.if_else(in_lookup, pc.take(code_csp, code.indices), by_name)
     keys = {"csp": csp}
     ctype = None
     if by_crime_type:
@@ -555,12 +559,13 @@ def count_by_csp(
     if total != dq.rows_read:  # pragma: no cover - a broken invariant, not a user error
         raise PccError(f"Counting lost rows: {total:,} counted of {dq.rows_read:,} read.")
 
+    month = _dict(counts.column("month"))  # 36 distinct months: parse each once
+    periods = pd.PeriodIndex(month.dictionary.to_pylist(), freq="M")
     frame = pd.DataFrame({
-        "force": pd.array(counts.column("force").to_pylist(), dtype="str"),
-        "month": pd.PeriodIndex(counts.column("month").to_pylist(), freq="M"),
-        **{c: pd.array(v.to_pylist(), dtype="str") for c, v in csp_cols.items()},
-        **({"crime_type": pd.array(counts.column("crime_type").to_pylist(), dtype="str")}
-           if by_crime_type else {}),
+        "force": _str(counts.column("force")),
+        "month": periods.take(month.indices.to_numpy()),
+        **{c: _str(v) for c, v in csp_cols.items()},
+        **({"crime_type": _str(counts.column("crime_type"))} if by_crime_type else {}),
         "count": counts.column("count").to_numpy().astype("int64"),
     })
     sort = ["force", "month", "csp_code"] + (["crime_type"] if by_crime_type else [])
@@ -658,8 +663,8 @@ def year_on_year_by_csp(
         pc.multiply(pc.divide(pc.cast(change, pa.float64()), pc.cast(count_before, pa.float64())),
                     100.0),
     )
-    out = pd.DataFrame({k: pd.array([None if v == _NO_KEY else v for v in joined[k].to_pylist()],
-                                    dtype="str") for k in keys})
+    out = pd.DataFrame({k: _str(pc.if_else(pc.equal(joined[k], _NO_KEY), None, joined[k]))
+                        for k in keys})
     out["count_now"] = count_now.to_numpy().astype("int64")
     out["count_before"] = count_before.to_numpy().astype("int64")
     out["change"] = change.to_numpy().astype("int64")
