@@ -486,7 +486,8 @@ def _caveats(frame: pd.DataFrame, keys: pd.DataFrame, by: list[str], comp: Compa
     )
     str_keys = pd.DataFrame({c: keys[c].astype("str").to_numpy() for c in on})
     matched = str_keys.merge(joined.reset_index(), on=on, how="left")["_sentence"]
-    return np.array([None if pd.isna(v) else v for v in matched], dtype=object)
+    result = matched.to_numpy(dtype=object, na_value=None)
+    return result
 
 
 def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = None,
