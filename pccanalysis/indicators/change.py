@@ -216,8 +216,8 @@ def same_period_last_year(period) -> Comparison:
         prev_label = parse_quarter(label).same_quarter_last_year().label
     elif rp is not None and rp.kind == "calendar_year":
         prev_label = str(previous[0].year)
-    else:
-        prev_label = span_label(previous)
+    else:  # a month or a list of months: written out in words on both sides
+        label, prev_label = span_label(months), span_label(previous)
     return Comparison("same period last year", label, prev_label, months, previous)
 
 
@@ -420,7 +420,8 @@ def _period_totals(frame: pd.DataFrame, comp: Comparison, by: list[str],
             span = "no months" if have is None else f"{have[0]} to {have[1]}"
             raise PeriodError(
                 f"the data cover {span}, so {comp.kind} ({comp.current_label} against "
-                f"{comp.previous_label}) cannot be computed: {missing[0]} is missing."
+                f"{comp.previous_label}) cannot be computed: {missing[0]} is missing (for a "
+                "filtered frame, pass available_months, the months of the whole data)."
             )
     else:
         have_set = {to_month(m) for m in available}
@@ -516,7 +517,10 @@ def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = 
         counted categories has a gap in a compared month the result carries a caveat.
     available_months : sequence of month-like, optional
         The months the data cover; by default every month from the frame's first to its last.
-        A compared month outside them raises :class:`PeriodError` rather than count as zero.
+        A compared month outside them raises :class:`PeriodError` rather than count as zero
+        (a quarter past the end of the data must not read as a fall to nothing). Pass it when
+        ``frame`` was filtered to something sparse (robbery in one ward), whose own first and
+        last rows need not be the data's, e.g. ``month_range(full_frame)``.
     """
     totals = _period_totals(frame, comp, [], count_column, True, available_months)
     t1, t2 = len(comp.current_months), len(comp.previous_months)

@@ -105,7 +105,7 @@ def test_same_period_last_year_labels():
     assert same_period_last_year("2020-21 Q3").previous_label == "2019-20 Q3"
     assert same_period_last_year("2020").previous_label == "2019"
     c = same_period_last_year("2020-09")
-    assert (c.current_label, c.previous_label) == ("2020-09", "September 2019")
+    assert (c.current_label, c.previous_label) == ("September 2020", "September 2019")
 
 
 def test_comparison_by_name():
@@ -176,8 +176,16 @@ def test_months_outside_the_data_are_an_error_not_zero():
         change(frame, same_quarter_last_year("2021-22 Q1"), count_column="count")
     assert str(err.value) == (
         "the data cover 2019-04 to 2021-03, so same quarter last year (2021-22 Q1 against "
-        "2020-21 Q1) cannot be computed: 2021-04 is missing."
+        "2020-21 Q1) cannot be computed: 2021-04 is missing (for a filtered frame, pass "
+        "available_months, the months of the whole data)."
     )
+    # A sparse filtered frame whose last row is before the data's end: say what the data cover.
+    sparse = frame[frame.month <= pd.Period("2020-12", "M")]
+    comp = same_quarter_last_year("2020-21 Q4")
+    with pytest.raises(PeriodError):
+        change(sparse, comp, count_column="count")
+    r = change(sparse, comp, count_column="count", available_months=list(FY19) + list(FY20))
+    assert (r.current, r.previous) == (0, 3)
 
 
 # ----------------------------------------------------------------------------- tables
