@@ -9,8 +9,8 @@ Reports, in one run, on the same zip (members read in place, never unpacked):
 (d) the naive ``pd.concat([pd.read_csv(f) for f in files])`` most notebooks do;
 (c2) for information, (c) with the files parsed in threads as (a) does, a stricter floor.
 
-Each is run ``--repeat`` times and the best time is reported (the least disturbed by other work
-on the machine), with the median beside it. Targets: a/c <= 1.5, a/d < 1, b < 0.3 s.
+Each is run ``--repeat`` times, in turn (round robin), and the best time is reported (the least
+disturbed by other work on the machine), with the median beside it. Targets: a/c <= 1.5, a/d < 1, b < 0.3 s.
 
 Run from the repository root::
 
@@ -22,7 +22,7 @@ It needs the real data in ../shared and exits cleanly with a message when it is 
 from __future__ import annotations
 
 import argparse
-import io
+import os
 import statistics
 import sys
 import tempfile
@@ -46,20 +46,19 @@ def raw_pyarrow(zip_path: Path):
     import pyarrow.csv as pacsv
 
     with zipfile.ZipFile(zip_path) as zf:
-        tables = [pacsv.read_csv(io.BytesIO(zf.read(n))) for n in _members(zip_path)]
+        tables = [pacsv.read_csv(pa.py_buffer(zf.read(n))) for n in _members(zip_path)]
     return pa.concat_tables(tables)
 
 
 def raw_pyarrow_threads(zip_path: Path):
-    """(c) with files parsed two at a time in threads, as read_street does: a fairer floor."""
-    import os
+    """(c) with files parsed in threads, as read_street does: a stricter floor."""
     from concurrent.futures import ThreadPoolExecutor
 
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     with zipfile.ZipFile(zip_path) as zf, ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:
-        tables = list(pool.map(lambda n: pacsv.read_csv(io.BytesIO(zf.read(n))), _members(zip_path)))
+        tables = list(pool.map(lambda n: pacsv.read_csv(pa.py_buffer(zf.read(n))), _members(zip_path)))
     return pa.concat_tables(tables)
 
 
@@ -70,13 +69,17 @@ def naive_pandas(zip_path: Path):
         return pd.concat([pd.read_csv(zf.open(n)) for n in _members(zip_path)], ignore_index=True)
 
 
-def timed(fn, repeat: int) -> tuple[float, float, object]:
-    times, result = [], None
+def interleaved(jobs: dict[str, object], repeat: int) -> dict[str, tuple[float, float, object]]:
+    """Best and median seconds of each job, run in turn ``repeat`` times (round robin, so a
+    burst of other work on the machine falls on every job alike)."""
+    times: dict[str, list[float]] = {k: [] for k in jobs}
+    results: dict[str, object] = {}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), statistics.median(times), result
+        for name, fn in jobs.items():
+            t0 = time.perf_counter()
+            results[name] = fn()
+            times[name].append(time.perf_counter() - t0)
+    return {k: (min(v), statistics.median(v), results[k]) for k, v in times.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,16 +95,26 @@ def main(argv: list[str] | None = None) -> int:
     from pccanalysis.sources.police_uk import read_street
 
     n_files = len(_members(args.zip))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} CPU cores, load average {load:.2f} before the run (other work "
+          "on the machine slows every line alike)")
     print(f"{args.zip.name}: {n_files} street files, {args.zip.stat().st_size / 1e6:.1f} MB zipped; "
           f"best of {args.repeat} runs (median in brackets)")
 
-    c, c_med, table = timed(lambda: raw_pyarrow(args.zip), args.repeat)
-    c2, c2_med, _ = timed(lambda: raw_pyarrow_threads(args.zip), args.repeat)
-    a, a_med, (frame, dq) = timed(lambda: read_street(args.zip, cache_dir=False), args.repeat)
     with tempfile.TemporaryDirectory(prefix="pcc-bench-cache-") as cache_dir:
         read_street(args.zip, cache_dir=cache_dir)  # fill the cache
-        b, b_med, (warm, _) = timed(lambda: read_street(args.zip, cache_dir=cache_dir), args.repeat)
-    d, d_med, naive = timed(lambda: naive_pandas(args.zip), args.repeat)
+        runs = interleaved(
+            {
+                "a": lambda: read_street(args.zip, cache_dir=False),
+                "b": lambda: read_street(args.zip, cache_dir=cache_dir),
+                "c": lambda: raw_pyarrow(args.zip),
+                "d": lambda: naive_pandas(args.zip),
+                "c2": lambda: raw_pyarrow_threads(args.zip),
+            },
+            args.repeat,
+        )
+    (a, a_med, (frame, dq)), (b, b_med, (warm, _)) = runs["a"], runs["b"]
+    (c, c_med, table), (d, d_med, naive), (c2, c2_med, _) = runs["c"], runs["d"], runs["c2"]
 
     assert len(frame) == table.num_rows == len(naive) == len(warm) == dq.rows_read
     rows = [

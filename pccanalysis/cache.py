@@ -111,7 +111,11 @@ class ParquetCache:
         """The cached table, or None on a miss (including an unreadable or vanished entry)."""
         path = self.path_for(namespace, key)
         try:
-            return pq.read_table(path)
+            # No background pre-buffering or reader threads: a local file gains nothing from
+            # them, callers read several entries in their own threads, and pyarrow's pools
+            # can abort the interpreter at exit when such work is still pending
+            # (apache/arrow#34314).
+            return pq.read_table(path, pre_buffer=False, use_threads=False)
         except FileNotFoundError:
             return None
         except (OSError, pa.ArrowException) as exc:
@@ -130,8 +134,8 @@ class ParquetCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                pq.write_table(table, fh, compression="lz4")
+            os.close(fd)  # written by pyarrow's own file, not through a Python file object
+            pq.write_table(table, tmp, compression="lz4")
             os.replace(tmp, path)
             return path
         except (OSError, pa.ArrowException) as exc:
