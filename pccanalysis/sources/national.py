@@ -297,7 +297,8 @@ def build_street_dataset(
         archives of them (read in place), or single ``YYYY-MM-<force>-street.csv`` files. When
         the same force and month come twice, the later source in the list wins.
     dest : path
-        The dataset folder (``force=<force>/month=<YYYY-MM>/part-0.parquet``).
+        The dataset folder (``force=<force>/month=<YYYY-MM>/part-0.parquet``). Partitions
+        already there for other files are left as they are.
     forces, months : iterable of str, optional
         Only these force identifiers / ``YYYY-MM`` months.
     workers : int, optional
