@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     took = "reused" if gen["reused"] else f"{gen['seconds']:.1f} s"
     print(f"  {took}, {csv_mb:,.0f} MB of CSV", flush=True)
 
-    results = {"generate": gen | {"csv_mb": csv_mb}}
+    results = {"generate": gen | {"csv_mb": csv_mb}, "load_average_before": os.getloadavg()[0]}
     try:
         for name in ("ingest", "scan", "yoy", "count", "raw", "pandas"):
             print(f"phase {name} ...", flush=True)
@@ -271,8 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     rate["pandas"] = r["pandas"]["yoy_rows"] / r["pandas"]["seconds"]
     rate["pandas_all"] = r["pandas"]["rows"] / r["pandas"]["seconds"]
     print()
+    r["load_average_after"] = os.getloadavg()[0]
     print(f"{r['ingest']['rows']:,} rows, {r['ingest']['files']:,} files; CSV {csv_mb:,.0f} MB, "
-          f"Parquet {r['ingest']['parquet_mb']:,.0f} MB; {os.cpu_count()} CPUs")
+          f"Parquet {r['ingest']['parquet_mb']:,.0f} MB; {os.cpu_count()} CPUs; 1-minute load "
+          f"average {r['load_average_before']:.1f} before, {r['load_average_after']:.1f} after "
+          f"(other work on the machine slows every phase)")
     print(f"{'phase':<44}{'seconds':>9}{'rows/s':>13}{'peak RSS MB':>13}{'Arrow peak MB':>15}")
     lines = [
         ("ingest: CSV -> Parquet, all rows", "ingest", rate["ingest"]),
