@@ -40,9 +40,8 @@ Two ways to widen the limits, on the transformed scale:
     ``tau^2 = max(0, (I phi - (I - 1)) / (sum(w) - sum(w^2) / sum(w)))``, ``w = 1 / s^2``
     (DerSimonian and Laird 1986); limits ``target +/- z_p sqrt(s^2 + tau^2)`` and adjusted
     z-scores ``(y - target) / sqrt(s^2 + tau^2)``. The added spread does not shrink with size,
-    so large units are not flagged merely for being large. Spiegelhalter's recommendation, and
-    the default of NHS funnel plots (FunnelPlotR's "CQC" method uses the same square-root
-    scale).
+    so large units are not flagged merely for being large. FunnelPlotR (NHS-R Community)
+    adjusts this way by default; its "CQC" method uses the same square-root scale.
 ``"multiplicative"``: limits ``target +/- z_p sqrt(phi) s`` and z-scores ``z / sqrt(phi)``:
     every standard error is inflated by the same factor, so the funnel keeps its shape; simpler,
     but it still flags the largest units for small differences.
