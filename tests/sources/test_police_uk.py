@@ -519,3 +519,30 @@ def test_quoted_commas_newlines_and_text_that_looks_missing(tmp_path):
 def test_padded_month_is_not_a_month(tmp_path):
     p = write(tmp_path / "2020-01-testshire-street.csv", HEADER, row(month=" 2020-01"))
     assert _error(p) == f"{p}, line 2, column 'Month': ' 2020-01' is not a month in the form YYYY-MM."
+
+
+def test_deflated_stored_and_damaged_zip_members(jan, tmp_path):
+    name = f"2020-01/{jan.name}"
+    data = jan.read_bytes()  # 8 rows
+    deflated = make_zip(tmp_path / "deflated.zip", {name: data})
+    stored = tmp_path / "stored.zip"
+    with zipfile.ZipFile(stored, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(name, date_time=(2021, 1, 1, 0, 0, 0)), data, zipfile.ZIP_STORED)
+    a, _ = read_street(deflated, cache_dir=False)  # inflated by Arrow
+    b, _ = read_street(stored, cache_dir=False)  # read by zipfile
+    pd.testing.assert_frame_equal(a, b)
+    assert len(a) == 8
+    # Flip one byte of the stored member's content: its CRC no longer matches.
+    raw = bytearray(stored.read_bytes())
+    at = raw.index(b"aaa1")
+    raw[at] = ord("b")
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(raw))
+    message = _error(damaged)
+    assert message.startswith(f"{damaged}:{name}: the file cannot be read, download it again (Bad CRC-32")
+    # And one byte of a deflated member's compressed stream.
+    raw = bytearray(deflated.read_bytes())
+    middle = 30 + len(name) + 40
+    raw[middle] ^= 0xFF
+    damaged.write_bytes(bytes(raw))
+    assert _error(damaged).startswith(f"{damaged}:{name}: the file cannot be read, download it again (")
