@@ -11,13 +11,13 @@ Example
 .. code-block:: yaml
 
     title: Northbridge Community Safety Partnership
-    force: Northbridge Police          # as the police data's "Falls within" column writes it
+    force: Northbridge                 # police force area (ONS PFA name): rows outside it are flagged
     areas:
       - name: Northbridge
         csp: Northbridge               # or local_authorities: [...], or force: <force area name>
     comparators:
-      - name: Northbridge Police force area
-        force: Northbridge Police
+      - name: Northbridge force area
+        force: Northbridge
     data:
       police_uk: police-uk             # folder of monthly files or zips (or a list)
       lsoa_lookup: geography/lsoa_ward_lad.csv
@@ -199,7 +199,8 @@ class Config:
     title : str
         The partnership or office the briefings are for.
     force : tuple of str
-        Police forces whose data is read, as data.police.uk's "Falls within" column writes them.
+        The police force area(s) whose data is read, as ONS names them (``PFA..NM``, e.g.
+        "Derbyshire"); rows located in another force area's local authorities are flagged.
     areas : tuple of Area
         The areas briefings are written for, in the file's order.
     comparators : tuple of Area
@@ -343,6 +344,13 @@ def write_sample_config(out_dir: str | os.PathLike, paths: Mapping[str, Any]) ->
         (``<repo>/data/sample``), otherwise to ``<out_dir>/outputs``.
     """
     out_dir = Path(out_dir).resolve()
+    paths = dict(paths)
+    try:  # the local extracts' flat keys (tracker_q1, ...) -> the shapes of the data section
+        from .sample_extracts import config_entries
+
+        paths.update(config_entries(paths))
+    except (ImportError, KeyError):
+        pass
 
     def rel(p) -> str:
         return Path(os.path.relpath(Path(p).resolve(), out_dir)).as_posix()
@@ -363,7 +371,7 @@ def write_sample_config(out_dir: str | os.PathLike, paths: Mapping[str, Any]) ->
     cache_dir = rel(repo / ".pcc-cache") if repo else ".pcc-cache"
     document: dict[str, Any] = {
         "title": paths.get("title", "Northbridge (synthetic sample)"),
-        "force": paths.get("force", "Northbridge Police"),
+        "force": paths.get("force", "Northbridge"),
         "areas": [dict(a) for a in paths.get("areas", [{"name": "Northbridge", "csp": "Northbridge"}])],
     }
     if paths.get("comparators"):

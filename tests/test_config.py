@@ -20,7 +20,7 @@ from pccanalysis.periods import Quarter
 
 GOOD = """\
 title: Northbridge Community Safety Partnership
-force: Northbridge Police
+force: Northbridge
 areas:
   - name: Northbridge
     csp: Northbridge
@@ -76,7 +76,7 @@ def test_good_file_is_read_into_dataclasses_with_paths_resolved_against_its_fold
     config = load_config(write(folder, GOOD))
     assert config.path == folder / "pcc.yaml"
     assert config.title == "Northbridge Community Safety Partnership"
-    assert config.force == ("Northbridge Police",)
+    assert config.force == ("Northbridge",)
     assert config.areas == (
         Area(name="Northbridge", csps=("Northbridge",)),
         Area(name="Two districts", local_authorities=("Eastmoor", "Westmoor")),
@@ -291,7 +291,7 @@ def test_write_sample_config_round_trips(folder, tmp_path):
     assert config.publication.synthetic is True
     assert config.publication.protective_marking == "OFFICIAL"
     assert config.areas == (Area(name="Northbridge", csps=("Northbridge",)),)
-    assert config.force == ("Northbridge Police",)
+    assert config.force == ("Northbridge",)
     assert config.data.tracker == {Quarter(2020, 4): folder / "local" / "tracker-q4.csv"}
     # tmp_path is not inside a pccanalysis checkout, so outputs go beside the sample.
     assert config.output_dir == folder / "outputs"

@@ -80,6 +80,16 @@ def headline_panel_html(figures: list[HeadlineFigure]) -> str:
             + "".join(cards) + "</section>")
 
 
+def quality_lines(quality: DataQuality) -> list[str]:
+    """Plain lines for the data-quality note: :meth:`DataQuality.summary_lines`, except that a
+    record of a step that read no files (placing rows in an area) opens with its counts only."""
+    lines = quality.summary_lines()
+    if not quality.files:
+        lines[0] = (f"{quality.source}: {quality.rows_kept:,} of {quality.rows_read:,} rows "
+                    "used.")
+    return lines
+
+
 def note_html(lines: list[str] | str, *, kind: Literal["note", "caveat"] = "note",
               title: str | None = None) -> str:
     """A boxed note (grey) or caveat (orange) holding plain sentences."""
@@ -113,12 +123,14 @@ class Briefing:
     output_dir: Path | None = None
     record: dict[str, Any] = field(default_factory=lambda: {"quality": {}, "headline": [],
                                                              "notes": []})
+    _quality: dict[str, DataQuality] = field(default_factory=dict, repr=False)
 
     # -- recording --------------------------------------------------------------------------
     def record_quality(self, *quality: DataQuality) -> None:
         """Keep each loader's DataQuality for the manifest (and check it ties out)."""
         for q in quality:
             self.record["quality"][q.source] = q.check().to_dict()
+            self._quality[q.source] = q
         self._save()
 
     def _save(self) -> None:
@@ -137,11 +149,14 @@ class Briefing:
         _display_html(headline_panel_html(figures))
         self._save()
 
-    def show_quality(self, *quality: DataQuality, title: str = "Data quality") -> None:
-        """Display the data-quality note (rows read, used, excluded and why) and record it."""
+    def show_quality(self, *quality: DataQuality, title: str | None = None) -> None:
+        """Record ``quality`` and display the data-quality note (rows read, used, excluded and
+        why): ``quality`` first, then every other input the briefing has recorded."""
         self.record_quality(*quality)
-        lines = [line for q in quality for line in q.summary_lines()]
-        _display_html(note_html(lines, title=title))
+        given = {q.source for q in quality}
+        shown = list(quality) + [q for s, q in self._quality.items() if s not in given]
+        lines = [line for q in shown for line in quality_lines(q)]
+        _display_html(note_html(lines or ["No input was read."], title=title))
 
     def show_note(self, lines: list[str] | str, title: str | None = None) -> None:
         """Display a plain note."""
@@ -153,6 +168,25 @@ class Briefing:
         self.record["notes"].extend(lines_list)
         _display_html(note_html(lines_list, kind="caveat", title=title))
         self._save()
+
+    def show(self, section) -> None:
+        """Display a :class:`~pccanalysis.report.sections.Section`: its caveats, headline
+        panel, sentences, figures, tables and notes, in that order, and record its inputs'
+        data quality and its caveats."""
+        for caveat in section.caveats:
+            self.show_caveat(caveat)
+        if section.headline:
+            self.show_headline(section.headline)
+        if section.sentences:
+            _display_html("".join(f"<p>{html.escape(s)}</p>" for s in section.sentences))
+        for fig in section.figures:
+            self.show_figure(fig)
+        for table in section.tables:
+            _display_html(str(table))
+        if section.notes:
+            self.show_note(section.notes)
+        if section.quality:
+            self.record_quality(*section.quality)
 
     def show_html(self, fragment: str) -> None:
         """Display an HTML fragment made by a library function (a table, a list)."""

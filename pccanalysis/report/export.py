@@ -206,8 +206,10 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 @lru_cache(maxsize=1)
 def house_stylesheet() -> str:
-    """The house stylesheet's text (inlined into every page)."""
-    return STYLESHEET.read_text(encoding="utf-8")
+    """The house stylesheet's text (inlined into every page), with the tracker tables' rules."""
+    from ..tables import TRACKER_CSS
+
+    return STYLESHEET.read_text(encoding="utf-8") + "\n/* pccanalysis.tables */\n" + TRACKER_CSS + "\n"
 
 
 def _css_string(value) -> str:

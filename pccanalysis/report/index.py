@@ -87,7 +87,7 @@ def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
 {synthetic}
 <header class="pcc-header">
 <p class="pcc-organisation">{html.escape(config.title)}</p>
-<p class="pcc-title">Briefings for {html.escape(quarter.label)}</p>
+<h1 class="pcc-title">Briefings for {html.escape(quarter.label)}</h1>
 <dl class="pcc-facts">
 <div><dt>Quarter</dt><dd>{html.escape(quarter.label)} ({html.escape(quarter.months_label)})</dd></div>
 <div><dt>Publication</dt><dd>{"May be published" if pub.public else "Not for publication"}</dd></div>

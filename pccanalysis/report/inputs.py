@@ -8,16 +8,19 @@ that neither the runner nor a notebook does it by hand.
 
 from __future__ import annotations
 
+import difflib
 import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..config import Config
+from ..config import Area, Config
 from ..errors import ConfigError, DataError
 from ..periods import Quarter, latest_complete_quarter, parse_quarter
+from ..quality import DataQuality
 from .export import OGL_ATTRIBUTION, ONS_ATTRIBUTION
 
 _STREET_FILE = re.compile(r"(?:^|/)(\d{4})-(\d{2})-[^/]+-street\.csv$", re.IGNORECASE)
@@ -101,7 +104,8 @@ def describe_sources(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """
     d = config.data
     months = street_months(d.police_uk)
-    forces = ", ".join(config.force) if config.force else "the force"
+    forces = (f"the {' and '.join(config.force)} police force area" if config.force
+              else "the force")
     span = f", {months[0].strftime('%B %Y')} to {months[-1].strftime('%B %Y')}" if months else ""
     kind = "synthetic files in the format of " if config.publication.synthetic else ""
     sources = [
@@ -127,3 +131,97 @@ def describe_sources(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if local:
         sources.append("Local extracts kept by the partnership: " + "; ".join(local) + ".")
     return tuple(sources), (OGL_ATTRIBUTION, ONS_ATTRIBUTION)
+
+
+@dataclass
+class AreaData:
+    """The police data placed in one area, ready for the indicators.
+
+    Attributes
+    ----------
+    area : Area
+    frame : pandas.DataFrame
+        The street frame (every month, geography attached) restricted to rows located in the
+        area; duplicates are kept and flagged, as data.police.uk counts rows.
+    months : list of pandas.Period
+        Every month the police data covers (first to last), for ``available_months``.
+    quality : tuple of DataQuality
+        The loader's record, then the record of placing rows in the area.
+    lad_lookup : pandas.DataFrame
+        The LAD -> CSP -> police force area lookup that was used.
+    """
+
+    area: Area
+    frame: pd.DataFrame
+    months: list
+    quality: tuple[DataQuality, ...]
+    lad_lookup: pd.DataFrame
+
+
+def load_area(config: Config, area: Area | str | None = None) -> AreaData:
+    """Read the configured police data, attach geography and keep the rows in ``area``.
+
+    Rows are placed by their LSOA: in a CSP area by the CSP of the LSOA's local authority, in
+    a local-authority area by the local authority, in a force area by the police force area.
+    Rows without a location, and rows located in another area, are not in the area's figures;
+    the second DataQuality record counts them.
+
+    Parameters
+    ----------
+    config : Config
+    area : Area or str, optional
+        The area (or its name); the configuration's first area by default.
+
+    Raises
+    ------
+    ConfigError
+        When the area names a CSP, local authority or force area the lookup does not have.
+    """
+    from ..sources.geography import (
+        attach_geography,
+        la_name_key,
+        local_authorities_of,
+        read_lad_lookup,
+        read_lsoa_lookup,
+    )
+    from ..sources.police_uk import read_street
+
+    if not isinstance(area, Area):
+        area = config.area(area)
+    lsoa = read_lsoa_lookup(config.data.lsoa_lookup)
+    lads = read_lad_lookup(config.data.lad_lookup)
+    force_areas = None
+    if config.force:
+        force_areas = sorted({la for f in config.force
+                              for la in local_authorities_of(lads, f, level="pfa")})
+    frame, dq = read_street(list(config.data.police_uk), force_areas=force_areas,
+                            cache_dir=config.cache_dir)
+    frame = attach_geography(frame, lsoa, lads, dq=dq)
+    if area.kind == "csp":
+        column, wanted, key = "csp_name", area.csps, str.casefold
+    elif area.kind == "local_authority":
+        column, wanted, key = "lad_name", area.local_authorities, la_name_key
+    else:
+        column, wanted, key = "pfa_name", (area.force,), str.casefold
+    known = lads[column].dropna().unique().tolist() if column in lads else []
+    known_keys = {key(k) for k in known}
+    for name in wanted:
+        if key(name) not in known_keys:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"{config.path}: area {area.name!r} names {name!r}, which is not a "
+                f"{column.split('_')[0].upper()} name in {config.data.lad_lookup.name}{hint}."
+            )
+    wanted_keys = {key(w) for w in wanted}
+    values = frame[column]
+    in_area = values.map(lambda v: key(v) in wanted_keys, na_action="ignore")
+    in_area = in_area.fillna(False).astype(bool).to_numpy()
+    placed = DataQuality(source=f"placing rows in {area.name}", rows_read=len(frame),
+                         rows_kept=int(in_area.sum()))
+    no_location = frame["no_location"].to_numpy()
+    placed.exclude("no location, so in no area", int((~in_area & no_location).sum()))
+    placed.exclude(f"located outside {area.name}", int((~in_area & ~no_location).sum()))
+    months = list(pd.period_range(frame["month"].min(), frame["month"].max(), freq="M"))
+    return AreaData(area=area, frame=frame.loc[in_area].reset_index(drop=True), months=months,
+                    quality=(dq, placed.check()), lad_lookup=lads)

@@ -70,7 +70,8 @@ def test_describe_sources_of_the_sample(sample_config):
     sources, attributions = describe_sources(load_config(sample_config))
     assert sources[0] == (
         "Police recorded crime and anti-social behaviour: synthetic files in the format of "
-        "data.police.uk street-level files for Northbridge Police, April 2018 to March 2021."
+        "data.police.uk street-level files for the Northbridge police force area, April 2018 to "
+        "March 2021."
     )
     assert attributions == (
         "Contains public sector information licensed under the Open Government Licence v3.0.",

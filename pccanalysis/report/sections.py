@@ -1,0 +1,696 @@
+"""The sections of the standard briefings, each assembled from indicators, narrative and figures.
+
+A notebook shows a section with one call (``b.show(section)``); everything a section needs is
+worked out here, so the notebooks hold only parameters, these calls and prose. Each function
+chooses *which* indicator results a board sees for a quarter (the same quarter last year, the
+year to date, the wards, the targets ...); the statistics themselves live in
+:mod:`pccanalysis.indicators`, the words in :mod:`pccanalysis.narrative` and the charts in
+:mod:`pccanalysis.figures`.
+
+Sections that need an input the configuration does not name return a :class:`Section` with
+one note saying so, rather than failing, so one briefing serves offices with more or fewer
+local extracts.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..config import Config
+from ..numbers import format_count, format_percent, join_words
+from ..periods import Quarter
+from ..quality import DataQuality
+from .briefing import HeadlineFigure
+from .inputs import AreaData
+
+ASB = "Anti-social behaviour"
+
+
+@dataclass
+class Section:
+    """What one part of a briefing shows, in order: caveats, sentences, headline cards,
+    figures, tables, notes.
+
+    Attributes
+    ----------
+    sentences : list of str
+        Plain-English findings, one paragraph each.
+    headline : list of HeadlineFigure
+        Cards for the headline panel (only the headline section has them).
+    figures : list of matplotlib.figure.Figure
+        Charts, each carrying its alt text.
+    tables : list of str
+        HTML fragments (escaped or sanitised).
+    caveats : list of str
+        Data caveats (detected publication gaps, undercounts).
+    notes : list of str
+        Method notes and what is missing.
+    quality : list of DataQuality
+        Records of the inputs this section read (for the data-quality note).
+    results : dict
+        The indicator results behind the section, by name (for tests and further use).
+    """
+
+    sentences: list[str] = field(default_factory=list)
+    headline: list[HeadlineFigure] = field(default_factory=list)
+    figures: list = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    quality: list[DataQuality] = field(default_factory=list)
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared pieces
+
+
+def police_source(config: Config) -> str:
+    """The source line under a chart of police data."""
+    kind = "synthetic sample in the format of " if config.publication.synthetic else ""
+    return f"Source: {kind}data.police.uk street-level crime and ASB"
+
+
+def local_source(config: Config, what: str) -> str:
+    """The source line under a chart of a local extract."""
+    kind = " (synthetic sample)" if config.publication.synthetic else ""
+    return f"Source: {what}, local extract{kind}"
+
+
+def data_gaps(data: AreaData):
+    """Publication gaps detected in the area's data, by crime type (ASB included)."""
+    from ..indicators.gaps import find_gaps
+
+    return find_gaps(data.frame, by="crime_type", months=data.months)
+
+
+def _months_to(data: AreaData, quarter: Quarter) -> list:
+    return [m for m in data.months if m <= quarter.last_month]
+
+
+def _asb(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["crime_type"] == ASB]
+
+
+def _td_num(text: str) -> str:
+    return f'<td class="num">{html.escape(text)}</td>'
+
+
+def change_table_html(table: pd.DataFrame, group: str, group_label: str,
+                      caption: str | None = None) -> str:
+    """A change table for the page: group, both counts, change with interval, verdict.
+
+    Numbers are right-aligned in tabular figures (class ``num``); a change from zero shows
+    no percentage.
+    """
+    from ..numbers import format_range
+
+    rows = []
+    for _, r in table.iterrows():
+        pct = "" if pd.isna(r["percent"]) else format_percent(r["percent"], signed=True)
+        if pd.isna(r["ratio_low"]) or pd.isna(r["ratio_high"]) or r["ratio_high"] == float("inf"):
+            interval = ""
+        else:
+            interval = format_range(100 * (r["ratio_low"] - 1), 100 * (r["ratio_high"] - 1))
+        rows.append(
+            f"<tr><th scope=\"row\">{html.escape(str(r[group]))}</th>"
+            + _td_num(format_count(r["previous"])) + _td_num(format_count(r["current"]))
+            + _td_num(pct) + _td_num(interval)
+            + f"<td>{html.escape(str(r['verdict']))}</td></tr>"
+        )
+    first = table.iloc[0] if len(table) else None
+    prev_label = html.escape(str(first["previous_label"])) if first is not None else "Before"
+    curr_label = html.escape(str(first["current_label"])) if first is not None else "Now"
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="pcc-change">{cap}<thead><tr><th scope="col">{html.escape(group_label)}</th>'
+        f'<th scope="col" class="num">{prev_label}</th><th scope="col" class="num">{curr_label}'
+        '</th><th scope="col" class="num">Change</th><th scope="col" class="num">95% interval'
+        '</th><th scope="col">Verdict</th></tr></thead><tbody>' + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def suppressed_table_html(table, caption: str, row_label: str) -> str:
+    """A disclosure-controlled table (``indicators.disclosure.SuppressedTable``) for the page.
+
+    Hidden cells show the table's marker with the class ``suppressed``; a note under the table
+    says what the marker means.
+    """
+    display, hidden = table.display, table.suppressed
+    head = "".join(f'<th scope="col" class="num">{html.escape(str(c))}</th>'
+                   for c in display.columns)
+    body = []
+    for idx in display.index:
+        cells = []
+        for col in display.columns:
+            value = display.loc[idx, col]
+            if hidden.loc[idx, col]:
+                cells.append(f'<td class="suppressed">{html.escape(str(value))}</td>')
+            else:
+                cells.append(_td_num(format_count(value)))
+        body.append(f'<tr><th scope="row">{html.escape(str(idx))}</th>{"".join(cells)}</tr>')
+    note = (f"{table.marker} = fewer than {table.threshold} (or a cell that would reveal one); "
+            "hidden to protect the people counted.")
+    return (
+        f'<table class="pcc-suppressed"><caption>{html.escape(caption)}</caption><thead><tr>'
+        f'<th scope="col">{html.escape(row_label)}</th>{head}</tr></thead><tbody>'
+        + "".join(body) + f'</tbody><tfoot><tr><td colspan="{len(display.columns) + 1}">'
+        f"{html.escape(note)}</td></tr></tfoot></table>"
+    )
+
+
+def simple_table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = ()) -> str:
+    """A plain table of text values (escaped); the ``numeric`` columns right-aligned."""
+    numeric = set(numeric)
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if c in numeric else ""}>{html.escape(str(c))}</th>'
+                   for c in frame.columns)
+    rows = []
+    for _, r in frame.iterrows():
+        cells = []
+        for c in frame.columns:
+            v = r[c]
+            text = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+            cls = ' class="num"' if c in numeric else ""
+            cells.append(f"<td{cls}>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+# --------------------------------------------------------------------------------------------
+# Quarterly performance
+
+
+def performance_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section:
+    """Headline: all crime and ASB against the same quarter last year and the year to date.
+
+    Four cards, each with its verdict; a caveat where a detected publication gap touches a
+    compared month.
+    """
+    from ..indicators.change import change, same_quarter_last_year, year_to_date
+    from ..indicators.counts import all_crime
+    from ..narrative import change_sentence, headline
+
+    gaps = data_gaps(data) if gaps is None else gaps
+    crime, asb = all_crime(data.frame), _asb(data.frame)
+    section = Section()
+    for comp, when in ((same_quarter_last_year(quarter), "this quarter"),
+                       (year_to_date(quarter), "year to date")):
+        for frame, label, subject in ((crime, "All crime", "Crime"), (asb, ASB, "ASB")):
+            result = change(frame, comp, label=label, gaps=gaps, available_months=data.months)
+            short = "ASB" if label == ASB else label
+            h = headline(result, f"{short}, {when}", subject=subject, improvement="decrease")
+            section.headline.append(HeadlineFigure(**h.as_card()))
+            section.sentences.append(change_sentence(result, subject))
+            _add_gap_caveat(section, gaps, comp, label)
+            section.results[f"{short} {when}"] = result
+    return section
+
+
+def _add_gap_caveat(section: Section, gaps, comp, label: str) -> None:
+    """The narrative's caveat for a detected gap in the compared months of ``label``'s data
+    (all crime means every crime type but ASB), once per section."""
+    from ..narrative import gap_caveat
+
+    if label == "All crime":
+        types = [t for t in gaps["crime_type"].unique() if t != ASB]
+        caveat = gap_caveat(gaps[gaps["crime_type"].isin(types)], comp) if types else None
+    else:
+        caveat = gap_caveat(gaps, comp, crime_type=label)
+    if caveat and caveat not in section.caveats:
+        section.caveats.append(caveat)
+
+
+def performance_trend(config: Config, data: AreaData, quarter: Quarter, what: str = "All crime",
+                      gaps=None) -> Section:
+    """Monthly trend of all crime or one crime type as an XmR (SPC) chart, to the quarter's end.
+
+    Months with a detected publication gap are labelled on the chart ("incomplete data").
+    """
+    from ..figures import spc_chart
+    from ..indicators.counts import all_crime, month_counts
+    from ..indicators.gaps import touches_gap
+    from ..indicators.spc import spc
+    from ..narrative import as_title, gap_caveat, spc_sentence
+
+    gaps = data_gaps(data) if gaps is None else gaps
+    months = _months_to(data, quarter)
+    frame = all_crime(data.frame) if what == "All crime" else data.frame[
+        data.frame["crime_type"] == what]
+    counts = month_counts(frame, months=months)
+    result = spc(counts, value="count", period="month", improvement="decrease")
+    subject = "ASB" if what == ASB else ("Crime" if what == "All crime" else what)
+    where = {} if what == "All crime" else {"crime_type": what}
+    hit = touches_gap(gaps, months, **where) if what != "All crime" else gaps.iloc[0:0]
+    notes = {str(m): "incomplete data" for m in hit["month"]} if len(hit) else None
+    sentence = spc_sentence(result, subject)
+    noun = "ASB incidents" if what == ASB else ("crimes" if what == "All crime" else
+                                               f"{what.lower()} crimes")
+    fig = spc_chart(result, title=as_title(f"{subject} per month, {months[0].strftime('%B %Y')} "
+                                           f"to {months[-1].strftime('%B %Y')}"),
+                    source=police_source(config), what=noun, notes=notes)
+    section = Section(sentences=[sentence], figures=[fig], results={"spc": result})
+    if what != "All crime":
+        caveat = gap_caveat(gaps, months, **where)
+        if caveat:
+            section.caveats.append(caveat)
+    return section
+
+
+def performance_targets(config: Config, data: AreaData, quarter: Quarter) -> Section:
+    """Each partnership target on police data: progress, status, trajectory chart."""
+    from ..figures import target_chart
+    from ..indicators.counts import all_crime, month_counts
+    from ..indicators.targets import target_progress
+    from ..narrative import as_title, target_sentence
+    from ..sources.targets import read_targets
+
+    if config.data.targets is None:
+        return Section(notes=["No partnership targets file is configured (data.targets)."])
+    targets = read_targets(config.data.targets)
+    months = _months_to(data, quarter)
+    section = Section()
+    rows = []
+    skipped = []
+    for t in targets:
+        if t.source != "police_uk":
+            skipped.append(t.name)
+            continue
+        frame = all_crime(data.frame) if t.indicator == "All crime" else data.frame[
+            data.frame["crime_type"] == t.indicator]
+        series = month_counts(frame, months=months)
+        progress = target_progress(t, series, value="count", period="month",
+                                   as_of=quarter.last_month)
+        sentence = target_sentence(progress)
+        section.sentences.append(sentence)
+        section.figures.append(target_chart(progress, title=as_title(f"{t.name}: {progress.status}"),
+                                            source=police_source(config)))
+        section.results[t.name] = progress
+        rows.append({
+            "Target": f"{t.direction.capitalize()} {t.name} by {format_percent(t.percent)}",
+            "Baseline": progress.baseline_label,
+            "Now": progress.current_label,
+            "Change": format_percent(progress.percent_change, signed=True),
+            "Needed by now": format_percent(progress.needed_percent_by_now, signed=True),
+            "Status": progress.status,
+        })
+    if rows:
+        section.tables.append(simple_table_html(pd.DataFrame(rows), "Partnership targets",
+                                                numeric=("Change", "Needed by now")))
+    if skipped:
+        section.notes.append(
+            f"Targets on local extracts ({join_words(skipped)}) are reported with those "
+            "extracts below, where the briefing has them.")
+    return section
+
+
+def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, gaps=None) -> Section:
+    """Change on the same quarter last year by ward (all crime) or by crime type (every type)."""
+    from ..figures import change_chart
+    from ..indicators.change import change_by, same_quarter_last_year
+    from ..indicators.counts import all_crime
+    from ..narrative import as_title, gap_caveat, group_summary
+
+    gaps = data_gaps(data) if gaps is None else gaps
+    comp = same_quarter_last_year(quarter)
+    if by == "ward_name":
+        frame, noun, label, subject = all_crime(data.frame), ("ward", "wards"), "Ward", "crime"
+    elif by == "crime_type":
+        frame, noun, label, subject = data.frame, ("crime type", "crime types"), "Crime type", \
+            "the number recorded"
+    else:
+        raise ValueError(f"by must be 'ward_name' or 'crime_type', not {by!r}")
+    table = change_by(frame, comp, by, gaps=gaps, available_months=data.months)
+    summary = group_summary(table, by, subject, noun=noun)
+    fig = change_chart(table, group=by, title=as_title(summary), source=police_source(config))
+    section = Section(sentences=[summary], figures=[fig],
+                      tables=[change_table_html(table, by, label)], results={"table": table})
+    if by == "crime_type":
+        caveat = gap_caveat(gaps, comp)
+        if caveat:
+            section.caveats.append(caveat)
+    return section
+
+
+def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
+    """Hate crime: incidents and repeat victims against the same quarter last year, the
+    ward with the largest usual share, and a disclosure-controlled ward by strand table."""
+    from ..indicators.change import between, change, same_quarter_last_year, share_change
+    from ..indicators.disclosure import suppress_long
+    from ..indicators.repeats import repeat_change, repeat_victims
+    from ..narrative import change_sentence, repeat_sentence, share_sentence
+    from ..sources.victims import read_hate_crime_victims
+
+    path = config.data.hate_crime_victims
+    if path is None:
+        return Section(notes=["No hate-crime victim extract is configured "
+                              "(data.hate_crime_victims)."])
+    wards = sorted(data.frame["ward_name"].dropna().unique().tolist())
+    victims, dq = read_hate_crime_victims(path, wards=wards)
+    section = Section(quality=[dq])
+    comp = same_quarter_last_year(quarter)
+    incidents = change(victims, comp, label="Hate crime")
+    section.sentences.append(change_sentence(incidents, "Recorded hate crime"))
+    table = repeat_victims(victims, freq="quarter", same_day_is_one_incident=True)
+    before, after = comp.previous_label, comp.current_label
+    if {before, after} <= set(table["period"]):
+        rc = repeat_change(table, before, after)
+        section.sentences.append(repeat_sentence(rc, "hate crime"))
+        section.results["repeats"] = rc
+        row = table.loc[table["period"] == before]
+        if len(row) and not bool(row["lookback_complete"].iloc[0]):
+            section.caveats.append(
+                f"The extract does not reach a full year before {before}, so repeat victims "
+                f"in {before} are undercounted.")
+    # The ward that usually has the largest share: the three years before the quarter, as far
+    # back as the extract goes.
+    covered = set(pd.period_range(victims["month"].min(), victims["month"].max(), freq="M"))
+    usual = [quarter.first_month - k for k in range(36, 0, -1)
+             if quarter.first_month - k in covered]
+    in_usual = victims[victims["month"].isin(usual)]
+    if len(in_usual) and set(quarter.months) <= set(covered):
+        top = in_usual["ward"].value_counts().index[0]
+        share = share_change(victims, "ward", top, between(list(quarter.months), usual,
+                                                            kind="usual share"))
+        section.sentences.append(share_sentence(share, "hate crime", subject=top))
+        section.results["share"] = share
+    in_quarter = victims[victims["month"].isin(quarter.months)]
+    if len(in_quarter):
+        sup = suppress_long(in_quarter, "ward", "strand", count_column=None,
+                            threshold=config.publication.suppression_threshold)
+        section.tables.append(suppressed_table_html(
+            sup, f"Hate crime by ward and strand, {quarter.label}", "Ward"))
+    section.results["incidents"] = incidents
+    return section
+
+
+def missing_persons(config: Config, area: str, quarter: Quarter) -> Section:
+    """Missing-person reports in the quarter against the same quarter last year, with the
+    breakdowns the indicator table gives (age, source of the report)."""
+    from ..indicators.change import compare_counts, same_quarter_last_year
+    from ..narrative import change_sentence
+    from ..sources.indicator_tables import read_indicator_tables
+
+    name = "Missing person reports"
+    if not config.data.indicator_tables:
+        return Section(notes=["No indicator tables are configured (data.indicator_tables)."])
+    table, dq = read_indicator_tables(config.data.indicator_tables)
+    rows = table[(table["indicator"] == name) & (table["area"] == area)
+                 & (table["period_kind"] == "month")]
+    if rows.empty:
+        return Section(notes=[f"The indicator tables have no monthly {name.lower()} for {area}."],
+                       quality=[dq])
+    comp = same_quarter_last_year(quarter)
+    section = Section(quality=[dq])
+    out = []
+    for breakdown, group in rows.groupby("breakdown", sort=False):
+        now = group[group["period_start"].isin(comp.current_months)]["value"]
+        then = group[group["period_start"].isin(comp.previous_months)]["value"]
+        if len(now) != 3 or len(then) != 3 or now.isna().any() or then.isna().any():
+            continue
+        result = compare_counts(int(now.sum()), int(then.sum()), label=f"{name}: {breakdown}",
+                                current_label=comp.current_label,
+                                previous_label=comp.previous_label, kind=comp.kind)
+        if breakdown == "All":
+            section.sentences.append(change_sentence(result, "The number of missing-person "
+                                                             "reports"))
+            section.results["all"] = result
+        out.append({"Reports": breakdown, comp.previous_label: format_count(result.previous),
+                    comp.current_label: format_count(result.current),
+                    "Change": "" if pd.isna(result.percent) else format_percent(
+                        result.percent, signed=True),
+                    "Verdict": result.verdict})
+    if not out:
+        section.notes.append(f"The indicator tables do not cover all six months of "
+                             f"{comp.current_label} and {comp.previous_label}.")
+        return section
+    section.tables.append(simple_table_html(
+        pd.DataFrame(out), f"Missing-person reports, {comp.current_label} and "
+        f"{comp.previous_label}", numeric=(comp.previous_label, comp.current_label, "Change")))
+    return section
+
+
+def data_gap_notes(data: AreaData, quarter: Quarter, gaps=None) -> Section:
+    """Every detected publication gap in the quarter, the year to date, and the months they
+    are compared with."""
+    from ..indicators.change import same_quarter_last_year, year_to_date
+    from ..narrative import gap_caveat
+
+    gaps = data_gaps(data) if gaps is None else gaps
+    months = sorted(set(same_quarter_last_year(quarter).current_months)
+                    | set(same_quarter_last_year(quarter).previous_months)
+                    | set(year_to_date(quarter).current_months)
+                    | set(year_to_date(quarter).previous_months))
+    caveat = gap_caveat(gaps, months)
+    if caveat:
+        return Section(caveats=[caveat], results={"gaps": gaps})
+    return Section(sentences=["No publication gap was detected in the months this briefing "
+                              "compares."], results={"gaps": gaps})
+
+
+# --------------------------------------------------------------------------------------------
+# Delivery plan
+
+
+def tracker_files(config: Config, quarter: Quarter):
+    """The tracker for ``quarter`` (or the latest before it) and the one before that.
+
+    Returns
+    -------
+    (current, previous) : tuple of (Quarter, Path) or None
+    """
+    known = sorted(q for q in config.data.tracker if q <= quarter)
+    current = (known[-1], config.data.tracker[known[-1]]) if known else None
+    previous = (known[-2], config.data.tracker[known[-2]]) if len(known) > 1 else None
+    return current, previous
+
+
+def tracker_headline(summary) -> list[HeadlineFigure]:
+    """Headline cards for the delivery plan: the overall rating and each status's count."""
+    tones = {"Green": "good", "Red": "bad"}
+    cards = [HeadlineFigure("Overall rating", summary.rating.label.capitalize(),
+                            f"of {format_count(summary.total)} deliverables", "neutral")]
+    for _, row in summary.key.iterrows():
+        cards.append(HeadlineFigure(str(row["status"]), format_count(row["number"]),
+                                    str(row["label"]), tones.get(str(row["status"]), "neutral")))
+    return cards[:6]
+
+
+@dataclass
+class DeliveryPlan:
+    """The delivery-plan briefing's sections."""
+
+    summary: Section
+    movement: Section
+    stale: Section
+    table: Section
+    quality: list[DataQuality]
+
+
+def delivery_plan(config: Config, quarter: Quarter) -> DeliveryPlan:
+    """Status summary, movement since the previous tracker, stale entries and the full table.
+
+    Uses the tracker for ``quarter`` or, when there is none, the latest earlier one (said in a
+    caveat).
+    """
+    from ..figures import rag_summary_chart
+    from ..indicators.delivery_plan import summarise_tracker
+    from ..narrative import as_title, tracker_sentence
+    from ..sources.tracker import read_tracker
+    from ..tables import render_movement_table, render_status_key, render_tracker_table
+
+    current, previous = tracker_files(config, quarter)
+    if current is None:
+        note = Section(notes=[f"No delivery-plan tracker for {quarter.label} or earlier is "
+                              "configured (data.tracker)."])
+        return DeliveryPlan(note, Section(), Section(), Section(), [])
+    cq, cpath = current
+    tracker, dq = read_tracker(cpath, quarter=cq.label)
+    quality = [dq]
+    prev = None
+    if previous is not None:
+        prev, pdq = read_tracker(previous[1], quarter=previous[0].label)
+        quality.append(pdq)
+    summary = summarise_tracker(tracker.deliverables, tracker.updates, cq.label,
+                                previous=None if prev is None else prev.deliverables)
+    sentence = tracker_sentence(summary)
+    top = Section(sentences=[sentence], results={"summary": summary},
+                  headline=tracker_headline(summary))
+    if cq != quarter:
+        top.caveats.append(f"The latest delivery-plan tracker is for {cq.label}; none was "
+                           f"supplied for {quarter.label}, so this page reports {cq.label}.")
+    top.figures.append(rag_summary_chart(summary, title=as_title(sentence),
+                                         source=local_source(config, "delivery-plan tracker"),
+                                         rows=summary.by_lead))
+    top.tables.append(str(render_status_key(summary.key, rating=summary.rating)))
+    top.notes.extend(summary.notes + tracker.notes)
+
+    if prev is None or summary.movement is None:
+        moves = Section(notes=["No earlier tracker is configured, so movement cannot be shown."])
+    else:
+        changed = summary.movement
+        n = len(changed)
+        moves = Section(
+            sentences=[f"{format_count(n)} deliverable{'s' if n != 1 else ''} changed since "
+                       f"{previous[0].label}." if n else
+                       f"No deliverable changed status since {previous[0].label}."],
+            tables=[str(render_movement_table(changed, caption=f"Changes since "
+                                                               f"{previous[0].label}"))] if n else [],
+            results={"movement": changed})
+
+    stale = summary.stale
+    if len(stale):
+        shown = stale.assign(last_update=stale["last_update"].map(
+            lambda d: "never" if pd.isna(d) else f"{d.day} {d:%B %Y}"))
+        shown = shown.rename(columns={"theme": "Theme", "number": "No.", "lead": "Lead",
+                                      "deliverable": "Deliverable", "status": "Status",
+                                      "last_update": "Last update"})
+        stale_section = Section(
+            sentences=[f"{format_count(len(stale))} deliverable{'s have' if len(stale) != 1 else ' has'} "
+                       f"no update dated in {cq.label} or later."],
+            tables=[simple_table_html(shown, f"Deliverables without a {cq.label} update",
+                                      numeric=("No.",))],
+            results={"stale": stale})
+    else:
+        stale_section = Section(sentences=[f"Every deliverable has an update for {cq.label}."])
+    full = Section(tables=[str(render_tracker_table(
+        tracker.deliverables, tracker.updates,
+        caption=tracker.title or f"Delivery plan, {cq.label}"))])
+    return DeliveryPlan(top, moves, stale_section, full, quality)
+
+
+# --------------------------------------------------------------------------------------------
+# Needs assessment
+
+
+def needs_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section:
+    """Headline for the needs assessment: the 12 months to the quarter's end against the 12
+    before, for all crime, violence and sexual offences, and ASB."""
+    from ..indicators.change import change, rolling_12_months
+    from ..indicators.counts import all_crime
+    from ..narrative import change_sentence, headline
+
+    gaps = data_gaps(data) if gaps is None else gaps
+    comp = rolling_12_months(quarter)
+    section = Section()
+    violence = "Violence and sexual offences"
+    for frame, label, short in ((all_crime(data.frame), "All crime", "Crime"),
+                                (data.frame[data.frame["crime_type"] == violence], violence,
+                                 "Violence and sexual offences"),
+                                (_asb(data.frame), ASB, "ASB")):
+        result = change(frame, comp, label=label, gaps=gaps, available_months=data.months)
+        h = headline(result, f"{short}, 12 months", subject=short, improvement="decrease")
+        section.headline.append(HeadlineFigure(**h.as_card()))
+        section.sentences.append(change_sentence(result, short))
+        _add_gap_caveat(section, gaps, comp, label)
+        section.results[short] = result
+    return section
+
+
+def long_run_trend(config: Config, data: AreaData, quarter: Quarter, what: str, gaps=None) -> Section:
+    """A long-run monthly trend with SPC limits (all months to the quarter's end)."""
+    return performance_trend(config, data, quarter, what, gaps=gaps)
+
+
+def ward_shares(config: Config, data: AreaData, quarter: Quarter) -> Section:
+    """Each ward's share of all crime by financial year, with the largest wards highlighted."""
+    from ..figures import share_chart
+    from ..indicators.counts import all_crime, count_by, shares
+
+    months = _months_to(data, quarter)
+    counts = count_by(all_crime(data.frame), by="ward_name", period="financial_year",
+                      months=months)
+    full_years = counts[counts["months"] == 12]
+    table = shares(full_years.drop(columns=["months"]), of="ward_name")
+    latest = table["financial_year"].max()
+    first = table["financial_year"].min()
+    top = table[table["financial_year"] == latest].nlargest(1, "share").iloc[0]
+    sentence = (f"{top['ward_name']} had the largest share of crime in {latest}: "
+                f"{format_percent(top['share'])} of the area's total.")
+    fig = share_chart(table.rename(columns={"ward_name": "area", "financial_year": "period"}),
+                      title=f"Share of crime by ward, {first} to {latest}",
+                      source=police_source(config))
+    return Section(sentences=[sentence], figures=[fig], results={"shares": table})
+
+
+def local_against_national(config: Config, area: str) -> Section:
+    """Each indicator-table series with a comparator: the latest year against the year before,
+    locally and for the comparator (e.g. recorded suicide against England)."""
+    from ..figures import comparator_chart
+    from ..indicators.change import compare_counts
+    from ..indicators.comparator import compare_to_comparator
+    from ..narrative import as_title, comparator_sentence
+
+    if not config.data.indicator_tables:
+        return Section(notes=["No indicator tables are configured (data.indicator_tables)."])
+    from ..sources.indicator_tables import read_indicator_tables
+
+    table, dq = read_indicator_tables(config.data.indicator_tables)
+    local = table[(table["area"] == area) & table["comparator_area"].notna()
+                  & (table["breakdown"] == "All")]
+    section = Section(quality=[dq])
+    for (indicator, comparator), rows in local.groupby(["indicator", "comparator_area"],
+                                                       sort=False):
+        rows = rows.sort_values("period_start")
+        if len(rows) < 2:
+            continue
+        now, before = rows.iloc[-1], rows.iloc[-2]
+        theirs = table[(table["indicator"] == indicator) & (table["area"] == comparator)
+                       & (table["breakdown"] == "All")]
+        c_now = theirs[theirs["period_label"] == now["period_label"]]["value"]
+        c_before = theirs[theirs["period_label"] == before["period_label"]]["value"]
+        if c_now.empty or c_before.empty:
+            continue
+        result = compare_to_comparator(
+            int(now["value"]), int(before["value"]), int(c_now.iloc[0]), int(c_before.iloc[0]),
+            subtract_local=True, label=indicator, comparator_label=comparator,
+            current_label=now["period_label"], previous_label=before["period_label"])
+        change = compare_counts(int(now["value"]), int(before["value"]), label=indicator,
+                                current_label=now["period_label"],
+                                previous_label=before["period_label"])
+        sentence = comparator_sentence(result, f"The number of {indicator.lower()}", local=change)
+        section.sentences.append(sentence)
+        section.figures.append(comparator_chart(
+            result, title=as_title(f"{indicator}: {area} against {comparator}"),
+            source=local_source(config, f"{indicator.lower()} indicator table"),
+            local_label=area, local=change))
+        section.results[indicator] = result
+    if not section.sentences:
+        section.notes.append("No indicator with a comparator has two periods to compare.")
+    return section
+
+
+def hotspots(config: Config, data: AreaData, quarter: Quarter,
+             what: str = "Violence and sexual offences") -> Section:
+    """Where ``what`` happened in the 12 months to the quarter's end, as hexagonal-bin counts;
+    cells under the suppression threshold are hidden."""
+    from ..figures import hotspot_map
+
+    months = set(quarter.rolling_12_months())
+    frame = data.frame[(data.frame["crime_type"] == what) & data.frame["month"].isin(months)]
+    first, last = min(months), max(months)
+    noun = "ASB incidents" if what == ASB else f"{what.lower()} crimes"
+    fig = hotspot_map(frame, title=f"{what}, {first.strftime('%B %Y')} to "
+                                   f"{last.strftime('%B %Y')}",
+                      source=police_source(config), what=noun,
+                      suppress_below=config.publication.suppression_threshold)
+    return Section(figures=[fig], notes=[
+        "Each hexagon counts the crimes located in it; data.police.uk places each crime at "
+        "the nearest of a set of anonymised map points, so the pattern is approximate."])
+
+
+def harm_view(config: Config, data: AreaData, quarter: Quarter) -> Section:
+    """Crime weighted by harm, where the configuration supplies harm weights."""
+    if config.data.harm_weights is None:
+        return Section(notes=["No harm weights are configured (data.harm_weights), so crimes "
+                              "are counted, not weighted by their harm."])
+    return Section(notes=[f"Harm weights are configured ({config.data.harm_weights.name}), but "
+                          "this version of pccanalysis has no reader for a weights file yet, "
+                          "so the harm-weighted view is not shown."])
