@@ -258,3 +258,40 @@ def test_leftovers_of_an_interrupted_run(tmp_path):
     _remove_leftovers(qdir)
     assert sorted(p.name for p in qdir.iterdir()) == ["Eastmoor", "Northbridge"]
     assert (qdir / "Northbridge" / "alpha.html").read_text() == "good"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pccanalysis.cli", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_names_a_bad_quarter_or_area_in_one_line(sample_config, tmp_path):
+    proc = run_cli("run", "--config", str(sample_config), "--quarter", "2020-21 Q5",
+                   "--output-dir", str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr == "Error: '2020-21 Q5' is not a quarter: quarters run Q1 to Q4.\n"
+    proc = run_cli("run", "--config", str(sample_config), "--area", "Northbrige",
+                   "--output-dir", str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr == (f"Error: {sample_config}: there is no area called 'Northbrige' (did "
+                           "you mean 'Northbridge'?); the areas are 'Northbridge'.\n")
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_cli_nothing_to_do_exits_zero(first_run, sample_config):
+    _, _, root = first_run
+    proc = run_cli("run", "--config", str(sample_config), "--notebooks-dir",
+                   str(root / "notebooks"), "--output-dir", str(root / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (
+        "2 briefing(s) for 2020-21 Q4 already made; kept (use --force to make them again).\n"
+        f"Nothing to do: see {root / 'out' / QUARTER / 'index.html'}\n")
+    assert "nothing to do" in (root / "out" / QUARTER / "run.log").read_text()
+
+
+def test_cli_help_lists_the_options():
+    proc = run_cli("run", "--help")
+    for option in ("--quarter", "--area", "--notebook", "--config", "--jobs", "--force",
+                   "--output-dir"):
+        assert option in proc.stdout
+    assert "JupyterLab" in run_cli("lab", "--help").stdout
