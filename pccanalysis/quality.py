@@ -8,6 +8,10 @@ from typing import Any
 from .errors import PccError
 
 
+def _rows(n: int) -> str:
+    return f"{n:,} row{'' if n == 1 else 's'}"
+
+
 @dataclass
 class FileRecord:
     """One input file read by a loader.
@@ -93,14 +97,14 @@ class DataQuality:
     def summary_lines(self) -> list[str]:
         """Plain-English lines for a briefing's data-quality note."""
         lines = [
-            f"{self.source}: {self.rows_read:,} rows read from {len(self.files):,} files; "
-            f"{self.rows_kept:,} used."
+            f"{self.source}: {_rows(self.rows_read)} read from {len(self.files):,} "
+            f"file{'' if len(self.files) == 1 else 's'}; {self.rows_kept:,} used."
         ]
         for reason, n in sorted(self.excluded.items(), key=lambda kv: -kv[1]):
-            lines.append(f"{n:,} rows not used: {reason}.")
+            lines.append(f"{_rows(n)} not used: {reason}.")
         for reason, n in sorted(self.flagged.items(), key=lambda kv: -kv[1]):
             if n:
-                lines.append(f"{n:,} rows used but flagged: {reason}.")
+                lines.append(f"{_rows(n)} used but flagged: {reason}.")
         lines.extend(self.notes)
         return lines
 

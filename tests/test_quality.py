@@ -17,10 +17,12 @@ def test_accounting_ties_out_and_summarises_in_plain_english():
     assert dq.check() is dq
     assert dq.rows_excluded == 3
     assert dq.summary_lines() == [
-        "data.police.uk street: 10 rows read from 1 files; 7 used.",
+        "data.police.uk street: 10 rows read from 1 file; 7 used.",
         "3 rows not used: superseded by a later download of the same month.",
         "2 rows used but flagged: no location.",
     ]
+    dq.flag("one odd row", 1)
+    assert dq.summary_lines()[-1] == "1 row used but flagged: one odd row."
     d = dq.to_dict()
     assert d["excluded"] == {"superseded by a later download of the same month": 3}
     assert d["files"][0]["month"] == "2020-04"

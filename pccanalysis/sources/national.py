@@ -52,6 +52,7 @@ import pyarrow.parquet as pq
 from ..cache import file_fingerprint, zip_member_fingerprint
 from ..errors import DataError, PccError
 from ..quality import DataQuality, FileRecord
+from .geography import la_name_key
 
 log = logging.getLogger(__name__)
 
@@ -367,7 +368,7 @@ class CspMap:
     """
 
     by_lsoa: dict  # LSOA code -> CSP row, or None when the LSOA's local authority has no one CSP
-    by_lad_name: dict  # lower-cased local authority name -> CSP row or None
+    by_lad_name: dict  # geography.la_name_key(local authority name) -> CSP row or None
     csps: pa.Table  # csp_code, csp_name (+ pfa_code, pfa_name when known)
 
 
@@ -400,7 +401,7 @@ def csp_map(lsoa_lookup, lad_lookup) -> CspMap:
                                                        else None)
     lad_csp = per_lad.map(csp_pos)
     lsoa_csp = lsoas["lad_code"].map(lad_csp)
-    names = lads.assign(key=lads["lad_name"].str.lower())[["key", "lad_code"]]
+    names = lads.assign(key=lads["lad_name"].map(la_name_key))[["key", "lad_code"]]
     names = names.drop_duplicates("key")
     name_csp = names["lad_code"].map(lad_csp)
 
@@ -434,7 +435,7 @@ def _count_batch(batch: pa.RecordBatch, mapping: CspMap, by_crime_type: bool) ->
     known = pa.array([c in mapping.by_lsoa for c in codes], pa.bool_())
     code_csp = pa.array([mapping.by_lsoa.get(c) for c in codes], pa.int32())
     name_csp = pa.array([None if n is None else mapping.by_lad_name.get(
-        _LSOA_SUFFIX_RE.sub("", n).lower()) for n in name.dictionary.to_pylist()], pa.int32())
+        la_name_key(_LSOA_SUFFIX_RE.sub("", n))) for n in name.dictionary.to_pylist()], pa.int32())
     in_lookup = pc.fill_null(pc.take(known, code.indices), False)
     by_name = pc.take(name_csp, name.indices)
     # An LSOA in the lookup keeps the lookup's answer, even an ambiguous (missing) one.
