@@ -737,7 +737,8 @@ def write_sample(out_dir: Path, *, seed: int = DEFAULT_SEED) -> SamplePaths:
     PccError
         ``out_dir`` is a file, or a folder with other content that is not a sample.
     """
-    out_dir = Path(out_dir)
+    # absolute, so paths written inside the staging folder stay relative to it whatever the cwd
+    out_dir = Path(out_dir).absolute()
     if out_dir.exists() and not out_dir.is_dir():
         raise PccError(f"{out_dir} is a file, not a folder; choose another place for the sample.")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not is_sample_folder(out_dir):

@@ -389,3 +389,13 @@ def test_police_uk_loader_reads_the_sample_and_its_accounting_ties_out(paths, ra
         assert dq.flagged[FLAG_REASONS[flag]] == count, flag
     assert frame["crime_id"].isna().sum() == raw["asb"].sum()
     assert set(frame["local_authority"].dropna()) == {"Northbridge", "Eastmoor"}
+
+
+def test_a_relative_output_folder_works_from_any_working_directory(tmp_path, monkeypatch):
+    # `make report` runs `pcc sample-data --out data/sample`, a path relative to the repo root
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["sample-data", "--out", "data/sample"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "sample" / ".complete").exists()
+    assert (tmp_path / "data" / "sample" / "pcc.yaml").exists()
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["sample"]
