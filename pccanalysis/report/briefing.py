@@ -210,16 +210,22 @@ class Briefing:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        alt = alt or getattr(fig, "alt_text", None)
+        alt = alt or getattr(fig, "alt_text", None) or getattr(fig, "pcc_alt", None)
         if not alt or not str(alt).strip():
             raise ValueError("this chart has no alt text: pass alt='one-sentence description'.")
-        buf = io.BytesIO()
-        # No timestamp in the PNG, so the same data gives the same bytes.
-        fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+        if getattr(fig, "pcc_alt", None):
+            from ..figures import figure_to_png
+
+            png = figure_to_png(fig, dpi=FIGURE_DPI)  # drawn in the house style
+        else:
+            buf = io.BytesIO()
+            # No software stamp or time in the PNG, so the same data gives the same bytes.
+            fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+            png = buf.getvalue()
         width_in = fig.get_size_inches()[0]
         plt.close(fig)
         display(
-            {"image/png": base64.b64encode(buf.getvalue()).decode("ascii")},
+            {"image/png": base64.b64encode(png).decode("ascii")},
             raw=True,
             metadata={"image/png": {"alt": str(alt).strip(), "width": int(round(width_in * 96))}},
         )
