@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -317,3 +318,20 @@ publication: yes
     assert str(err.value) == (
         f"{path}, line 8: publication must be a mapping of keys to values, not true."
     )
+
+
+def test_sample_config_in_a_checkout_writes_to_the_checkouts_outputs(folder, tmp_path):
+    # A sample at <repo>/data/sample (as `make sample` writes it) sends briefings to
+    # <repo>/outputs and the cache to <repo>/.pcc-cache, whatever the working directory.
+    repo = tmp_path / "checkout"
+    (repo / "data").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text('[project]\nname = "pccanalysis"\n')
+    sample = repo / "data" / "sample"
+    shutil.copytree(folder, sample)
+    path = write_sample_config(sample, {
+        "police_uk": sample / "police-uk", "lsoa_lookup": sample / "geo" / "lsoa.csv",
+        "lad_lookup": sample / "geo" / "lad.csv"})
+    assert "output_dir: ../../outputs\n" in path.read_text()
+    config = load_config(path)
+    assert config.output_dir == repo / "outputs"
+    assert config.cache_dir == repo / ".pcc-cache"
