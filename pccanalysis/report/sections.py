@@ -251,8 +251,7 @@ def performance_trend(config: Config, data: AreaData, quarter: Quarter, what: st
     hit = touches_gap(gaps, months, **where) if what != "All crime" else gaps.iloc[0:0]
     notes = {str(m): "incomplete data" for m in hit["month"]} if len(hit) else None
     sentence = spc_sentence(result, subject)
-    noun = "ASB incidents" if what == ASB else ("crimes" if what == "All crime" else
-                                               f"{what.lower()} crimes")
+    noun = "ASB incidents" if what == ASB else "crimes"
     fig = spc_chart(result, title=as_title(f"{subject} per month, {months[0].strftime('%B %Y')} "
                                            f"to {months[-1].strftime('%B %Y')}"),
                     source=police_source(config), what=noun, notes=notes)
@@ -676,7 +675,7 @@ def hotspots(config: Config, data: AreaData, quarter: Quarter,
     months = set(quarter.rolling_12_months())
     frame = data.frame[(data.frame["crime_type"] == what) & data.frame["month"].isin(months)]
     first, last = min(months), max(months)
-    noun = "ASB incidents" if what == ASB else f"{what.lower()} crimes"
+    noun = "ASB incidents" if what == ASB else "crimes"
     fig = hotspot_map(frame, title=f"{what}, {first.strftime('%B %Y')} to "
                                    f"{last.strftime('%B %Y')}",
                       source=police_source(config), what=noun,
