@@ -31,6 +31,7 @@ from .counts import _as_list, _month_series, _require_columns
 from .significance import EXACT, SQRT_Z, compare_poisson_arrays
 
 __all__ = [
+    "GAP_POLICIES",
     "ChangeResult",
     "Comparison",
     "ShareResult",
@@ -40,6 +41,7 @@ __all__ = [
     "change_by",
     "compare_counts",
     "comparison",
+    "months_in_words",
     "results",
     "rolling_12_months",
     "same_period_last_year",
@@ -67,6 +69,31 @@ def span_label(months: Sequence[pd.Period]) -> str:
     if first.year == last.year:
         return f"{first.strftime('%B')} to {last.strftime('%B %Y')}"
     return f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+
+
+def months_in_words(months: Sequence[pd.Period]) -> str:
+    """Months that need not be consecutive, in words: "November 2024", "October and
+    December 2024", "March 2020 and April to June 2020"."""
+    months = sorted(set(months))
+    if not months:
+        return "no months"
+    if len({m.year for m in months}) == 1:
+        names = [m.strftime("%B") for m in months]
+        if len(names) == 1 or _consecutive(months) and len(names) > 2:
+            return span_label(months)
+        return f"{', '.join(names[:-1])} and {names[-1]} {months[0].year}"
+    runs: list[list[pd.Period]] = [[months[0]]]
+    for m in months[1:]:
+        if m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    words = [span_label(r) for r in runs]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _consecutive(months: Sequence[pd.Period]) -> bool:
+    return all(b == a + 1 for a, b in zip(months, months[1:], strict=False))
 
 
 @dataclass(frozen=True)
@@ -98,6 +125,44 @@ class Comparison:
     def months(self) -> tuple[pd.Period, ...]:
         """Every month either period covers."""
         return tuple(sorted(set(self.current_months) | set(self.previous_months)))
+
+    def without(self, months) -> Comparison:
+        """The same comparison with ``months`` left out of both periods, like for like.
+
+        When the two periods are the same length, month ``i`` of one period is paired with
+        month ``i`` of the other (a quarter against the same quarter last year), and leaving
+        out a month leaves out its pair too, so both periods still cover the same part of the
+        year. Periods of different lengths (compared as monthly rates) lose only the months
+        named. Labels say what was left out: "2024-25 Q3 excluding November 2024".
+
+        Raises
+        ------
+        PeriodError
+            When nothing would be left to compare.
+        """
+        drop = {to_month(m) for m in months}
+        cur, prev = self.current_months, self.previous_months
+        if len(cur) == len(prev):
+            keep = [i for i in range(len(cur)) if cur[i] not in drop and prev[i] not in drop]
+            new_cur = tuple(cur[i] for i in keep)
+            new_prev = tuple(prev[i] for i in keep)
+        else:
+            new_cur = tuple(m for m in cur if m not in drop)
+            new_prev = tuple(m for m in prev if m not in drop)
+        if not new_cur or not new_prev:
+            raise PeriodError(
+                f"leaving out {months_in_words(sorted(drop))} leaves nothing to compare in "
+                f"{self.kind} ({self.current_label} against {self.previous_label})."
+            )
+        if new_cur == cur and new_prev == prev:
+            return self
+
+        def label(old_label, old, new):
+            gone = [m for m in old if m not in new]
+            return f"{old_label} excluding {months_in_words(gone)}" if gone else old_label
+
+        return Comparison(self.kind, label(self.current_label, cur, new_cur),
+                          label(self.previous_label, prev, new_prev), new_cur, new_prev)
 
 
 def same_quarter_last_year(quarter) -> Comparison:
@@ -491,10 +556,48 @@ def _caveats(frame: pd.DataFrame, keys: pd.DataFrame, by: list[str], comp: Compa
     return result
 
 
+GAP_POLICIES = ("caveat", "exclude")
+
+
+def _gap_months(frame: pd.DataFrame, comp: Comparison, gaps: pd.DataFrame | None,
+                policy: str) -> tuple[pd.Period, ...]:
+    """Months of ``comp`` with a publication gap in a category ``frame`` counts (if excluding)."""
+    if policy not in GAP_POLICIES:
+        raise ValueError(f"gap_policy must be one of {GAP_POLICIES}, not {policy!r}.")
+    if policy == "caveat" or gaps is None or gaps.empty:
+        return ()
+    from .gaps import gap_columns
+
+    relevant = gaps[gaps["month"].isin(comp.months)]
+    if relevant.empty:
+        return ()
+    gcols = gap_columns(gaps)
+    _require_columns(frame, gcols)
+    present = frame[gcols].drop_duplicates().astype("str")
+    hit = relevant.assign(**{c: relevant[c].astype("str") for c in gcols}).merge(
+        present, on=gcols, how="inner")
+    return tuple(sorted(set(hit["month"])))
+
+
+def _excluding(comp: Comparison, months: tuple[pd.Period, ...]) -> tuple[Comparison, str | None]:
+    """``comp`` without the gap months, and the note saying so (or ``comp`` unchanged)."""
+    if not months:
+        return comp, None
+    try:
+        narrower = comp.without(months)
+    except PeriodError:  # every month is a gap: keep the figure, with its caveat
+        return comp, None
+    paired = sorted(set(comp.months) - set(narrower.months) - set(months))
+    note = f"{months_in_words(months)} left out because of a likely publication gap"
+    if paired:
+        note += f", with {months_in_words(paired)} so that like is compared with like"
+    return narrower, note
+
+
 def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = None,
            label: str = "", alpha: float = 0.05, method: str = "exact",
-           gaps: pd.DataFrame | None = None, available_months: Sequence | None = None
-           ) -> ChangeResult:
+           gaps: pd.DataFrame | None = None, available_months: Sequence | None = None,
+           gap_policy: str = "caveat") -> ChangeResult:
     """The change in the total count of ``frame`` between the two periods of ``comp``.
 
     Parameters
@@ -521,10 +624,18 @@ def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = 
         (a quarter past the end of the data must not read as a fall to nothing). Pass it when
         ``frame`` was filtered to something sparse (robbery in one ward), whose own first and
         last rows need not be the data's, e.g. ``month_range(full_frame)``.
+    gap_policy : {"caveat", "exclude"}
+        What to do when a compared month has a publication gap in a counted category:
+        ``"caveat"`` (default) compares the periods as they are and attaches the caveat;
+        ``"exclude"`` leaves the gap months, and their pairs in the other period, out of both
+        periods (:meth:`Comparison.without`), so the figure compares like with like; the
+        labels and the caveat say which months were left out. A comparison whose every month
+        is a gap keeps the ``"caveat"`` behaviour.
     """
+    comp, note = _excluding(comp, _gap_months(frame, comp, gaps, gap_policy))
     totals = _period_totals(frame, comp, [], count_column, True, available_months)
     t1, t2 = len(comp.current_months), len(comp.previous_months)
-    caveat = _caveats(frame, totals, [], comp, gaps)[0]
+    caveat = _join_notes(note, _caveats(frame, totals, [], comp, gaps)[0])
     return compare_counts(
         totals["current"].iloc[0], totals["previous"].iloc[0], current_exposure=t1,
         previous_exposure=t2, alpha=alpha, method=method, label=label, kind=comp.kind,
@@ -532,9 +643,15 @@ def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = 
     )
 
 
+def _join_notes(*notes: str | None) -> str | None:
+    kept = [n for n in notes if n]
+    return "; ".join(kept) if kept else None
+
+
 def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | None = None,
               alpha: float = 0.05, method: str = "exact", gaps: pd.DataFrame | None = None,
-              dropna: bool = True, available_months: Sequence | None = None) -> pd.DataFrame:
+              dropna: bool = True, available_months: Sequence | None = None,
+              gap_policy: str = "caveat") -> pd.DataFrame:
     """The change for every group (ward, crime type, CSP, ...) in one call.
 
     Parameters
@@ -545,8 +662,10 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
         The periods.
     by : str or list of str
         Grouping columns, e.g. ``"ward_name"`` or ``["ward_name", "crime_type"]``.
-    count_column, alpha, method, gaps, available_months
-        As for :func:`change`.
+    count_column, alpha, method, gaps, available_months, gap_policy
+        As for :func:`change`. With ``gap_policy="exclude"`` every group leaves out the same
+        months (any gap month of a category the frame counts), so the groups stay comparable
+        with each other.
     dropna : bool
         Leave out rows with a missing group value (default), or keep them as a group.
 
@@ -562,6 +681,7 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
     by = _as_list(by)
     if not by:
         raise ValueError("change_by needs at least one column to group by; use change().")
+    comp, note = _excluding(comp, _gap_months(frame, comp, gaps, gap_policy))
     totals = _period_totals(frame, comp, by, count_column, dropna, available_months)
     t1, t2 = len(comp.current_months), len(comp.previous_months)
     out = _change_arrays(totals["current"].to_numpy(), totals["previous"].to_numpy(), t1, t2,
@@ -587,7 +707,7 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
         method=_method_name(method),
         alpha=float(alpha),
         verdict=out["verdict"],
-        caveat=_caveats(frame, totals, by, comp, gaps),
+        caveat=[_join_notes(note, c) for c in _caveats(frame, totals, by, comp, gaps)],
     )
     for col in ("current", "previous"):
         if (table[col] % 1 == 0).all():

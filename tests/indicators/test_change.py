@@ -19,6 +19,7 @@ from pccanalysis.indicators.change import (
     change_by,
     compare_counts,
     comparison,
+    months_in_words,
     results,
     rolling_12_months,
     same_period_last_year,
@@ -256,6 +257,69 @@ def test_gap_caveats_reach_the_rows_they_touch():
     # A comparison that does not include November 2020 is clear.
     assert change(frame, same_quarter_last_year("2020-21 Q2"), count_column="count",
                   gaps=gaps).caveat is None
+
+
+def test_gap_months_can_be_left_out_like_for_like():
+    # Two wards, 40 ASB and 20 burglaries a month each in 2019-20; in 2020-21 ASB is 30 a month
+    # per ward, and November 2020 was published with no ASB at all.
+    frame = monthly(
+        {("Abbey", ASB): (40, 30), ("Dales", ASB): (40, 30),
+         ("Abbey", "Burglary"): (20, 20), ("Dales", "Burglary"): (20, 20)},
+        ["ward_name", "crime_type"],
+    )
+    frame.loc[(frame.crime_type == ASB) & (frame.month == pd.Period("2020-11", "M")), "count"] = 0
+    gaps = find_gaps(frame, "crime_type", count_column="count")
+    asb = frame[frame.crime_type == ASB]
+    comp = same_quarter_last_year("2020-21 Q3")  # Oct-Dec 2020 against Oct-Dec 2019
+
+    # As published: 2 wards x 30 x 2 months = 120 against 2 x 40 x 3 = 240, a 50% fall that is
+    # mostly the gap.
+    as_is = change(asb, comp, count_column="count", gaps=gaps)
+    assert (as_is.current, as_is.previous, as_is.percent) == (120, 240, -50.0)
+
+    # Excluding November from 2020 and its pair (November 2019): October and December only,
+    # 2 x 30 x 2 = 120 against 2 x 40 x 2 = 160, a 25% fall.
+    fair = change(asb, comp, count_column="count", gaps=gaps, gap_policy="exclude")
+    assert (fair.current, fair.previous, fair.percent) == (120, 160, -25.0)
+    assert fair.current_label == "2020-21 Q3 excluding November 2020"
+    assert fair.previous_label == "2019-20 Q3 excluding November 2019"
+    assert fair.current_exposure == fair.previous_exposure == 2
+    assert fair.caveat == ("November 2020 left out because of a likely publication gap, with "
+                           "November 2019 so that like is compared with like")
+    # 120 of 280 under Binomial(280, 1/2): two-sided p = 2 P(X <= 120) = 0.0196 < 0.05
+    assert fair.verdict == "fell" and fair.p_value == pytest.approx(0.0196, abs=5e-4)
+
+    # By ward: every group leaves out the same months.
+    by_ward = change_by(asb, comp, "ward_name", count_column="count", gaps=gaps,
+                        gap_policy="exclude")
+    assert by_ward["current"].tolist() == [60, 60] and by_ward["previous"].tolist() == [80, 80]
+    assert set(by_ward["current_label"]) == {"2020-21 Q3 excluding November 2020"}
+
+    # Burglary has no gap, so nothing is left out of its comparison.
+    burglary = change(frame[frame.crime_type == "Burglary"], comp, count_column="count",
+                      gaps=gaps, gap_policy="exclude")
+    assert (burglary.current, burglary.previous, burglary.caveat) == (120, 120, None)
+    assert burglary.current_label == "2020-21 Q3"
+
+    with pytest.raises(ValueError, match="gap_policy must be one of"):
+        change(asb, comp, count_column="count", gaps=gaps, gap_policy="drop")
+
+
+def test_comparison_without_months():
+    c = same_quarter_last_year("2020-21 Q3")
+    assert c.without([]) is c
+    # A month of the previous period takes its pair out of the current one too.
+    w = c.without(["2019-12"])
+    assert _p(w.current_months) == ["2020-10", "2020-11"]
+    assert _p(w.previous_months) == ["2019-10", "2019-11"]
+    # Different lengths are compared as monthly rates: only the named month goes.
+    b = between("2020-21", "2019-20 Q4").without(["2020-05"])
+    assert len(b.current_months) == 11 and len(b.previous_months) == 3
+    with pytest.raises(PeriodError, match="leaves nothing to compare"):
+        same_period_last_year("2020-10").without(["2020-10"])
+    assert months_in_words(pd.period_range("2020-10", "2020-12", freq="M")) == "October to December 2020"
+    assert months_in_words([pd.Period("2020-10", "M"), pd.Period("2020-12", "M")]) == "October and December 2020"
+    assert months_in_words([pd.Period("2019-11", "M"), pd.Period("2020-11", "M")]) == "November 2019 and November 2020"
 
 
 def test_share_change():
