@@ -9,29 +9,33 @@ by :func:`pccanalysis.sample.write_sample`. Deterministic: the same seed gives t
 
 Files (under ``<out_dir>/local/``)
 ----------------------------------
-``SYNTHETIC_northbridge_tracker_2020-21_Q1.xlsx``, ``..._Q2.xlsx`` (keys ``tracker_q1``,
-``tracker_q2``)
+``SYNTHETIC_northbridge_tracker_2020-21_Q3.xlsx``, ``..._Q4.xlsx`` (keys ``tracker_q3``,
+``tracker_q4``)
     Theme 1 ("Protecting people from harm") of the delivery plan, 15 deliverables each quarter,
     Deliverables / Updates / About sheets (:mod:`pccanalysis.sources.tracker` layout). Updates
-    are cumulative: the Q2 file holds the Q1 updates too.
+    are cumulative: the Q4 file holds the Q3 updates too. Q4 is the latest complete quarter of
+    the sample's police data (to March 2021), so a briefing for it has this quarter's tracker
+    and the previous one. Each quarter's updates are dated within the quarter or up to about
+    three weeks after it ends (Q3: 12 November 2020 to 20 January 2021; Q4: 10 March to
+    16 April 2021), as boards' updates are written.
 
     ===============  ==================================  ====================================
     Quarter          Status counts (of 15)               Stale (no update since quarter start)
     ===============  ==================================  ====================================
-    2020-21 Q1       Green 9, Amber 3, Red 1, NS 2        7 and 15 (both Not started)
-    2020-21 Q2       Green 9, Amber 3, Red 2, NS 1        8 and 14 (last updated in Q1)
+    2020-21 Q3       Green 9, Amber 3, Red 1, NS 2        7 and 15 (both Not started)
+    2020-21 Q4       Green 9, Amber 3, Red 2, NS 1        8 and 14 (last updated in Q3)
     ===============  ==================================  ====================================
 
-    Movement Q1 -> Q2, exactly: 3 Amber -> Green (improved), 6 Green -> Amber (worsened),
+    Movement Q3 -> Q4, exactly: 3 Amber -> Green (improved), 6 Green -> Amber (worsened),
     7 Not started -> Amber (started), 13 Amber -> Red (worsened); 16 is new (Green); 9 is closed
     (it was Green: the needs assessment was published). Under the default rating rule both
-    quarters rate "adequate" (60% Green; Red 7% in Q1, 13% in Q2).
+    quarters rate "adequate" (60% Green; Red 7% in Q3, 13% in Q4).
 
-    Q2 leads as written: Force 4 (3 Green, 1 Red), CSP 3 (2 Green, 1 Amber), VRU 3 (3 Green),
+    Q4 leads as written: Force 4 (3 Green, 1 Red), CSP 3 (2 Green, 1 Amber), VRU 3 (3 Green),
     OPCC 2 (1 Green, 1 Amber), Health 1 (Not started), NBC 1 (Red), NBC/Health 1 (Amber).
 
-    Deliverable 5's Q2 update is written in HTML (paragraphs, a list, bold); deliverable 11's
-    Q2 update contains a ``<script>`` element and an ``<img onerror=...>`` attribute, which a
+    Deliverable 5's Q4 update is written in HTML (paragraphs, a list, bold); deliverable 11's
+    Q4 update contains a ``<script>`` element and an ``<img onerror=...>`` attribute, which a
     briefing must neutralise.
 
 ``SYNTHETIC_northbridge_targets.yaml`` (key ``targets``)
@@ -96,7 +100,7 @@ CITY_CENTRE = "City Centre"
 RISING_WARD = "Dales"
 THEME = "T1"
 THEME_TITLES = {THEME: "Protecting people from harm"}
-TRACKER_QUARTERS = ("2020-21 Q1", "2020-21 Q2")
+TRACKER_QUARTERS = ("2020-21 Q3", "2020-21 Q4")
 TRACKER_TITLE = "Northbridge Police and Crime Delivery Plan 2020-21, Theme 1 (SYNTHETIC)"
 TARGETS_AREA = SAMPLE_AREA
 
@@ -126,18 +130,18 @@ DELIVERABLES = {
                 "Dales ward"),
 }  # fmt: skip
 
-STATUS_Q1 = {
+STATUS_Q3 = {
     1: "G", 2: "G", 3: "A", 4: "G", 5: "G", 6: "G", 7: "NS", 8: "G", 9: "G", 10: "A",
     11: "G", 12: "R", 13: "A", 14: "G", 15: "NS",
 }  # fmt: skip
-STATUS_Q2 = {
+STATUS_Q4 = {
     1: "G", 2: "G", 3: "G", 4: "G", 5: "G", 6: "A", 7: "A", 8: "G", 10: "A", 11: "G",
     12: "R", 13: "R", 14: "G", 15: "NS", 16: "G",
 }  # fmt: skip
 
 _MARKUP_UPDATE = (
     "<p><b>Progress this quarter:</b> the first cohort of eight mentors finished their "
-    "training in August.</p>"
+    "training in February.</p>"
     "<ul><li>Six young people have been matched with a mentor.</li>"
     "<li>Referrals now come from the youth offending team and the resettlement worker.</li></ul>"
     "<p><i>Next step:</i> agree an evaluation with the university.</p>"
@@ -148,55 +152,56 @@ _SCRIPT_UPDATE = (
     '<p>Attendance data will be shared monthly.<img src="x" onerror="alert(1)"></p>'
 )
 
-# (number, date, author, text) for updates written up to the Q1 tracker.
-UPDATES_Q1 = [
-    (1, "2020-05-12", "JB", "Draft plan shared with licensing, transport and the universities. "
+# (number, date, author, text) for updates written up to the Q3 tracker (October to December
+# 2020, and a few in the weeks after the quarter ended, as boards' updates are).
+UPDATES_Q3 = [
+    (1, "2020-11-12", "JB", "Draft plan shared with licensing, transport and the universities. "
                             "Safer-routes mapping delayed while venues are closed."),
-    (2, "2020-06-30", "SR", "Two youth organisations funded; outreach moved online during "
-                            "lockdown and restarted on the streets in late June."),
-    (3, "2020-07-14", "MS", "Course content agreed with children's services. Delivery depends "
+    (2, "2020-12-30", "SR", "Two youth organisations funded; outreach moved online during "
+                            "lockdown and restarted on the streets in early December."),
+    (3, "2021-01-14", "MS", "Course content agreed with children's services. Delivery depends "
                             "on classroom space, which is limited while distancing rules apply."),
-    (4, "2020-06-03", "MS", "Call-handler prompts updated so the hate-crime flag is set on "
-                            "the first call.\n\nAudit of a sample of calls planned for August."),
-    (5, "2020-07-08", "SR", "Mentoring provider chosen and mentors recruited."),
-    (6, "2020-06-22", "KD", "Terms of reference agreed; the reviewer starts in July."),
-    (8, "2020-06-15", "MS", "Guidance reissued to response teams; the number of notices "
-                            "applied for rose in May and June."),
-    (9, "2020-07-20", "DH", "Needs assessment published on the partnership website. "
+    (4, "2020-12-03", "MS", "Call-handler prompts updated so the hate-crime flag is set on "
+                            "the first call.\n\nAudit of a sample of calls planned for February."),
+    (5, "2021-01-08", "SR", "Mentoring provider chosen and mentors recruited."),
+    (6, "2020-12-22", "KD", "Terms of reference agreed; the reviewer starts in January."),
+    (8, "2020-12-15", "MS", "Guidance reissued to response teams; the number of notices "
+                            "applied for rose in October and November."),
+    (9, "2021-01-20", "DH", "Needs assessment published on the partnership website. "
                             "Deliverable complete."),
-    (10, "2020-07-02", "JB", "Scheme designed with the pubwatch group; launch waits for "
+    (10, "2021-01-02", "JB", "Scheme designed with the pubwatch group; launch waits for "
                              "premises to reopen."),
-    (11, "2020-05-28", "SR", "Head teachers' forum agreed to take part in principle."),
-    (12, "2020-07-16", "PL", "The preferred building is no longer available. No alternative "
+    (11, "2020-11-28", "SR", "Head teachers' forum agreed to take part in principle."),
+    (12, "2021-01-16", "PL", "The preferred building is no longer available. No alternative "
                              "site has been found."),
-    (13, "2020-06-25", "MS", "Average wait was 9 days against a 3-day standard. A second "
+    (13, "2020-12-25", "MS", "Average wait was 9 days against a 3-day standard. A second "
                              "worker is being recruited."),
-    (14, "2020-05-20", "KD", "Guidance revised with schools and published for the summer "
+    (14, "2020-11-20", "KD", "Guidance revised with schools and published before the Christmas "
                              "holidays."),
 ]  # fmt: skip
 
-# Updates added for the Q2 tracker.
-UPDATES_Q2 = [
-    (1, "2020-09-29", "JB", "Plan agreed by the partnership board. Safer-routes signage in "
+# Updates added for the Q4 tracker (January to March 2021, and early April).
+UPDATES_Q4 = [
+    (1, "2021-03-29", "JB", "Plan agreed by the partnership board. Safer-routes signage in "
                             "place on the two busiest routes."),
-    (2, "2020-10-05", "SR", "Sessions running four nights a week in the three priority wards."),
-    (3, "2020-10-02", "MS", "All neighbourhood teams trained by the end of September, using a "
+    (2, "2021-04-05", "SR", "Sessions running four nights a week in the three priority wards."),
+    (3, "2021-04-02", "MS", "All neighbourhood teams trained by the end of March, using a "
                             "mix of online and small-group sessions."),
-    (4, "2020-09-18", "MS", "Audit found the flag set on 94 of 100 sampled calls."),
-    (5, "2020-10-09", "SR", _MARKUP_UPDATE),
-    (6, "2020-10-12", "KD", "The review has slipped: the reviewer was unwell and the report is "
-                            "now due in January, a quarter late."),
-    (7, "2020-09-24", "HK", "First meeting of health, council and police leads held; a draft "
+    (4, "2021-03-18", "MS", "Audit found the flag set on 94 of 100 sampled calls."),
+    (5, "2021-04-09", "SR", _MARKUP_UPDATE),
+    (6, "2021-04-12", "KD", "The review has slipped: the reviewer was unwell and the report is "
+                            "now due in July, a quarter late."),
+    (7, "2021-03-24", "HK", "First meeting of health, council and police leads held; a draft "
                             "protocol is being written."),
-    (10, "2020-09-30", "JB", "Launched in eight venues; take-up is slow because of early "
-                             "closing times."),
-    (11, "2020-10-07", "SR", _SCRIPT_UPDATE),
-    (12, "2020-10-14", "PL", "Still no site. Options for a mobile unit are being costed."),
-    (13, "2020-10-01", "MS", "Recruitment failed and the wait lengthened to 12 days. The "
+    (10, "2021-03-30", "JB", "Launched in eight venues; take-up is slow while opening hours "
+                             "are restricted."),
+    (11, "2021-04-07", "SR", _SCRIPT_UPDATE),
+    (12, "2021-04-14", "PL", "Still no site. Options for a mobile unit are being costed."),
+    (13, "2021-04-01", "MS", "Recruitment failed and the wait lengthened to 12 days. The "
                              "partnership has been asked to fund a shared post."),
-    (15, "2020-09-10", "DH", "Planned to start in the third quarter, once the new training "
-                             "provider is in place."),
-    (16, "2020-10-16", "JB", "Added this quarter. Weekly tasking meeting set up with the "
+    (15, "2021-03-10", "DH", "Planned to start in the first quarter of 2021-22, once the new "
+                             "training provider is in place."),
+    (16, "2021-04-16", "JB", "Added this quarter. Weekly tasking meeting set up with the "
                              "council's community protection team."),
 ]  # fmt: skip
 
@@ -229,8 +234,8 @@ def sample_trackers() -> dict[str, Tracker]:
     """The two quarters' SYNTHETIC trackers (quarter label -> Tracker), as the files hold them."""
     out = {}
     for quarter, statuses, updates in (
-        ("2020-21 Q1", STATUS_Q1, UPDATES_Q1),
-        ("2020-21 Q2", STATUS_Q2, UPDATES_Q1 + UPDATES_Q2),
+        ("2020-21 Q3", STATUS_Q3, UPDATES_Q3),
+        ("2020-21 Q4", STATUS_Q4, UPDATES_Q3 + UPDATES_Q4),
     ):
         deliverables = pd.DataFrame(
             [
@@ -271,7 +276,7 @@ def write_local_extracts(out_dir: Path, *, seed: int = 2021) -> dict[str, Path]:
     Returns
     -------
     dict of str to Path
-        ``tracker_q1``, ``tracker_q2``, ``targets``, ``missing_persons``, ``suicide``, ``iom``,
+        ``tracker_q3``, ``tracker_q4``, ``targets``, ``missing_persons``, ``suicide``, ``iom``,
         ``hate_crime_victims`` (contents in the module docstring).
     """
     root = Path(out_dir) / LOCAL_DIR
@@ -279,7 +284,7 @@ def write_local_extracts(out_dir: Path, *, seed: int = 2021) -> dict[str, Path]:
     rng = np.random.default_rng(seed)
     paths: dict[str, Path] = {}
     trackers = sample_trackers()
-    for key, quarter in zip(("tracker_q1", "tracker_q2"), TRACKER_QUARTERS, strict=True):
+    for key, quarter in zip(("tracker_q3", "tracker_q4"), TRACKER_QUARTERS, strict=True):
         path = root / f"{PREFIX}tracker_{quarter.replace(' ', '_')}.xlsx"
         write_tracker(trackers[quarter], path, about={"Note": SYNTHETIC_NOTE})
         _fix_zip_times(path)
@@ -298,7 +303,7 @@ def write_local_extracts(out_dir: Path, *, seed: int = 2021) -> dict[str, Path]:
 
 
 #: Which returned keys are the tracker for which quarter, and which are indicator tables.
-TRACKER_KEYS = {"2020-21 Q1": "tracker_q1", "2020-21 Q2": "tracker_q2"}
+TRACKER_KEYS = {"2020-21 Q3": "tracker_q3", "2020-21 Q4": "tracker_q4"}
 INDICATOR_TABLE_KEYS = ("missing_persons", "suicide", "iom")
 
 
@@ -332,7 +337,7 @@ def _fix_zip_times(path: Path) -> None:
 
     with zipfile.ZipFile(path) as zin:
         members = [(info, zin.read(info)) for info in zin.infolist()]
-    stamp = b"2021-01-01T00:00:00Z"
+    stamp = b"2021-04-30T00:00:00Z"  # after the last update
     members = [
         (info, re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
          if info.filename == "docProps/core.xml" else data)
@@ -340,7 +345,7 @@ def _fix_zip_times(path: Path) -> None:
     ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for info, data in members:
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2021, 1, 1, 0, 0, 0))
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2021, 4, 30, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
             zout.writestr(fixed, data)

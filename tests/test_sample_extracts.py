@@ -1,7 +1,7 @@
 """Tests for pccanalysis.sample_extracts: the SYNTHETIC local extracts match their documentation.
 
-Every expected number below is counted by hand from the tables in the module (STATUS_Q1,
-STATUS_Q2, DELIVERABLES, UPDATES_Q1/Q2, REPEAT_PATTERN, ...), not computed by the code under test.
+Every expected number below is counted by hand from the tables in the module (STATUS_Q3,
+STATUS_Q4, DELIVERABLES, UPDATES_Q3/Q4, REPEAT_PATTERN, ...), not computed by the code under test.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pccanalysis.sources.tracker import read_tracker
 from pccanalysis.sources.victims import read_hate_crime_victims
 from pccanalysis.tables import render_tracker_table
 
-KEYS = ["tracker_q1", "tracker_q2", "targets", "missing_persons", "suicide", "iom",
+KEYS = ["tracker_q3", "tracker_q4", "targets", "missing_persons", "suicide", "iom",
         "hate_crime_victims"]
 
 
@@ -33,9 +33,9 @@ def extracts(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trackers(extracts):
-    q1, _ = read_tracker(extracts["tracker_q1"])
-    q2, _ = read_tracker(extracts["tracker_q2"])
-    return q1, q2
+    q3, _ = read_tracker(extracts["tracker_q3"])
+    q4, _ = read_tracker(extracts["tracker_q4"])
+    return q3, q4
 
 
 def digest(path) -> str:
@@ -52,7 +52,7 @@ def test_files_are_labelled_synthetic(extracts):
     assert extracts["targets"].read_text().startswith("# SYNTHETIC sample data")
     import openpyxl
 
-    for key in ("tracker_q1", "tracker_q2"):
+    for key in ("tracker_q3", "tracker_q4"):
         wb = openpyxl.load_workbook(extracts[key], read_only=True)
         about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True)}
         wb.close()
@@ -65,17 +65,17 @@ def test_deterministic_bytes(extracts, tmp_path):
     assert {k: digest(p) for k, p in again.items()} == {k: digest(p) for k, p in extracts.items()}
     other = write_local_extracts(tmp_path / "other", seed=7)
     # The tracker, targets and suicide table are fixed; the drawn tables change with the seed.
-    for key in ("tracker_q1", "tracker_q2", "targets", "suicide"):
+    for key in ("tracker_q3", "tracker_q4", "targets", "suicide"):
         assert digest(other[key]) == digest(extracts[key]), key
     for key in ("missing_persons", "iom", "hate_crime_victims"):
         assert digest(other[key]) != digest(extracts[key]), key
 
 
-def test_tracker_q2_summary_matches_hand_count(trackers):
-    q1, q2 = trackers
-    assert (q1.quarter, q2.quarter) == ("2020-21 Q1", "2020-21 Q2")
-    s = summarise_tracker(q2.deliverables, q2.updates, q2.quarter, previous=q1.deliverables)
-    # STATUS_Q2: Green 1,2,3,4,5,8,11,14,16 = 9; Amber 6,7,10 = 3; Red 12,13 = 2; NS 15 = 1.
+def test_tracker_q4_summary_matches_hand_count(trackers):
+    q3, q4 = trackers
+    assert (q3.quarter, q4.quarter) == ("2020-21 Q3", "2020-21 Q4")
+    s = summarise_tracker(q4.deliverables, q4.updates, q4.quarter, previous=q3.deliverables)
+    # STATUS_Q4: Green 1,2,3,4,5,8,11,14,16 = 9; Amber 6,7,10 = 3; Red 12,13 = 2; NS 15 = 1.
     # 9/15 = 60%; 3/15 = 20%; 2/15 = 13.3% -> 13%; 1/15 = 6.7% -> 7%.
     assert s.total == 15
     assert s.key["label"].tolist() == ["9/15 (60%)", "3/15 (20%)", "2/15 (13%)", "1/15 (7%)"]
@@ -92,15 +92,16 @@ def test_tracker_q2_summary_matches_hand_count(trackers):
         {"lead": "NBC", "Green": 0, "Amber": 0, "Red": 1, "Not started": 0, "Total": 1},
         {"lead": "NBC/Health", "Green": 0, "Amber": 1, "Red": 0, "Not started": 0, "Total": 1},
     ]
-    # Stale: 8 (last update 15 June) and 14 (20 May) have nothing since 1 July 2020.
+    # Stale: 8 (last update 15 December) and 14 (20 November) have nothing since 1 January
+    # 2021; the Q3 updates written in January 2021 (3, 5, 9, 10, 12) fall in Q4 and count.
     assert s.stale["number"].tolist() == [8, 14]
-    assert s.stale["last_update"].dt.strftime("%Y-%m-%d").tolist() == ["2020-06-15",
-                                                                       "2020-05-20"]
+    assert s.stale["last_update"].dt.strftime("%Y-%m-%d").tolist() == ["2020-12-15",
+                                                                       "2020-11-20"]
 
 
 def test_movement_lists_exactly_the_built_in_changes(trackers):
-    q1, q2 = trackers
-    s = summarise_tracker(q2.deliverables, q2.updates, q2.quarter, previous=q1.deliverables)
+    q3, q4 = trackers
+    s = summarise_tracker(q4.deliverables, q4.updates, q4.quarter, previous=q3.deliverables)
     got = s.movement[["number", "change", "previous_status", "current_status", "direction"]]
     assert got.astype(object).where(got.notna(), None).values.tolist() == [
         [3, "status changed", "Amber", "Green", "improved"],
@@ -113,25 +114,25 @@ def test_movement_lists_exactly_the_built_in_changes(trackers):
     assert not s.movement["reworded"].any()
 
 
-def test_tracker_q1_summary_matches_hand_count(trackers):
-    q1, _ = trackers
-    s = summarise_tracker(q1.deliverables, q1.updates, q1.quarter)
-    # STATUS_Q1: Green 1,2,4,5,6,8,9,11,14 = 9; Amber 3,10,13 = 3; Red 12 = 1; NS 7,15 = 2.
+def test_tracker_q3_summary_matches_hand_count(trackers):
+    q3, _ = trackers
+    s = summarise_tracker(q3.deliverables, q3.updates, q3.quarter)
+    # STATUS_Q3: Green 1,2,4,5,6,8,9,11,14 = 9; Amber 3,10,13 = 3; Red 12 = 1; NS 7,15 = 2.
     assert s.key["label"].tolist() == ["9/15 (60%)", "3/15 (20%)", "1/15 (7%)", "2/15 (13%)"]
     assert s.rating.label == "adequate"  # 60% Green, 6.7% Red
-    # 7 and 15 have no update at all in the Q1 file.
+    # 7 and 15 have no update at all in the Q3 file.
     assert s.stale["number"].tolist() == [7, 15]
     assert s.stale["last_update"].isna().all()
-    # Q1 file: 13 updates; Q2 file: the same 13 minus deliverable 9's (closed) plus 13 new.
-    assert len(q1.updates) == 13
+    # Q3 file: 13 updates; Q4 file: the same 13 minus deliverable 9's (closed) plus 13 new.
+    assert len(q3.updates) == 13
     assert len(trackers[1].updates) == 25
 
 
 def test_sample_tracker_renders_safely(trackers):
-    _, q2 = trackers
-    raw = q2.updates.loc[q2.updates["number"] == 11, "text"].tolist()
+    _, q4 = trackers
+    raw = q4.updates.loc[q4.updates["number"] == 11, "text"].tolist()
     assert "<script>" in raw[-1]  # the hostile update is in the file ...
-    html = render_tracker_table(q2.deliverables, q2.updates, theme_titles=THEME_TITLES)
+    html = render_tracker_table(q4.deliverables, q4.updates, theme_titles=THEME_TITLES)
     assert "<script" not in html.lower()  # ... and never reaches the briefing
     assert "onerror" not in html.lower()
     assert "<p>Two secondary schools have joined the inclusion pilot.</p>" in html
@@ -219,8 +220,8 @@ def test_hate_crime_victims_repeat_pattern(extracts):
 
 def test_config_entries(extracts):
     entries = config_entries(extracts)
-    assert entries["tracker"] == {"2020-21 Q1": extracts["tracker_q1"],
-                                  "2020-21 Q2": extracts["tracker_q2"]}
+    assert entries["tracker"] == {"2020-21 Q3": extracts["tracker_q3"],
+                                  "2020-21 Q4": extracts["tracker_q4"]}
     assert entries["indicator_tables"] == [extracts["missing_persons"], extracts["suicide"],
                                            extracts["iom"]]
     assert (entries["targets"], entries["hate_crime_victims"]) == (

@@ -108,8 +108,14 @@ def test_needs_headline_is_the_librarys(run, pages, data):
 def test_delivery_plan_headline_is_the_librarys(run, pages):
     plan = sections.delivery_plan(run.plan.config, run.plan.quarter)
     _cards_in(pages["delivery_plan"], plan.summary.headline)
-    # The sample's latest tracker is for 2020-21 Q2: the page says it reports that quarter.
-    assert "The latest delivery-plan tracker is for 2020-21 Q2" in pages["delivery_plan"]
+    # The sample has trackers for 2020-21 Q3 and Q4 (pccanalysis.sample_extracts), so the page
+    # reports Q4 itself, with no fallback caveat, and its movement is measured from Q3: six
+    # changes (3, 6, 7 and 13 changed status, 9 closed, 16 new).
+    assert plan.summary.caveats == []
+    assert "The latest delivery-plan tracker is for" not in pages["delivery_plan"]
+    assert "6 deliverables changed since 2020-21 Q3." in pages["delivery_plan"]
+    assert "Changes since 2020-21 Q3" in pages["delivery_plan"]
+    assert "2 deliverables have no update dated in 2020-21 Q4 or later." in pages["delivery_plan"]
 
 
 def test_manifest_carries_each_briefings_figures_and_data_quality(run, data):
