@@ -12,8 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-data/sample/.complete: $(STAMP)
-	$(BIN)/pcc sample-data --out data/sample
+# The sample is remade when the code that writes it changes (it is deterministic).
+SAMPLE_CODE := pccanalysis/sample.py pccanalysis/sample_extracts.py pccanalysis/config.py
+
+data/sample/.complete: $(STAMP) $(SAMPLE_CODE)
+	$(BIN)/pcc sample-data --out data/sample --force
 
 sample: data/sample/.complete
 
@@ -28,7 +31,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check pccanalysis tests bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_indicators.py
+	$(BIN)/python bench/bench_run.py
+	$(BIN)/python bench/bench_national.py
 
 lab: $(STAMP)
 	$(BIN)/pcc lab
