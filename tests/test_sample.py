@@ -8,7 +8,6 @@ the data.police.uk loader accounts for every row of the sample.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import zipfile
 from pathlib import Path
@@ -369,8 +368,6 @@ def test_expected_counts_carry_the_documented_effects():
 
 
 def test_police_uk_loader_reads_the_sample_and_its_accounting_ties_out(paths, raw):
-    if importlib.util.find_spec("pccanalysis.sources.police_uk") is None:
-        pytest.skip("pccanalysis.sources.police_uk (read_street) does not exist yet")
     from pccanalysis.sources.police_uk import FLAG_REASONS, read_street
 
     frame, dq = read_street(paths["police_uk"], force_areas=["Northbridge"], cache_dir=False)
