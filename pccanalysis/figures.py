@@ -400,6 +400,7 @@ _POINT_COLOUR = {
     "concern_low": MDC_COLOURS["concerning"],
     "neutral_high": MDC_COLOURS["neutral"],
     "neutral_low": MDC_COLOURS["neutral"],
+    "excluded": MDC_COLOURS["common"],
 }
 
 
@@ -437,6 +438,7 @@ def spc_chart(
     what: str = "incidents",
     ylabel: str | None = None,
     notes: Mapping | None = None,
+    excluded_label: str = "incomplete data",
     alt: str | None = None,
 ) -> Figure:
     """Monthly trend as an XmR chart with its mean, limits, special causes and MDC icons.
@@ -452,15 +454,22 @@ def spc_chart(
     ylabel : str, optional
         Axis label; default "<What> per month".
     notes : mapping of period to str, optional
-        Short labels pointing at particular months, e.g. ``{"2020-10": "incomplete data"}``
-        for a detected publication gap, so a reader does not take the point for a real change.
+        Short labels pointing at particular months, e.g. ``{"2020-11": "new recording
+        system"}``.
+    excluded_label : str
+        The label pointing at each point the result excluded from its limits and rules
+        (``spc(..., exclude=...)``, e.g. a month with a detected publication gap); a note for
+        the same month replaces it.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Main axes lines carry gids: ``"value"``, ``"mean"``, ``"upl"``, ``"lpl"`` (NaN between
-        rebased segments), ``"target"``; special-cause points are the ``"special_cause"``
-        collection. The icon axes (``fig.axes[1]``) holds the variation and assurance icons.
+        Main axes lines carry gids: ``"value"`` (the points the chart judges, joined over any
+        excluded point as the moving ranges are), ``"excluded"`` (excluded points: hollow grey
+        markers, no line), ``"mean"``, ``"upl"``, ``"lpl"`` (NaN between rebased segments),
+        ``"target"``; special-cause points are the ``"special_cause"`` collection; labels are
+        texts with gid ``"note"``. The icon axes (``fig.axes[1]``) holds the variation and
+        assurance icons.
     """
     frame = result.frame
     _require_columns(frame, ["period", "value", "segment", "mean", "lpl", "upl", "trial",
@@ -471,22 +480,34 @@ def spc_chart(
     segment = frame["segment"].to_numpy()
     labels = [_period_text(p) for p in frame["period"]]
     first, last = (_long_period_text(frame["period"].iloc[i]) for i in (0, -1))
+    excluded = (frame["excluded"].to_numpy(dtype=bool) if "excluded" in frame.columns
+                else np.zeros(n, dtype=bool))
     reading = f"latest month: {VARIATION_READING[result.variation]}"
     if result.assurance:
         reading += f"; {ASSURANCE_READING[result.assurance]}"
     target_words = (f" and a target of {_level_text(result.target)}"
                     if result.target is not None else "")
+    left_out = ""
+    if excluded.any():
+        months = [_long_period_text(p) for p in frame["period"][excluded]]
+        left_out = (f"; {', '.join(months)} shown hollow ({excluded_label}), left out of the "
+                    "limits")
     description = (f"XmR chart of {what} per month, {first} to {last}, with the mean and "
-                   f"process limits{target_words} ({reading})")
+                   f"process limits{target_words} ({reading}{left_out})")
     with house_style():
         fig = new_figure(title=title, source=source, alt=_alt(description, title, alt))
         grid = fig.add_gridspec(1, 2, width_ratios=[6.0, 1.0])
         ax = fig.add_subplot(grid[0, 0])
         icons = fig.add_subplot(grid[0, 1])
 
-        ax.plot(x, y, color=MDC_COLOURS["common"], linewidth=1.5, marker="o", markersize=4,
-                markerfacecolor=MDC_COLOURS["common"], markeredgecolor=MDC_COLOURS["common"],
-                zorder=3, gid="value")
+        kept = ~excluded
+        ax.plot(x[kept], y[kept], color=MDC_COLOURS["common"], linewidth=1.5, marker="o",
+                markersize=4, markerfacecolor=MDC_COLOURS["common"],
+                markeredgecolor=MDC_COLOURS["common"], zorder=3, gid="value")
+        # Excluded points: hollow and unjoined, so they read as "not part of the series".
+        ax.plot(x[excluded], y[excluded], linestyle="none", marker="o", markersize=6,
+                markerfacecolor="white", markeredgecolor=MDC_COLOURS["common"],
+                markeredgewidth=1.2, zorder=3, gid="excluded")
         special = frame["special_cause"].to_numpy(dtype=bool)
         colours = [_POINT_COLOUR[v] for v in frame["variation"]]
         ax.scatter(x[special], y[special], s=42, c=[c for c, s in zip(colours, special,
@@ -527,6 +548,7 @@ def spc_chart(
                                                              0.065 * (ymax - ymin)):
             ax.annotate(text, xy=(xr, v), xytext=(xr, placed), va="center", fontsize=8,
                         color=colour, annotation_clip=False)
+        labels_at = {i: excluded_label for i in np.flatnonzero(excluded)}
         if notes:
             position = {pd.Period(p, freq="M") if isinstance(p, (str, pd.Period)) else p: i
                         for i, p in enumerate(frame["period"])}
@@ -534,15 +556,17 @@ def spc_chart(
                 k = pd.Period(key, freq="M") if isinstance(key, str) else key
                 if k not in position:
                     raise ValueError(f"spc_chart: note for {key}, which is not on the chart")
-                i = position[k]
-                below = y[i] < (ymin + ymax) / 2
-                ax.annotate(text, (x[i], y[i]), xytext=(0, 22 if below else -22),
-                            textcoords="offset points", ha="center",
-                            va="bottom" if below else "top", fontsize=8, color="black",
-                            arrowprops={"arrowstyle": "-", "color": TEXT_GREY, "lw": 0.8},
-                            gid="note")
+                labels_at[position[k]] = text
+        for i, text in sorted(labels_at.items()):
+            below = y[i] < (ymin + ymax) / 2
+            ax.annotate(text, (x[i], y[i]), xytext=(0, 22 if below else -22),
+                        textcoords="offset points", ha="center",
+                        va="bottom" if below else "top", fontsize=8, color="black",
+                        arrowprops={"arrowstyle": "-", "color": TEXT_GREY, "lw": 0.8},
+                        gid="note")
         step = _tick_step(n)
-        ticks = list(range(0, n, step))
+        # counted back from the latest month, so the month the reading is about is labelled
+        ticks = list(range(n - 1, -1, -step))[::-1]
         ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=0)
         if len(ticks) > 6:
             for label in ax.get_xticklabels():

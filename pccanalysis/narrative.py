@@ -19,7 +19,8 @@ Sentence forms, with the test that pins each one's exact text, are listed in
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -44,9 +45,12 @@ __all__ = [
     "gap_caveat",
     "group_summary",
     "headline",
+    "in_sentence",
     "repeat_sentence",
     "share_sentence",
+    "shift_sentence",
     "spc_sentence",
+    "spc_title",
     "target_sentence",
     "tracker_sentence",
 ]
@@ -55,6 +59,15 @@ __all__ = [
 SHORT_NAMES = {"Anti-social behaviour": "ASB"}
 
 _VERB = {"rose": "rose", "fell": "fell", "similar": "was similar"}
+
+
+def _be(plural: bool) -> str:
+    """The past of "to be" agreeing with the subject: "was" (ASB), "were" (repeat victims)."""
+    return "were" if plural else "was"
+
+
+def _verb(verdict: str, plural: bool = False) -> str:
+    return f"{_be(plural)} similar" if verdict == "similar" else _VERB[verdict]
 
 
 def _check_verdict(verdict: str) -> str:
@@ -79,6 +92,28 @@ def _is_missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+_ORDINARY_WORD = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)*")
+
+
+def in_sentence(name: str, proper_nouns: Iterable[str] = ()) -> str:
+    """A name as it reads inside a sentence: "Crime" -> "crime", "Repeat hate-crime victims" ->
+    "repeat hate-crime victims", "Anti-social behaviour" -> "anti-social behaviour".
+
+    Only a first word that is an ordinary capitalised word is lowered. Acronyms ("ASB",
+    "IOM"), names whose later words are capitalised too ("City Centre burglary", a proper
+    name) and names that start with one of ``proper_nouns`` (ward or area names: "Dales
+    burglary") are kept as written.
+    """
+    words = name.split()
+    if not words or not _ORDINARY_WORD.fullmatch(words[0]):
+        return name
+    if any(w[:1].isupper() for w in words[1:]):
+        return name
+    if any(name == p or name.startswith(p + " ") for p in proper_nouns):
+        return name
+    return name[:1].lower() + name[1:]
+
+
 def as_title(sentence: str) -> str:
     """A chart title from a sentence: the same words without the closing full stop."""
     return sentence.strip().rstrip(".")
@@ -90,7 +125,7 @@ def as_title(sentence: str) -> str:
 
 
 def change_phrase(verdict: str, percent: float, *, approximate: bool = False,
-                  current=None, previous=None) -> str:
+                  current=None, previous=None, plural: bool = False) -> str:
     """The verb phrase for a change: "fell by 19.6%", "rose by 24%", "was similar (−2%)".
 
     Parameters
@@ -102,6 +137,8 @@ def change_phrase(verdict: str, percent: float, *, approximate: bool = False,
         was 0, and then ``current`` and ``previous`` give "rose from 0 to 12".
     approximate : bool
         Use :func:`pccanalysis.numbers.describe_percent` ("almost 20%") for the size.
+    plural : bool
+        The subject is plural ("repeat victims"): "were similar".
 
     Notes
     -----
@@ -114,9 +151,10 @@ def change_phrase(verdict: str, percent: float, *, approximate: bool = False,
         if current is None or previous is None:
             raise ValueError("a change from zero has no percentage: pass current and previous")
         counts = f"from {format_count(previous)} to {format_count(current)}"
-        return f"{_VERB[verdict]} ({counts})" if verdict == "similar" else f"{verdict} {counts}"
+        return (f"{_verb(verdict, plural)} ({counts})" if verdict == "similar"
+                else f"{verdict} {counts}")
     if verdict == "similar":
-        return f"was similar ({format_percent(percent, signed=True)})"
+        return f"{_verb(verdict, plural)} ({format_percent(percent, signed=True)})"
     if (verdict == "rose") != (percent > 0):
         raise ValueError(f"verdict {verdict!r} contradicts a change of {percent!r}%")
     size = describe_percent(abs(percent)) if approximate else format_percent(abs(percent))
@@ -140,7 +178,7 @@ def _counts_clause(result) -> str:
 
 
 def change_sentence(result, subject: str | None = None, *, counts: bool = True,
-                    approximate: bool = False) -> str:
+                    approximate: bool = False, plural: bool = False) -> str:
     """One sentence for a :class:`~pccanalysis.indicators.change.ChangeResult`.
 
     Examples (``subject="Crime"``)::
@@ -160,9 +198,11 @@ def change_sentence(result, subject: str | None = None, *, counts: bool = True,
         because the percentage then compares monthly rates).
     approximate : bool
         "almost 20%" style sizes where honest.
+    plural : bool
+        The subject is plural ("Hate crimes were similar").
     """
     phrase = change_phrase(result.verdict, result.percent, approximate=approximate,
-                           current=result.current, previous=result.previous)
+                           current=result.current, previous=result.previous, plural=plural)
     text = f"{_cap(_subject(result.label, subject))} {phrase}{_periods_clause(result)}"
     if counts and not _is_missing(result.percent):
         text += _counts_clause(result)
@@ -387,14 +427,18 @@ def repeat_sentence(change, of: str) -> str:
         share of victims who are repeats was similar (24.1% against 26%).
         Repeat victims of hate crime rose by 30% in 2020-21 compared with 2019-20, and the
         share of victims who are repeats rose from 20% to 25.5%.
+        Repeat victims of hate crime were similar (−28%) in 2020-21 Q4 compared with 2019-20
+        Q4, and the share of victims who are repeats was similar (23.2% against 28.6%).
 
     "but" joins two different verdicts, "and" two equal ones; each verdict is the result's own
     (``repeats_verdict``, ``share_verdict``).
     """
     _check_verdict(change.repeats_verdict)
     _check_verdict(change.share_verdict)
+    # "repeat victims" is plural: "were similar"
     phrase = change_phrase(change.repeats_verdict, change.repeats_percent_change,
-                           current=change.repeats_after, previous=change.repeats_before)
+                           current=change.repeats_after, previous=change.repeats_before,
+                           plural=True)
     first = (f"Repeat victims of {of} {phrase} in {change.after_label} compared with "
              f"{change.before_label}")
     after, before = format_percent(change.percent_after), format_percent(change.percent_before)
@@ -480,28 +524,36 @@ def comparator_sentence(result, subject: str | None = None, *, local=None) -> st
 # --------------------------------------------------------------------------------------------
 
 
-def _target_words(target) -> str:
+def target_name(target, proper_nouns: Iterable[str] = ()) -> str:
+    """"reduce crime by 10%": what a target asks for, mid-sentence (:func:`in_sentence`)."""
     verb = "reduce" if target.direction == "reduce" else "increase"
-    return f"the target to {verb} {target.name} by {format_percent(target.percent)}"
+    return (f"{verb} {in_sentence(target.name, proper_nouns)} by "
+            f"{format_percent(target.percent)}")
+
+
+def _target_words(target, proper_nouns: Iterable[str] = ()) -> str:
+    return f"the target to {target_name(target, proper_nouns)}"
 
 
 def _level_change(verdict: str, percent: float, subject: str, current_label: str,
-                  baseline_label: str) -> str:
+                  baseline_label: str, plural: bool = False) -> str:
+    be = _be(plural)
     if verdict == "similar":
-        return (f"{subject} was similar in {current_label} to {baseline_label} "
+        return (f"{subject} {be} similar in {current_label} to {baseline_label} "
                 f"({format_percent(percent, signed=True)})")
     word = "higher" if verdict == "rose" else "lower"
     if (verdict == "rose") != (percent > 0):
         raise ValueError(f"verdict {verdict!r} contradicts a change of {percent!r}%")
-    return (f"{subject} was {describe_percent(abs(percent))} {word} in {current_label} than in "
-            f"{baseline_label}")
+    return (f"{subject} {be} {describe_percent(abs(percent))} {word} in {current_label} than "
+            f"in {baseline_label}")
 
 
 _STATUS_NOW = {"on track": "is on track", "at risk": "is at risk", "off track": "is off track"}
 _STATUS_PAST = {"on track": "was met", "at risk": "was not clearly met", "off track": "was missed"}
 
 
-def target_sentence(progress, *, trajectory: bool = True) -> str:
+def target_sentence(progress, *, trajectory: bool = True, plural: bool = False,
+                    proper_nouns: Iterable[str] = ()) -> str:
     """Where a target stands (a :class:`~pccanalysis.indicators.targets.TargetProgress`).
 
     Examples::
@@ -511,6 +563,12 @@ def target_sentence(progress, *, trajectory: bool = True) -> str:
         by now.
         The target to reduce crime by 10% against 2019-20 by 2021-22 was met: crime was
         12.4% lower in 2021-22 than in 2019-20.
+        The target to reduce repeat hate-crime victims by 10% against 2019-20 by 2020-21 was
+        missed: repeat hate-crime victims were similar in 2020-21 to 2019-20 (−4%).
+
+    The target's name is written as it reads mid-sentence (:func:`in_sentence`: "Crime"
+    becomes "crime", "ASB" stays; names starting with one of ``proper_nouns`` are kept);
+    ``plural`` makes the verb agree with a plural name ("were").
 
     The status words come from ``progress.status`` (after the deadline "on track" reads "was
     met", "at risk" "was not clearly met", "off track" "was missed"); "higher"/"lower" from
@@ -521,10 +579,11 @@ def target_sentence(progress, *, trajectory: bool = True) -> str:
     if status is None:
         raise ValueError(f"unknown target status {progress.status!r}")
     _check_verdict(progress.verdict)
-    start = (f"{_cap(_target_words(t))} against {progress.baseline_label} by "
+    start = (f"{_cap(_target_words(t, proper_nouns))} against {progress.baseline_label} by "
              f"{progress.deadline_label} {status}")
-    level = _level_change(progress.verdict, progress.percent_change, t.name,
-                          progress.current_label, progress.baseline_label)
+    level = _level_change(progress.verdict, progress.percent_change,
+                          in_sentence(t.name, proper_nouns), progress.current_label,
+                          progress.baseline_label, plural=plural)
     text = f"{start}: {level}"
     needed = progress.needed_percent_by_now
     if trajectory and not progress.past_deadline and not _is_missing(needed) and needed != 0:
@@ -560,7 +619,15 @@ _NATURE = {"improvement": " of an improving nature", "concern": " of a concernin
            "neutral": ""}
 
 
-def spc_sentence(result, subject: str, *, unit: str = "a month") -> str:
+def _judged(result) -> pd.DataFrame:
+    """The chart's rows that were judged: excluded points (e.g. a publication gap) left out."""
+    frame = result.frame
+    if "excluded" in frame.columns:
+        frame = frame[~frame["excluded"].to_numpy(dtype=bool)]
+    return frame
+
+
+def spc_sentence(result, subject: str, *, unit: str = "a month", plural: bool = False) -> str:
     """What the latest point of an XmR chart says (an :class:`~pccanalysis.indicators.spc.SpcResult`).
 
     Forms (``subject="ASB"``)::
@@ -577,14 +644,17 @@ def spc_sentence(result, subject: str, *, unit: str = "a month") -> str:
         were close to the upper process limit of 520.
 
     Limits from fewer points than the trial threshold add "These are trial limits from only N
-    months of data."
+    months of data." Points the chart excluded (``spc(..., exclude=...)``) are passed over:
+    the latest point and the runs are those the chart judged. ``plural`` for a plural subject
+    ("Missing-person reports show ...; they have risen ...").
     """
-    frame = result.frame
+    frame = _judged(result)
     last = frame.iloc[-1]
     month = _period_words(last["period"])
     who = _cap(subject)
+    shows, it, has = ("show", "they", "have") if plural else ("shows", "it", "has")
     if result.variation == "common_cause":
-        text = (f"{who} shows only common cause variation: {month} ({_level(last['value'])}) "
+        text = (f"{who} {shows} only common cause variation: {month} ({_level(last['value'])}) "
                 f"was within the usual range of {_level(max(last['lpl'], 0))} to "
                 f"{_level(last['upl'])} {unit}.")
     else:
@@ -599,11 +669,12 @@ def spc_sentence(result, subject: str, *, unit: str = "a month") -> str:
             # a run of k points holds k - 1 rises (or falls)
             steps = _run_length(frame, "trend") - 1
             verb = "risen" if side == "high" else "fallen"
-            detail = f"it has {verb} in each of the last {steps} months, to {month}"
+            detail = f"{it} {has} {verb} in each of the last {steps} months, to {month}"
         elif rule == "shift":
             k = _run_length(frame, "shift", same="relative_to_mean")
             where = "above" if side == "high" else "below"
-            detail = (f"it has been {where} its average of {_level(last['mean'])} for {k} "
+            its = "their" if plural else "its"
+            detail = (f"{it} {has} been {where} {its} average of {_level(last['mean'])} for {k} "
                       f"months in a row to {month}")
         elif rule == "two_of_three":
             limit = ("upper process limit of " + _level(last["upl"]) if side == "high"
@@ -611,12 +682,91 @@ def spc_sentence(result, subject: str, *, unit: str = "a month") -> str:
             detail = f"two of the last three months were close to the {limit}"
         else:
             raise ValueError(f"unknown special-cause rule {rule!r}")
-        text = f"{who} shows special cause variation{nature}: {detail}."
+        text = f"{who} {shows} special cause variation{nature}: {detail}."
     if bool(last["trial"]):
         seg = result.segments.iloc[-1]
         text += (f" These are trial limits from only {format_count(seg['n_for_limits'])} "
                  "months of data.")
     return text
+
+
+def spc_title(result, subject: str, *, shift=None, plural: bool = False) -> str:
+    """A chart title that states what an XmR chart shows, without numbers.
+
+    Forms (``subject="Crime"``)::
+
+        Crime in March 2021 was within its usual range
+        Crime in March 2021 was below its usual range
+        Crime has fallen in each of the last 6 months
+        Crime has been below its average for 9 months in a row
+        Crime: two of the last three months were close to the upper limit
+        Crime moved to a lower level in April 2020 and has been stable since
+
+    Parameters
+    ----------
+    result : SpcResult
+    shift : SustainedShift, optional
+        The shift the chart was rebased at
+        (:func:`pccanalysis.indicators.spc.sustained_shift`); the title then leads with it.
+    plural : bool
+        A plural subject ("were", "their", "have").
+    """
+    frame = _judged(result)
+    last = frame.iloc[-1]
+    who = _cap(subject)
+    be, its, has = ("were", "their", "have") if plural else ("was", "its", "has")
+    if shift is not None:
+        level = "lower" if shift.side == "low" else "higher"
+        moved = f"{who} moved to a {level} level in {_period_words(shift.start)}"
+        latest = frame[frame["segment"] == last["segment"]]
+        if not latest["special_cause"].any():
+            return f"{moved} and {has} been stable since"
+        return moved
+    month = _period_words(last["period"])
+    if result.variation == "common_cause":
+        return f"{who} in {month} {be} within {its} usual range"
+    side = last["special_cause_side"]
+    rule = last["special_cause_rule"]
+    if rule == "outside_limits":
+        return f"{who} in {month} {be} {'above' if side == 'high' else 'below'} {its} usual range"
+    if rule == "trend":
+        steps = _run_length(frame, "trend") - 1
+        return f"{who} {has} {'risen' if side == 'high' else 'fallen'} in each of the last {steps} months"
+    if rule == "shift":
+        k = _run_length(frame, "shift", same="relative_to_mean")
+        where = "above" if side == "high" else "below"
+        return f"{who} {has} been {where} {its} average for {k} months in a row"
+    if rule == "two_of_three":
+        limit = "upper" if side == "high" else "lower"
+        return f"{who}: two of the last three months were close to the {limit} limit"
+    raise ValueError(f"unknown special-cause rule {rule!r}")
+
+
+def shift_sentence(shift, subject: str, *, unit: str = "a month", plural: bool = False) -> str:
+    """Why a chart's limits were recalculated: a sustained shift
+    (:class:`~pccanalysis.indicators.spc.SustainedShift`).
+
+    Example::
+
+        Crime has been below its average of 2,818 a month in every month from April 2020 to
+        March 2021 (12 months): a sustained shift to a lower level, so the chart's limits are
+        recalculated from April 2020.
+
+    When the run passes over excluded months, it says "in all 11 months judged from ...".
+    """
+    who = _cap(subject)
+    has, its = ("have", "their") if plural else ("has", "its")
+    where = "below" if shift.side == "low" else "above"
+    level = "lower" if shift.side == "low" else "higher"
+    first, last = _period_words(shift.start), _period_words(shift.end)
+    span = (shift.end - shift.start).n + 1 if isinstance(shift.start, pd.Period) else None
+    if span == shift.n_points:
+        months = f"in every month from {first} to {last} ({format_count(shift.n_points)} months)"
+    else:
+        months = f"in all {format_count(shift.n_points)} months judged from {first} to {last}"
+    return (f"{who} {has} been {where} {its} average of {_level(shift.mean)} {unit} {months}: "
+            f"a sustained shift to a {level} level, so the chart's limits are recalculated "
+            f"from {first}.")
 
 
 def assurance_sentence(result, subject: str, *, unit: str = "a month") -> str | None:

@@ -238,6 +238,41 @@ def test_spc_chart_breaks_the_limits_at_a_rebase_and_flags_trial_limits():
     assert "Upper trial limit 26.3" in _texts(fig)
 
 
+def test_spc_chart_draws_an_excluded_month_hollow_and_labelled():
+    # STEADY with a 13th month of 1 excluded (a publication gap): the limits stay 5.68 and
+    # 16.32 (the first test's), the value line joins the 12 kept points only, and the gap is a
+    # hollow grey marker labelled "incomplete data", not a special-cause point.
+    series = pd.concat([STEADY, pd.Series([1.0], index=[pd.Period("2020-04", freq="M")])])
+    result = spc(series, improvement="decrease", exclude=["2020-04"])
+    fig = F.spc_chart(result, title="ASB was steady; April 2020 is incomplete", source=SOURCE,
+                      what="ASB incidents")
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(_by_gid(ax.lines, "value").get_xdata(), np.arange(12))
+    hollow = _by_gid(ax.lines, "excluded")
+    np.testing.assert_array_equal(hollow.get_xdata(), [12])
+    np.testing.assert_array_equal(hollow.get_ydata(), [1.0])
+    assert hollow.get_markerfacecolor() == "white"
+    assert matplotlib.colors.to_hex(hollow.get_markeredgecolor()) == "#a6a6a6"
+    assert hollow.get_linestyle() == "None"
+    np.testing.assert_allclose(_by_gid(ax.lines, "upl").get_ydata(), [16.32, 16.32])
+    assert len(_by_gid(ax.collections, "special_cause").get_offsets()) == 0
+    note = _by_gid(ax.texts, "note")
+    assert note.get_text() == "incomplete data" and note.xy == (12, 1.0)
+    assert fig.pcc_alt == (
+        "XmR chart of ASB incidents per month, April 2019 to April 2020, with the mean and "
+        "process limits (latest month: common cause variation; April 2020 shown hollow "
+        "(incomplete data), left out of the limits): ASB was steady; April 2020 is incomplete."
+    )
+
+
+def test_spc_chart_labels_the_latest_month():
+    # 36 months: a tick every third month counted back from the latest, March 2021.
+    series = pd.Series([10.0, 12.0] * 18, index=pd.period_range("2018-04", periods=36, freq="M"))
+    fig = F.spc_chart(spc(series), title="T", source=SOURCE)
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels[0] == "Jun 2018" and labels[-1] == "Mar 2021" and len(labels) == 12
+
+
 # --- share of total ------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from pccanalysis.indicators.comparator import compare_to_comparator
 from pccanalysis.indicators.delivery_plan import summarise_tracker
 from pccanalysis.indicators.gaps import find_gaps
 from pccanalysis.indicators.repeats import repeat_change
-from pccanalysis.indicators.spc import spc
+from pccanalysis.indicators.spc import spc, sustained_shift
 from pccanalysis.indicators.targets import Target, target_progress
 
 MINUS = "\u2212"
@@ -38,6 +38,20 @@ def test_change_phrase_forms():
     assert N.change_phrase("rose", float("nan"), current=12, previous=0) == "rose from 0 to 12"
     assert N.change_phrase("similar", float("nan"), current=2, previous=0) == (
         "was similar (from 0 to 2)"
+    )
+
+
+def test_change_phrase_agrees_with_a_plural_subject():
+    assert N.change_phrase("similar", -2.04, plural=True) == f"were similar ({MINUS}2%)"
+    assert N.change_phrase("similar", float("nan"), current=2, previous=0, plural=True) == (
+        "were similar (from 0 to 2)"
+    )
+    # "rose" and "fell" do not change with the subject
+    assert N.change_phrase("fell", -19.6, plural=True) == "fell by 19.6%"
+    # 40 against 45 is noise: "were similar"
+    assert N.change_sentence(_change(40, 45, label="Hate crimes"), plural=True) == (
+        f"Hate crimes were similar ({MINUS}11.1%) in 2020-21 compared with 2019-20, from 45 to "
+        "40."
     )
 
 
@@ -252,6 +266,20 @@ def test_repeat_sentence_both_rose():
     )
 
 
+def test_repeat_sentence_similar_agrees_with_repeat_victims():
+    # the sample's 2020-21 Q4: repeats 18 -> 13, 13 / 18 - 1 = -27.8%; exact test on 13 of 31,
+    # p about 0.47: similar. Shares 18 / 63 = 28.6% and 13 / 56 = 23.2%: similar.
+    table = pd.DataFrame({"period": ["2019-20 Q4", "2020-21 Q4"], "victims": [63, 56],
+                          "repeat_victims": [18, 13]})
+    change = repeat_change(table, "2019-20 Q4", "2020-21 Q4")
+    assert (change.repeats_verdict, change.share_verdict) == ("similar", "similar")
+    assert N.repeat_sentence(change, "hate crime") == (
+        f"Repeat victims of hate crime were similar ({MINUS}27.8%) in 2020-21 Q4 compared with "
+        "2019-20 Q4, and the share of victims who are repeats was similar (23.2% against "
+        "28.6%)."
+    )
+
+
 # --- local against comparator --------------------------------------------------------------
 
 
@@ -346,6 +374,45 @@ def test_target_sentence_similar_and_past_deadline():
     )
 
 
+def test_in_sentence_lowers_ordinary_words_only():
+    assert N.in_sentence("Crime") == "crime"
+    assert N.in_sentence("Anti-social behaviour") == "anti-social behaviour"
+    assert N.in_sentence("Repeat hate-crime victims") == "repeat hate-crime victims"
+    assert N.in_sentence("Violence and sexual offences") == "violence and sexual offences"
+    # acronyms and proper names are written as they are
+    assert N.in_sentence("ASB") == "ASB"
+    assert N.in_sentence("IOM cohort") == "IOM cohort"
+    assert N.in_sentence("City Centre burglary") == "City Centre burglary"
+    # a one-word place name cannot be told from an ordinary word unless named
+    assert N.in_sentence("Dales burglary", proper_nouns=["Dales", "Castle"]) == "Dales burglary"
+
+
+def test_target_sentence_writes_the_name_as_it_reads_mid_sentence():
+    # the 75 a month case above, for a target named "Crime"
+    series = pd.Series([100] * 12 + [75] * 12, index=MONTHS)
+    target = Target("Crime", "All crime", "2019-20", "reduce", 25, "2021-22")
+    assert N.target_sentence(target_progress(target, series)) == (
+        "The target to reduce crime by 25% against 2019-20 by 2021-22 is on track: crime was 25% "
+        "lower in 2020-21 than in 2019-20; the trajectory asks for a fall of 12.5% by now."
+    )
+    assert N.target_name(target) == "reduce crime by 25%"
+
+
+def test_target_sentence_plural_name():
+    # 98 a month against 100: 1,176 against 1,200, -2%. Clopper-Pearson for 1,176 of 2,376 is
+    # about 0.4748 to 0.5151, a ratio of 0.904 to 1.062: the whole interval is above the 0.9
+    # the (passed) deadline asks for: missed; p about 0.62: similar.
+    series = pd.Series([100] * 12 + [98] * 12, index=MONTHS)
+    target = Target("Repeat hate-crime victims", "repeat hate-crime victims", "2019-20",
+                    "reduce", 10, "2020-21", source="victims.csv")
+    progress = target_progress(target, series)
+    assert progress.ratio_low == pytest.approx(0.904, abs=0.001)
+    assert N.target_sentence(progress, plural=True) == (
+        "The target to reduce repeat hate-crime victims by 10% against 2019-20 by 2020-21 was "
+        f"missed: repeat hate-crime victims were similar in 2020-21 to 2019-20 ({MINUS}2%)."
+    )
+
+
 # --- SPC -----------------------------------------------------------------------------------
 
 
@@ -410,6 +477,71 @@ def test_spc_sentence_two_of_three():
     assert N.spc_sentence(_spc(values), "ASB") == (
         "ASB shows special cause variation of a concerning nature: two of the last three months "
         "were close to the upper process limit of 17.2."
+    )
+
+
+def test_spc_sentence_passes_over_an_excluded_latest_month():
+    # STEADY then a gap month of 1, excluded: the reading is about March 2020 (12)
+    result = _spc(STEADY + [1], exclude=["2020-04"])
+    assert N.spc_sentence(result, "ASB") == (
+        "ASB shows only common cause variation: March 2020 (12) was within the usual range of "
+        "5.7 to 16.3 a month."
+    )
+
+
+def test_spc_sentence_plural_subject():
+    values = [10, 14] * 5 + [13, 15, 13, 15, 13, 15, 13]  # as test_spc_sentence_shift
+    assert N.spc_sentence(_spc(values, improvement="increase"), "Reports", plural=True) == (
+        "Reports show special cause variation of an improving nature: they have been above "
+        "their average of 12.8 for 8 months in a row to August 2020."
+    )
+
+
+def test_spc_title_forms():
+    # the same charts as the spc_sentence tests above
+    assert N.spc_title(_spc(STEADY), "ASB") == "ASB in March 2020 was within its usual range"
+    assert N.spc_title(_spc(STEADY + [30]), "ASB") == "ASB in April 2020 was above its usual range"
+    trend = [10, 20] * 5 + [11, 12, 13, 14, 15, 16, 17]
+    assert N.spc_title(_spc(trend), "ASB") == "ASB has risen in each of the last 6 months"
+    shift = [10, 14] * 5 + [13, 15, 13, 15, 13, 15, 13]
+    assert N.spc_title(_spc(shift, improvement="increase"), "Reports", plural=True) == (
+        "Reports have been above their average for 8 months in a row"
+    )
+    assert N.spc_title(_spc(STEADY + [15.5, 14, 15.5]), "ASB") == (
+        "ASB: two of the last three months were close to the upper limit"
+    )
+
+
+STEP = [30, 34] * 7 + [20, 24] * 6  # 14 points at level 32, then 12 at level 22
+
+
+def test_spc_title_and_shift_sentence_after_a_sustained_shift():
+    # m = (14 * 32 + 12 * 22) / 26 = 712 / 26 = 27.4; the last 12 points (June 2020 to May
+    # 2021) are all below it. Rebased there, the new segment alternates 20, 24 (mean 22,
+    # limits 22 -/+ 2.66 * 4 = 11.4 and 32.6): no special cause, so "stable since".
+    shift = sustained_shift(_spc(STEP))
+    rebased = _spc(STEP, rebase=[shift.start])
+    assert N.spc_title(rebased, "Crime", shift=shift) == (
+        "Crime moved to a lower level in June 2020 and has been stable since"
+    )
+    assert N.shift_sentence(shift, "Crime") == (
+        "Crime has been below its average of 27.4 a month in every month from June 2020 to May "
+        "2021 (12 months): a sustained shift to a lower level, so the chart's limits are "
+        "recalculated from June 2020."
+    )
+
+
+def test_shift_sentence_over_an_excluded_month():
+    # the 14 + 13 step with the 21st point (December 2020, a 20) excluded: 12 low months
+    # judged, 7 x 20 + 6 x 24 - 20 = 264, so m = (448 + 264) / 26 = 27.4 as before
+    values = STEP + [20]
+    result = _spc(values, exclude=["2020-12"])
+    shift = sustained_shift(result)
+    assert shift.n_points == 12
+    assert N.shift_sentence(shift, "ASB incidents", plural=True) == (
+        "ASB incidents have been below their average of 27.4 a month in all 12 months judged "
+        "from June 2020 to June 2021: a sustained shift to a lower level, so the chart's limits "
+        "are recalculated from June 2020."
     )
 
 

@@ -84,19 +84,23 @@ class SpcResult:
         the rule flags ``outside_limits``, ``trend``, ``two_of_three``, ``shift`` (bool),
         ``special_cause`` (bool), ``special_cause_rule`` (the rule that sets the point's
         direction, a key of :data:`RULE_LABELS`, or None), ``special_cause_side`` ("high",
-        "low" or None) and ``variation`` (a key of :data:`VARIATION_LABELS`).
+        "low" or None), ``variation`` (a key of :data:`VARIATION_LABELS`) and ``excluded``
+        (the point is shown but took no part in the limits, moving ranges or rules; its
+        ``moving_range`` is NaN, ``mr_used``, ``relative_to_mean`` and the rule flags are
+        0/False and its ``variation`` is ``"excluded"``; ``mean`` and the limits are its
+        segment's, so the lines run past it).
     segments : pandas.DataFrame
         One row per segment: ``segment``, ``first_period``, ``last_period``, ``n_points``,
         ``n_for_limits`` (points the limits were computed from), ``trial``, ``mean``, ``lpl``,
-        ``upl``, ``mean_moving_range``, ``moving_ranges_screened``.
+        ``upl``, ``mean_moving_range``, ``moving_ranges_screened``, ``n_excluded``.
     improvement : {"increase", "decrease", "neutral"}
         Which way is better.
     target : float or None
         The target the assurance reading used, in the series' units.
     latest_period, latest_value
-        The last point.
+        The last point that is not excluded (the point the reading is about).
     variation : str
-        The latest point's variation code (the Making Data Count variation icon).
+        That point's variation code (the Making Data Count variation icon).
     variation_label : str
         Its plain-English reading.
     assurance : str or None
@@ -107,7 +111,8 @@ class SpcResult:
     trial : bool
         The latest segment's limits are trial limits (fewer than ``trial_below`` points).
     settings : dict
-        The options used (rule lengths, screening, fixing, rebase periods, trial threshold).
+        The options used (rule lengths, screening, fixing, rebase and excluded periods, trial
+        threshold).
     method : str
         What was done, for a footnote.
     """
@@ -131,6 +136,11 @@ class SpcResult:
         """The rows flagged as special cause."""
         return self.frame[self.frame["special_cause"]]
 
+    @property
+    def excluded_points(self) -> pd.DataFrame:
+        """The rows shown on the chart but left out of its limits and rules."""
+        return self.frame[self.frame["excluded"]]
+
 
 def spc(
     data: pd.Series | pd.DataFrame,
@@ -140,6 +150,7 @@ def spc(
     improvement: Improvement = "increase",
     target: float | None = None,
     rebase: Iterable = (),
+    exclude: Iterable = (),
     fix_after_n_points: int | None = None,
     screen_outliers: bool = True,
     trend_length: int = 7,
@@ -162,6 +173,12 @@ def spc(
     rebase : iterable of period-like
         Periods that start a new segment; limits are recalculated within each segment. Each must
         be one of the series' periods (NHSRplotthedots ``rebase``).
+    exclude : iterable of period-like
+        Periods shown on the chart but left out of everything else: the mean, the moving
+        ranges, the limits and the four rules (a "ghosted" point). For periods known to be
+        wrong rather than unusual, such as a month data.police.uk published with most of a
+        category missing (:func:`pccanalysis.indicators.gaps.find_gaps`): a gap is missing
+        data, not a signal. Each must be one of the series' periods.
     fix_after_n_points : int, optional
         Compute each segment's mean and limits from its first ``n`` points only and hold them for
         later points (NHSRplotthedots ``fix_after_n_points``). ``12`` gives the Making Data Count
@@ -205,6 +222,12 @@ def spc(
     run below the mean is "high"). With ``improvement`` it gives the variation code, e.g.
     ``"concern_high"`` for a rising run of crime. The chart's variation is the latest point's.
 
+    Excluded periods are taken out before any of this and put back afterwards, so the points
+    either side of one are consecutive for the moving range and the rules (the moving range
+    after an excluded month is measured from the month before it, and a run of 7 may pass over
+    it). ``latest_period``, ``variation`` and the assurance reading come from the last point
+    that is not excluded.
+
     Assurance (only with a target and a non-neutral improvement), from the latest segment's
     limits: a target beyond the limits on the good side is consistently met, on the bad side
     consistently missed; a target within the limits (or on one) is hit and miss.
@@ -213,14 +236,17 @@ def spc(
     to 3.267 times the mean is kept (NHSRplotthedots drops it, which leaves a constant series
     without limits); the trial flag counts the points the limits were computed from (so limits
     fixed after 6 points stay trial); a rebase period absent from the series is an error rather
-    than ignored; a segment needs at least two points.
+    than ignored; a segment needs at least two points (not counting excluded ones).
+    ``exclude`` is this project's own choice: NHSRplotthedots has no such option. It is the
+    "ghosted" point of some SPC tools (QI Macros; excluded subgroups in JMP's Control Chart
+    Builder): shown, but not used in the limits or in the tests for special causes.
 
     Raises
     ------
     DataError
         Missing or duplicated periods, missing values, or a segment of one point.
     PeriodError
-        A rebase period not in the series.
+        A rebase or excluded period not in the series.
     ConfigError
         An unknown improvement direction or a rule length below 2.
     """
@@ -239,6 +265,8 @@ def spc(
 
     periods, y = _series(data, value, period)
     starts = _rebase_positions(periods, rebase)
+    excluded = np.zeros(len(y), dtype=bool)
+    excluded[_positions(periods, exclude, "excluded")] = True
     segment = np.zeros(len(y), dtype=int)
     for s in starts:
         segment[s:] += 1
@@ -248,23 +276,49 @@ def spc(
     seg_rows = []
     for k in range(segment.max() + 1 if len(y) else 0):
         idx = np.flatnonzero(segment == k)
-        if len(idx) < 2:
+        kept = idx[~excluded[idx]]
+        if len(kept) < 2:
+            if len(kept) == len(idx):
+                raise DataError(
+                    f"SPC needs at least two points in each segment, and the segment starting "
+                    f"{periods[idx[0]]} has one; move or remove that rebase"
+                )
             raise DataError(
-                f"SPC needs at least two points in each segment, and the segment starting "
-                f"{periods[idx[0]]} has one; move or remove that rebase"
+                f"SPC needs at least two points in each segment that are not excluded, and the "
+                f"segment starting {periods[idx[0]]} has {len(kept) or 'none'}; move or remove "
+                "that rebase or exclusion"
             )
-        part, row = _segment(y[idx], fix_after_n_points, screen_outliers, trend_length,
+        part, row = _segment(y[kept], fix_after_n_points, screen_outliers, trend_length,
                              shift_length, trial_below, direction)
+        part.index = kept
+        part = part.reindex(idx)
+        gone = excluded[idx]
+        if gone.any():
+            # Shown at their segment's level so the lines run past them; judged by nothing.
+            for col in ("trial", "mean", "lpl", "upl", "sigma", "lower_1sigma", "upper_1sigma",
+                        "lower_2sigma", "upper_2sigma"):
+                part.loc[idx[gone], col] = part[col].dropna().iloc[0]
+            part.loc[idx[gone], ["mr_used", "outside_limits", "trend", "two_of_three", "shift",
+                                 "special_cause"]] = False
+            part.loc[idx[gone], "relative_to_mean"] = 0
+            part.loc[idx[gone], ["special_cause_rule", "special_cause_side"]] = None
+            part.loc[idx[gone], "variation"] = "excluded"
+            part = part.astype({"trial": bool, "mr_used": bool, "relative_to_mean": int,
+                                "outside_limits": bool, "trend": bool, "two_of_three": bool,
+                                "shift": bool, "special_cause": bool})
+        part = part.reset_index(drop=True)
         part.insert(0, "segment", k)
         part.insert(0, "value", y[idx])
         part.insert(0, "period", periods[idx])
+        part["excluded"] = gone
         parts.append(part)
         seg_rows.append({"segment": k, "first_period": periods[idx[0]],
-                         "last_period": periods[idx[-1]], **row})
+                         "last_period": periods[idx[-1]], **row,
+                         "n_points": len(idx), "n_excluded": int(gone.sum())})
     frame = pd.concat(parts, ignore_index=True)
     segments = pd.DataFrame(seg_rows)
 
-    last = frame.iloc[-1]
+    last = frame[~frame["excluded"]].iloc[-1]
     assurance = None
     if target is not None and improvement != "neutral":
         assurance = assurance_type(float(target), last["lpl"], last["upl"], improvement)
@@ -282,6 +336,7 @@ def spc(
         trial=bool(last["trial"]),
         settings={
             "rebase": [periods[s] for s in starts],
+            "exclude": list(periods[excluded]),
             "fix_after_n_points": fix_after_n_points,
             "screen_outliers": screen_outliers,
             "trend_length": trend_length,
@@ -291,6 +346,82 @@ def spc(
             "mr_screen_multiple": MR_SCREEN,
         },
     )
+
+
+@dataclass(frozen=True)
+class SustainedShift:
+    """A run of points on one side of the mean that lasts to the latest point.
+
+    Attributes
+    ----------
+    start, end : period
+        The run's first and last points (the last is the chart's latest point that is not
+        excluded).
+    n_points : int
+        Points in the run, not counting excluded ones.
+    side : {"high", "low"}
+        Above or below the mean.
+    mean : float
+        The mean the run is judged against (its segment's).
+    variation : str
+        The run's variation code, e.g. ``"improvement_low"`` for a fall in crime.
+    """
+
+    start: object
+    end: object
+    n_points: int
+    side: str
+    mean: float
+    variation: str
+
+
+def sustained_shift(result: SpcResult, min_points: int = TRIAL_BELOW) -> SustainedShift | None:
+    """The shift to rebase at, if the chart shows one: a run on one side of the mean that
+    reaches the latest point and is long enough to give limits of its own.
+
+    Making Data Count recalculates limits only where the data show a sustained change, from
+    the point where it began. This reads that from the shift rule alone, so a date is never
+    assumed: the run of consecutive points on the same side of the latest segment's mean
+    that ends at the latest point counts when it is at least ``min_points`` long (default
+    12, so the new limits are not trial limits) and at least the shift rule's length, and
+    at least two points of the segment come before it (so the old level keeps limits too).
+    Excluded points are passed over, as the rules pass over them.
+
+    Parameters
+    ----------
+    result : SpcResult
+    min_points : int
+        Shortest run that counts (default :data:`TRIAL_BELOW`).
+
+    Returns
+    -------
+    SustainedShift or None
+        None when the latest point is not at the end of such a run. Rebase at ``start``
+        (``spc(..., rebase=[shift.start])``).
+
+    References
+    ----------
+    NHS England, "Making Data Count: strengthening your decisions" (2021), recalculating
+    limits after a sustained shift.
+    """
+    frame = result.frame
+    seg = frame[(frame["segment"] == frame["segment"].iloc[-1]) & ~frame["excluded"]]
+    side = int(seg["relative_to_mean"].iloc[-1])
+    if side == 0:
+        return None
+    rel = seg["relative_to_mean"].to_numpy()
+    n = 0
+    while n < len(rel) and rel[len(rel) - 1 - n] == side:
+        n += 1
+    needed = max(int(min_points), int(result.settings.get("shift_length", 7)))
+    if n < needed or len(rel) - n < 2:
+        return None
+    first = seg.iloc[len(rel) - n]
+    last = seg.iloc[-1]
+    direction = {"increase": 1, "decrease": -1, "neutral": 0}[result.improvement]
+    return SustainedShift(start=first["period"], end=last["period"], n_points=n,
+                          side="high" if side > 0 else "low", mean=float(last["mean"]),
+                          variation=_variation(side, direction))
 
 
 def assurance_type(target: float, lpl: float, upl: float, improvement: Improvement) -> str | None:
@@ -353,19 +484,23 @@ def _series(data, value: str, period: str) -> tuple[pd.Index, np.ndarray]:
 
 
 def _rebase_positions(periods: pd.Index, rebase: Iterable) -> list[int]:
-    if isinstance(rebase, (str, pd.Period, pd.Timestamp)) or not isinstance(rebase, Iterable):
-        rebase = [rebase]
+    # rebasing at the first point changes nothing
+    return sorted(p for p in _positions(periods, rebase, "rebase") if p > 0)
+
+
+def _positions(periods: pd.Index, wanted: Iterable, what: str) -> list[int]:
+    """Positions in ``periods`` of each of ``wanted`` (one period or several)."""
+    if isinstance(wanted, (str, pd.Period, pd.Timestamp)) or not isinstance(wanted, Iterable):
+        wanted = [wanted]
     positions = set()
-    for r in rebase:
+    for r in wanted:
         key = to_month(r) if isinstance(periods, pd.PeriodIndex) else r
         if key not in periods:
             raise PeriodError(
-                f"rebase period {key} is not in the series, which runs {periods[0]} to "
+                f"{what} period {key} is not in the series, which runs {periods[0]} to "
                 f"{periods[-1]}."
             )
-        pos = periods.get_loc(key)
-        if pos > 0:  # rebasing at the first point changes nothing
-            positions.add(int(pos))
+        positions.add(int(periods.get_loc(key)))
     return sorted(positions)
 
 

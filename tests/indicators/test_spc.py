@@ -18,6 +18,7 @@ from pccanalysis.indicators.spc import (
     VARIATION_LABELS,
     assurance_type,
     spc,
+    sustained_shift,
 )
 
 
@@ -304,6 +305,121 @@ def test_bad_input_is_one_clear_sentence():
     assert str(e.value) == "improvement must be 'increase', 'decrease' or 'neutral', not 'up'."
 
 
+# --- excluded ("ghosted") points --------------------------------------------------------------
+
+
+def test_an_excluded_point_is_shown_but_takes_no_part_in_the_limits():
+    # 10, 12, 11, [2], 14, 13 with the 2 excluded: the kept points are the first test's
+    # 10, 12, 11, 14, 13, so m = 12, moving ranges 2, 1, 3 (14 - 11, over the gap), 1,
+    # mR = 1.75, limits 12 -/+ 4.655 = 7.345 and 16.655. The 2 lies far below 7.345 but is
+    # not judged.
+    r = spc(monthly([10, 12, 11, 2, 14, 13]), improvement="decrease", exclude=["2020-07"])
+    f = r.frame
+    assert f["excluded"].tolist() == [False, False, False, True, False, False]
+    assert f["value"].tolist() == [10, 12, 11, 2, 14, 13]
+    assert f["mean"].tolist() == pytest.approx([12.0] * 6)
+    assert f["lpl"].tolist() == pytest.approx([7.345] * 6)
+    assert f["upl"].tolist() == pytest.approx([16.655] * 6)
+    assert f["moving_range"].tolist()[1:3] == [2.0, 1.0]
+    assert np.isnan(f.loc[3, "moving_range"])
+    assert f["moving_range"].tolist()[4:] == [3.0, 1.0]
+    assert f["mr_used"].tolist() == [False, True, True, False, True, True]
+    assert f.loc[3, "variation"] == "excluded"
+    assert f.loc[3, "relative_to_mean"] == 0
+    assert not f["special_cause"].any() and not f.loc[3, "outside_limits"]
+    assert f.loc[3, "special_cause_rule"] is None
+    assert r.segments.loc[0, "n_points"] == 6 and r.segments.loc[0, "n_for_limits"] == 5
+    assert r.segments.loc[0, "n_excluded"] == 1
+    assert [str(p) for p in r.excluded_points["period"]] == ["2020-07"]
+    assert [str(p) for p in r.settings["exclude"]] == ["2020-07"]
+    assert r.variation == "common_cause"
+
+
+def test_a_gap_month_is_a_special_cause_unless_excluded():
+    # 20 20 20 20 20 10 12 10 [50] 12 10 12 10, improvement "decrease".
+    # Not excluded: m = (100 + 76 + 50) / 13 = 17.385; moving ranges 0 0 0 0 10 2 2 40 38 2 2 2
+    # (sum 100, mean 8.333, bound 3.267 * 8.333 = 27.2, so 40 and 38 are screened): mR =
+    # 22 / 10 = 2.2, limits 17.385 -/+ 5.852 = 11.533 and 23.237. 50 is above: special cause,
+    # concerning (high); it also splits the low run (3 points, then 4), so no shift.
+    values = [20, 20, 20, 20, 20, 10, 12, 10, 50, 12, 10, 12, 10]
+    naive = spc(monthly(values), improvement="decrease")
+    assert naive.frame.loc[8, "variation"] == "concern_high"
+    assert flagged(naive, "shift") == []
+    # Excluded: the kept points are 20 x 5 then 10 12 10 12 10 12 10, m = 176 / 12 = 14.667;
+    # the 7 low points are one run below the mean (the rule passes over the gap): shift.
+    r = spc(monthly(values), improvement="decrease", exclude=[pd.Period("2020-12", "M")])
+    assert r.frame["mean"].iloc[0] == pytest.approx(176 / 12)
+    assert flagged(r, "shift") == [5, 6, 7, 9, 10, 11, 12]
+    assert not r.frame.loc[8, "special_cause"]
+
+
+def test_the_reading_is_about_the_latest_point_that_is_not_excluded():
+    # 10, 12, 11, 14, 13, [2]: as the first test; the latest kept point is 13 in 2020-08.
+    r = spc(monthly([10, 12, 11, 14, 13, 2]), exclude=["2020-09"])
+    assert str(r.latest_period) == "2020-08"
+    assert r.latest_value == 13.0
+    assert r.variation == "common_cause"
+    assert r.frame.loc[5, "upl"] == pytest.approx(16.655)
+
+
+def test_excluding_bad_periods_is_one_clear_sentence():
+    s = monthly([1, 2, 3, 4])
+    with pytest.raises(PeriodError) as e:
+        spc(s, exclude=["2021-01"])
+    assert str(e.value) == (
+        "excluded period 2021-01 is not in the series, which runs 2020-04 to 2020-07."
+    )
+    with pytest.raises(DataError) as e:
+        spc(s, rebase=["2020-06"], exclude=["2020-07"])
+    assert str(e.value) == (
+        "SPC needs at least two points in each segment that are not excluded, and the segment "
+        "starting 2020-06 has 1; move or remove that rebase or exclusion."
+    )
+
+
+# --- a sustained shift to rebase at ----------------------------------------------------------
+
+
+def _step(before: int, after: int):
+    # alternating 30, 34 (level 32) then alternating 20, 24 (level 22), from April 2018
+    return monthly([30 + 4 * (i % 2) for i in range(before)]
+                   + [20 + 4 * (i % 2) for i in range(after)], start="2018-04")
+
+
+def test_a_step_change_lasting_twelve_points_is_a_sustained_shift():
+    # 14 points at 30/34 then 12 at 20/24: m = (14 * 32 + 12 * 22) / 26 = 712 / 26 = 27.385.
+    # The last 12 points are all below it, and 14 come before: shift from the 15th point,
+    # April 2018 + 14 months = June 2019.
+    r = spc(_step(14, 12), improvement="decrease")
+    shift = sustained_shift(r)
+    assert str(shift.start) == "2019-06" and str(shift.end) == "2020-05"
+    assert shift.n_points == 12 and shift.side == "low"
+    assert shift.mean == pytest.approx(712 / 26)
+    assert shift.variation == "improvement_low"
+    rebased = spc(_step(14, 12), improvement="decrease", rebase=[shift.start])
+    assert rebased.segments["mean"].tolist() == pytest.approx([32.0, 22.0])
+    # the rebased chart has no further shift to offer
+    assert sustained_shift(rebased) is None
+
+
+def test_a_shorter_run_is_not_yet_a_sustained_shift():
+    # 14 then 11 low points: m = (448 + 242) / 25 = 27.6, a run of 11 < 12.
+    assert sustained_shift(spc(_step(14, 11), improvement="decrease")) is None
+    assert str(sustained_shift(spc(_step(14, 11)), min_points=11).start) == "2019-06"
+    # the run must reach the latest point: one point back above the mean ends it
+    values = pd.concat([_step(14, 12), monthly([40], start="2020-06")])
+    assert sustained_shift(spc(values)) is None
+
+
+def test_a_sustained_shift_passes_over_an_excluded_point():
+    # 14 high, 6 low, an excluded 0, 6 low: the run counts 12 kept points.
+    values = _step(14, 13)
+    values.iloc[20] = 0
+    r = spc(values, exclude=[values.index[20]])
+    shift = sustained_shift(r)
+    assert shift.n_points == 12 and str(shift.start) == "2019-06"
+
+
 def test_constant_series_has_limits_on_the_mean_and_no_special_cause():
     # Every moving range is 0: mR = 0, so the limits collapse onto the mean (NHSRplotthedots
     # would screen every zero range and leave no limits).
@@ -349,3 +465,15 @@ def test_scaling_scales_mean_and_limits_and_keeps_every_flag(values, k):
         np.testing.assert_allclose(b.frame[col], a.frame[col] * k, rtol=1e-12, atol=1e-9)
     for col in _FLAGS:
         assert b.frame[col].tolist() == a.frame[col].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.integers(0, 1000), min_size=4, max_size=40), data=st.data())
+def test_an_excluded_value_changes_nothing_else(values, data):
+    i = data.draw(st.integers(0, len(values) - 1))
+    other = data.draw(st.integers(0, 1000))
+    changed = values[:i] + [other] + values[i + 1:]
+    month = monthly(values).index[i]
+    a = spc(monthly(values), improvement="decrease", exclude=[month]).frame.drop(columns="value")
+    b = spc(monthly(changed), improvement="decrease", exclude=[month]).frame.drop(columns="value")
+    pd.testing.assert_frame_equal(a, b)
