@@ -214,3 +214,15 @@ def test_a_page_that_asks_another_host_is_caught(browser, tmp_path):
     assert "https://example.org/x.png" in seen["requests"]
     assert any("undefined_function" in e for e in seen["errors"])
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_link_out_is_not_a_request(browser, tmp_path):
+    # Loading a page follows no link: a briefing may keep a tracker update's link out, and the
+    # check above must not count it. Nothing here clicks, so only the page itself is asked for.
+    page = tmp_path / "link.html"
+    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"><title>x</title></head>'
+                    '<body><p><a href="https://example.org/minutes" rel="noopener noreferrer">'
+                    "minutes</a></p></body></html>")
+    seen = open_page(browser, page)
+    assert seen["requests"] == [page.as_uri()]
+    assert seen["errors"] == []

@@ -177,10 +177,14 @@ def add_contents(page: str) -> str:
 def external_references(page: str) -> list[str]:
     """Every reference in ``page`` that would make the browser ask another host for something.
 
-    Looks at every attribute that can load or point somewhere (src, href, srcset, poster, data,
-    action, formaction, background, xlink:href), at ``<meta http-equiv="refresh">``, and at CSS
+    Looks at every attribute that can load something (src, href, srcset, poster, data, action,
+    formaction, background, xlink:href, ping), at ``<meta http-equiv="refresh">``, and at CSS
     (``@import`` and ``url(...)``) in style elements and attributes. Fragment links (``#...``),
     data: URIs and relative paths (files beside the page) are fine.
+
+    A link out (``href`` on ``<a>`` or ``<area>``, as the sanitised tracker updates keep) is
+    navigation, not a request: the browser asks for nothing until a reader follows it, so it
+    is not reported. ``href`` anywhere else (``<link>``, ``<base>``) and ``ping`` on a link are.
 
     Returns
     -------
@@ -248,6 +252,9 @@ def _unique(base: str, used: set[str]) -> str:
 
 _URL_ATTRS = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background",
               "xlink:href", "longdesc", "cite", "manifest", "ping"}
+# Link targets: followed only when a reader chooses to (the page's own Content-Security-Policy
+# already stops any fetch), so they are not references that load something.
+_NAVIGATION = {("a", "href"), ("a", "xlink:href"), ("area", "href")}
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
 _CSS_IMPORT = re.compile(r"@import\s+([^;]+);?", re.IGNORECASE)
 
@@ -272,6 +279,8 @@ class _ReferenceFinder(HTMLParser):
         values = dict(attrs)
         for name, value in attrs:
             if value is None:
+                continue
+            if (tag, name) in _NAVIGATION:
                 continue
             if name == "srcset":
                 urls = [part.strip().split(" ")[0] for part in value.split(",")]

@@ -91,6 +91,8 @@ def test_self_contained(page):
     assert external_references(page) == []
     # A Content-Security-Policy forbids any request that might slip in.
     assert "default-src 'none'; img-src data:" in page
+    # Links out are kept (tracker updates); their host names are not looked up in advance.
+    assert {"http-equiv": "x-dns-prefetch-control", "content": "off"} in Elements(page).of("meta")
     assert "fonts.googleapis" not in page and "cdnjs" not in page and "mathjax" not in page.lower()
 
 
@@ -205,7 +207,11 @@ def test_external_references_finds_every_kind():
 <img src="data:image/png;base64,AAAA" alt="fine">
 <img srcset="a.png 1x, https://img.example/b.png 2x" alt="">
 <a href="#section">fine</a><a href="other.html">fine, a file beside the page</a>
-<a href="https://www.police.uk/">a link out</a>
+<a href="https://www.police.uk/" rel="noopener noreferrer">a link out: navigation, not a fetch</a>
+<map name="m"><area href="https://www.police.uk/" alt="a map link out, also navigation"></map>
+<a href="https://www.police.uk/" ping="https://tracker.example/ping">a ping is a request</a>
+<video poster="https://img.example/poster.png"></video>
+<object data="https://img.example/movie.swf"></object>
 <div style="background-image: url('http://example.com/a.png')"></div>
 </body></html>"""
     assert external_references(page) == [
@@ -216,6 +222,23 @@ def test_external_references_finds_every_kind():
         "<style> url(fonts.css)",
         "<style> url(https://img.example/bg.png)",
         "<img> srcset=https://img.example/b.png",
-        "<a> href=https://www.police.uk/",
+        "<a> ping=https://tracker.example/ping",
+        "<video> poster=https://img.example/poster.png",
+        "<object> data=https://img.example/movie.swf",
         "<div> style url(http://example.com/a.png)",
+    ]
+
+
+def test_a_link_out_is_navigation_not_a_request():
+    # A browser fetches nothing for <a href> or <area href> until someone follows the link; the
+    # same URL where it would be loaded (a stylesheet, an image, a base for relative links) is.
+    links = ('<a href="https://example.org/">x</a><a href="//example.org/">x</a>'
+             '<map name="m"><area href="http://example.org/" alt="x"></map>')
+    assert external_references(links) == []
+    assert external_references('<link rel="prefetch" href="https://example.org/">'
+                               '<base href="https://example.org/">'
+                               '<img src="https://example.org/x.png" alt="x">') == [
+        "<link> href=https://example.org/",
+        "<base> href=https://example.org/",
+        "<img> src=https://example.org/x.png",
     ]

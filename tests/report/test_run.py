@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from report_notebooks import ALPHA, BETA, FAILING, make_notebook
 
@@ -23,6 +24,7 @@ from pccanalysis.periods import Quarter
 from pccanalysis.report.export import MAX_BYTES, external_references
 from pccanalysis.report.manifest import sha256_file
 from pccanalysis.report.run import (
+    NOTEBOOKS_DIR,
     _quarter_lock,
     _remove_leftovers,
     execute_plan,
@@ -222,6 +224,47 @@ def test_failure_keeps_the_previous_briefing_and_exits_non_zero(first_run, sampl
     assert [r.status for r in fixed.results] == ["ok"]
     assert not (area / "failed").exists()
     assert (area / "beta.html").read_bytes() != beta_before  # made again, new generation time
+
+
+LINK_UPDATE = ('<p>Minutes are on <a href="https://example.org/minutes">the partnership '
+               'site</a>.<img src="https://example.org/tracker-pixel.png" alt=""></p>')
+INJECTED = ["## Injected",
+            "from IPython.display import HTML, display\n"
+            "display(HTML('<img src=\"https://example.org/injected.png\" alt=\"x\">'))"]
+
+
+def test_a_link_in_a_tracker_update_is_kept_and_a_fetch_still_fails(sample_dir, tmp_path):
+    # The sample with one more update in the 2020-21 Q4 tracker: a link and a remote image.
+    from pccanalysis.config import load_config
+    from pccanalysis.sample_extracts import sample_trackers
+    from pccanalysis.sources.tracker import write_tracker
+
+    sample = tmp_path / "sample"
+    shutil.copytree(sample_dir, sample)
+    config = load_config(sample / "pcc.yaml")
+    tracker = sample_trackers()[QUARTER]
+    row = tracker.updates.iloc[[0]].assign(text=LINK_UPDATE, date=pd.Timestamp("2021-03-31"))
+    tracker.updates = pd.concat([tracker.updates, row], ignore_index=True)
+    write_tracker(tracker, config.data.tracker_for(Quarter(2020, 4)))
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    shutil.copy(NOTEBOOKS_DIR / "delivery_plan.ipynb", nbdir)
+    make_notebook(nbdir / "injected.ipynb", "Injected", INJECTED)
+
+    result = execute_plan(plan_run(config, QUARTER, notebooks_dir=nbdir,
+                                   output_dir=tmp_path / "out", jobs=2))
+    by_name = {r.notebook: r for r in result.results}
+    assert by_name["delivery_plan"].status == "ok", by_name["delivery_plan"].error
+    page = by_name["delivery_plan"].where.read_text(encoding="utf-8")
+    # The link is kept, opened without passing the page on; the sanitiser removed the image.
+    assert ('Minutes are on <a href="https://example.org/minutes" rel="noopener noreferrer">'
+            "the partnership site</a>.") in page
+    assert "tracker-pixel" not in page
+    assert external_references(page) == []
+    # A remote image that reaches a page some other way still fails that briefing.
+    assert by_name["injected"].status == "failed"
+    assert by_name["injected"].error == (
+        "the page would fetch from another host: <img> src=https://example.org/injected.png")
 
 
 def test_selection_of_areas_and_notebooks(sample_config, notebooks_dir, tmp_path):
