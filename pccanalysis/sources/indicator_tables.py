@@ -8,7 +8,7 @@ indicator functions.
 Format (CSV, or the first or a named sheet of an Excel workbook; header matched without regard to
 case, spacing or punctuation; title rows above the header are allowed)::
 
-    indicator, area, period, breakdown, value, denominator, comparator_area
+    indicator, area, period, breakdown, value, unit, denominator, comparator_area
 
 indicator (required)
     What is counted, e.g. ``Missing person reports``.
@@ -25,9 +25,19 @@ breakdown (optional column)
     dimension should add up to the total; this loader does not insist, as partners' tables
     often have an "unknown" they leave out.
 value (required)
-    A number (thousands separators allowed). Suppressed or unavailable figures written as
-    ``*``, ``x``, ``[x]``, ``c``, ``[c]``, ``..``, ``:``, ``-``, ``z``, ``[z]`` or ``<5`` are
-    kept with a missing value and flagged; so is a blank value.
+    A number (thousands separators allowed), never negative; a count must be whole (see unit).
+    Suppressed or unavailable figures written as ``*``, ``x``, ``[x]``, ``c``, ``[c]``,
+    ``..``, ``:``, ``-``, ``z``, ``[z]`` or ``<5`` are kept with a missing value and flagged;
+    so is a blank value.
+unit (optional column)
+    What the value is: ``count`` (reports, people, a cohort: a whole number, 0 or more),
+    ``rate`` (e.g. ``rate per 100,000``) or ``percentage`` (``%``, ``percent``,
+    ``proportion``); a rate or a percentage may have a fraction. When the column is absent or
+    the cell blank, the indicator's name decides: a name with the word ``rate`` or ``per``
+    followed by a number (``Suicide rate``, ``Reports per 1,000 children``) is a rate, a name
+    with ``%``, ``percent``, ``percentage``, ``per cent`` or ``proportion`` is a percentage,
+    and any other name is a count. So ``Missing person reports``, ``Recorded suicides`` and
+    ``IOM cohort`` are counts without a unit column.
 denominator (optional)
     Population or base for a rate (a positive number), blank when none.
 comparator_area (optional)
@@ -52,7 +62,7 @@ from ..quality import DataQuality, FileRecord
 from ._rows import blank, cell_text, find_header, header_map, normalise_header, read_rows
 
 REQUIRED = ("indicator", "area", "period", "value")
-OPTIONAL = ("breakdown", "denominator", "comparator_area")
+OPTIONAL = ("breakdown", "unit", "denominator", "comparator_area")
 
 ALIASES = {
     "indicator": "indicator",
@@ -67,6 +77,9 @@ ALIASES = {
     "category": "breakdown",
     "value": "value",
     "count": "value",
+    "unit": "unit",
+    "units": "unit",
+    "unit of measure": "unit",
     "denominator": "denominator",
     "population": "denominator",
     "comparator area": "comparator_area",
@@ -82,8 +95,15 @@ _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
 COLUMNS = [
     "indicator", "area", "period", "period_label", "period_kind", "period_start", "period_end",
-    "breakdown", "dimension", "category", "value", "denominator", "comparator_area",
+    "breakdown", "dimension", "category", "value", "unit", "denominator", "comparator_area",
 ]  # fmt: skip
+
+#: What a value can be: a count is whole; a rate or a percentage may have a fraction.
+UNITS = ("count", "rate", "percentage")
+UNIT_DTYPE = pd.CategoricalDtype(list(UNITS))
+_PERCENTAGE = re.compile(r"%|\b(percent|percentage|per\s+cent|proportion|pct)\b", re.IGNORECASE)
+_RATE = re.compile(r"\brates?\b|\bper\s+\d", re.IGNORECASE)
+_COUNT_WORDS = {"count", "counts", "number", "no", "n"}
 
 _TOTAL_WORDS = {"", "all", "total", "all persons", "persons"}
 
@@ -108,7 +128,8 @@ def read_indicator_table(
         financial_year, calendar_year), ``period_start``, ``period_end`` (period[M], first and
         last month covered), ``breakdown`` (str, ``"All"`` for totals), ``dimension`` (str,
         ``"All"`` for totals, <NA> when the breakdown has no ``Dimension:`` part), ``category``
-        (str), ``value`` (float64, NaN when suppressed or blank), ``denominator`` (float64),
+        (str), ``value`` (float64, NaN when suppressed or blank; whole for a count),
+        ``unit`` (category: count, rate, percentage), ``denominator`` (float64),
         ``comparator_area`` (str, <NA> when none), then any other columns as text.
 
     Raises
@@ -154,7 +175,7 @@ def _read_one(path: Path, sheet, quality: DataQuality, seen: dict) -> pd.DataFra
         if col not in names:
             raise DataError(
                 f"the header ({table.unit} {header_no}) has no {col!r} column; the columns "
-                "needed are indicator, area, period, value (breakdown, denominator and "
+                "needed are indicator, area, period, value (breakdown, unit, denominator and "
                 "comparator_area are optional)",
                 **table.where(None),
             )
@@ -194,6 +215,20 @@ def _read_one(path: Path, sheet, quality: DataQuality, seen: dict) -> pd.DataFra
                 "[c] for a suppressed figure)",
                 "value",
             )
+        indicator = cell_text(values["indicator"])
+        unit = _unit(values.get("unit"), indicator)
+        if unit is None:
+            raise fail(
+                f"unit {cell_text(values['unit'])!r} is not known; write count, rate or "
+                "percentage (or leave it blank to go by the indicator's name)",
+                "unit",
+            )
+        if state == "ok":
+            problem = _value_problem(value, unit, indicator)
+            if problem:
+                raise fail(f"value {cell_text(values['value'])!r} {problem}", "value")
+            if unit == "count":
+                value = float(round(value))
         suppressed += state == "suppressed"
         blank_values += state == "blank"
         denominator, dstate = _number(values.get("denominator"))
@@ -203,7 +238,6 @@ def _read_one(path: Path, sheet, quality: DataQuality, seen: dict) -> pd.DataFra
                 "denominator",
             )
         breakdown, dimension, category = _breakdown(values.get("breakdown"))
-        indicator = cell_text(values["indicator"])
         area = cell_text(values["area"])
         key = (indicator.casefold(), area.casefold(), period.label, breakdown.casefold())
         where = f"{path.name} {table.unit} {number}"
@@ -228,6 +262,7 @@ def _read_one(path: Path, sheet, quality: DataQuality, seen: dict) -> pd.DataFra
                 "dimension": dimension,
                 "category": category,
                 "value": value,
+                "unit": unit,
                 "denominator": denominator,
                 "comparator_area": None if blank(comparator) else cell_text(comparator),
                 **{w: (None if blank(v) else cell_text(v)) for w, v in other.items()},
@@ -248,7 +283,8 @@ def _types(frame: pd.DataFrame, extras: list[str]) -> pd.DataFrame:
         {
             "indicator": "str", "area": "str", "period": "str", "period_label": "str",
             "period_kind": kinds, "breakdown": "str", "dimension": "str", "category": "str",
-            "value": "float64", "denominator": "float64", "comparator_area": "str",
+            "value": "float64", "unit": UNIT_DTYPE, "denominator": "float64",
+            "comparator_area": "str",
         }  # fmt: skip
         | {c: "str" for c in extras}
     )
@@ -310,6 +346,46 @@ def _number(value) -> tuple[float, str]:
     if _NUMBER.match(compact):
         return float(compact.replace(",", "")), "ok"
     return float("nan"), "bad"
+
+
+def unit_from_name(indicator: str) -> str:
+    """The unit an indicator's name implies: ``"percentage"``, ``"rate"`` or ``"count"``.
+
+    >>> unit_from_name("Suicide rate per 100,000"), unit_from_name("Missing person reports")
+    ('rate', 'count')
+    """
+    if _PERCENTAGE.search(indicator):
+        return "percentage"
+    if _RATE.search(indicator):
+        return "rate"
+    return "count"
+
+
+def _unit(cell, indicator: str) -> str | None:
+    """The row's unit from its unit cell (None when the cell names no known unit)."""
+    if blank(cell):
+        return unit_from_name(indicator)
+    text = " ".join(cell_text(cell).lower().split())
+    if text.rstrip(".") in _COUNT_WORDS:
+        return "count"
+    if _PERCENTAGE.search(text):
+        return "percentage"
+    if _RATE.search(text) or text.startswith("per "):
+        return "rate"
+    return None
+
+
+def _value_problem(value: float, unit: str, indicator: str) -> str | None:
+    """Why ``value`` cannot be a ``unit`` of ``indicator``, for the message (None if it can)."""
+    if value < 0:
+        if unit == "count":
+            return f"is negative, but {indicator!r} is a count (a whole number, 0 or more)"
+        return f"is negative, but {indicator!r} is a {unit} (0 or more)"
+    # A count typed as 205.0, or computed in Excel as 204.99999999999997, is whole.
+    if unit == "count" and abs(value - round(value)) > 1e-9 * max(1.0, abs(value)):
+        return (f"is not a whole number, but {indicator!r} is a count (if it is a rate or a "
+                "percentage, say so in a unit column or in the indicator's name)")
+    return None
 
 
 def _breakdown(value) -> tuple[str, str | None, str]:

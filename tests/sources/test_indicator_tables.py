@@ -29,8 +29,11 @@ def test_columns_and_types(small):
         "indicator": "str", "area": "str", "period": "str", "period_label": "str",
         "period_kind": "category", "period_start": "period[M]", "period_end": "period[M]",
         "breakdown": "str", "dimension": "str", "category": "str", "value": "float64",
-        "denominator": "float64", "comparator_area": "str", "note": "str",
+        "unit": "category", "denominator": "float64", "comparator_area": "str", "note": "str",
     }  # fmt: skip
+    # No unit column and no rate or percentage in any name: every figure is a count.
+    assert list(frame["unit"].cat.categories) == ["count", "rate", "percentage"]
+    assert frame["unit"].astype(str).unique().tolist() == ["count"]
 
 
 def test_accounting(small):
@@ -164,10 +167,90 @@ def test_errors(tmp_path, body, message):
     assert _error(tmp_path, HEADER + body) == message
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("Missing person reports,Northbridge,2020-08,All,-3,\n",
+         "F, line 2, column 'value': value '-3' is negative, but 'Missing person reports' is a "
+         "count (a whole number, 0 or more)."),
+        ("Recorded suicides,Northbridge,2019,All,26.5,273008\n",
+         "F, line 2, column 'value': value '26.5' is not a whole number, but 'Recorded "
+         "suicides' is a count (if it is a rate or a percentage, say so in a unit column or in "
+         "the indicator's name)."),
+        ("IOM cohort,Northbridge,2020-21 Q2,All,\"1,204.0001\",\n",
+         "F, line 2, column 'value': value '1,204.0001' is not a whole number, but 'IOM "
+         "cohort' is a count (if it is a rate or a percentage, say so in a unit column or in "
+         "the indicator's name)."),
+        # A rate or a percentage may have a fraction, but is never negative either.
+        ("Suicide rate per 100000,Northbridge,2019,All,-0.5,\n",
+         "F, line 2, column 'value': value '-0.5' is negative, but 'Suicide rate per 100000' "
+         "is a rate (0 or more)."),
+    ],
+)
+def test_counts_are_whole_and_not_negative(tmp_path, body, message):
+    assert _error(tmp_path, HEADER + body) == message
+
+
+def test_a_whole_count_written_with_a_decimal_point_is_a_count(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + "IOM cohort,Northbridge,2020-21 Q2,All,205.0,\n"
+                             "IOM cohort,Northbridge,2020-21 Q3,All,0,\n")
+    frame, _ = read_indicator_table(path)
+    assert frame["value"].tolist() == [205.0, 0.0]
+
+
+def test_unit_from_the_unit_column_or_the_indicators_name(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "indicator,area,period,value,unit\n"
+        "Missing person reports,Northbridge,2020-08,220,\n"  # blank unit, plain name: a count
+        "Repeat missing children,Northbridge,2020-08,38.2,Percentage\n"
+        "Missing children,Northbridge,2020-08,0.75,rate per 1000\n"
+        "Suicide rate,Northbridge,2019,9.5,\n"  # "rate" in the name
+        "Crimes solved (%),Northbridge,2019,12.25,\n"  # "%" in the name
+        "Proportion of IOM cohort in custody,Northbridge,2020-21 Q2,0.2,\n"
+        "IOM cohort,Northbridge,2020-21 Q2,205,Count\n"
+        "Personal safety score,Northbridge,2019,3,\n",  # "person" is not "per"
+        encoding="utf-8",
+    )
+    frame, _ = read_indicator_table(path)
+    assert frame["unit"].astype(str).tolist() == [
+        "count", "percentage", "rate", "rate", "percentage", "percentage", "count", "count"]
+    assert frame["value"].tolist() == [220.0, 38.2, 0.75, 9.5, 12.25, 0.2, 205.0, 3.0]
+
+
+def test_a_unit_column_overrides_the_name(tmp_path):
+    # A count whose name happens to say "rate" is declared a count, and so must be whole.
+    body = "indicator,area,period,value,unit\nRate card holders,Northbridge,2019,12.5,count\n"
+    assert _error(tmp_path, body) == (
+        "F, line 2, column 'value': value '12.5' is not a whole number, but 'Rate card "
+        "holders' is a count (if it is a rate or a percentage, say so in a unit column or in "
+        "the indicator's name).")
+    assert _error(tmp_path, "indicator,area,period,value,unit\nX,Y,2019,3,furlongs\n") == (
+        "F, line 2, column 'unit': unit 'furlongs' is not known; write count, rate or "
+        "percentage (or leave it blank to go by the indicator's name).")
+
+
+def test_negative_count_in_excel_names_sheet_and_row(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["Missing persons (fictional)"])
+    ws.append(["Indicator", "Area", "Period", "Count"])
+    ws.append(["Missing person reports", "Northbridge", "2020-08", 220])
+    ws.append(["Missing person reports", "Northbridge", "2020-09", -4])
+    wb.save(tmp_path / "t.xlsx")
+    with pytest.raises(DataError) as info:
+        read_indicator_table(tmp_path / "t.xlsx")
+    assert str(info.value) == (
+        f"{tmp_path / 't.xlsx'}, sheet 'Data', row 4, column 'Count': value '-4' is negative, "
+        "but 'Missing person reports' is a count (a whole number, 0 or more).")
+
+
 def test_missing_column(tmp_path):
     assert _error(tmp_path, "indicator,area,value\nX,Y,3\n") == (
         "F: the header (line 1) has no 'period' column; the columns needed are indicator, area, "
-        "period, value (breakdown, denominator and comparator_area are optional)."
+        "period, value (breakdown, unit, denominator and comparator_area are optional)."
     )
 
 
