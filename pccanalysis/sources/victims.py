@@ -10,7 +10,9 @@ case, spacing or punctuation)::
 
     victim_id, date, strand, ward[, any other columns such as offence or a flag]
 
-One row per crime and strand: a crime recorded under two strands is two rows.
+One row per crime and strand: a crime recorded under two strands is two rows. An offence date
+after the day the extract is read as of (today, unless told otherwise) is a data-entry mistake
+and refused with the row named.
 
 Direct identifiers are refused
 ------------------------------
@@ -23,6 +25,7 @@ UK phone number is refused too; the message gives its row but never repeats the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -187,6 +190,7 @@ def read_hate_crime_victims(
     *,
     sheet: str | None = None,
     wards: Iterable[str] | None = None,
+    as_of: dt.date | str | None = None,
 ) -> tuple[pd.DataFrame, DataQuality]:
     """Read a pseudonymised victim-level hate-crime extract (format in the module docstring).
 
@@ -198,6 +202,9 @@ def read_hate_crime_victims(
         The worksheet; default the first.
     wards : iterable of str, optional
         The area's ward names; a ward not among them is kept and flagged.
+    as_of : date or str, optional
+        The day the extract is read as of (default today); an offence dated after it is an
+        error.
 
     Returns
     -------
@@ -211,8 +218,8 @@ def read_hate_crime_victims(
     ------
     DataError
         When a column looks like a direct identifier, a victim ID looks like personal data, or a
-        row is invalid (blank ID or date, a date or strand that cannot be read), naming file,
-        row or line, and column.
+        row is invalid (blank ID or date, a date or strand that cannot be read, a date after
+        ``as_of``), naming file, row or line, and column.
     """
     table = read_rows(path, sheet=sheet, what="victim extract")
     k = find_header(table, ALIASES, REQUIRED)
@@ -247,10 +254,11 @@ def read_hate_crime_victims(
         for i, c in enumerate(cells)
         if i not in hmap and not blank(c) and normalise_header(c)
     }
-    return _rows_to_frame(table, k, hmap, names, extras, wards)
+    latest = pd.Timestamp(dt.date.today() if as_of is None else as_of).normalize()
+    return _rows_to_frame(table, k, hmap, names, extras, wards, latest)
 
 
-def _rows_to_frame(table: RawTable, k: int, hmap, names, extras, wards):
+def _rows_to_frame(table: RawTable, k: int, hmap, names, extras, wards, latest: pd.Timestamp):
     quality = DataQuality(source="hate-crime victim extract")
     known_wards = None if wards is None else {w.casefold() for w in wards}
     rows = []
@@ -284,6 +292,12 @@ def _rows_to_frame(table: RawTable, k: int, hmap, names, extras, wards):
             raise fail(
                 f"date {cell_text(values['date'])!r} is not a date; write it like 2020-09-14 or "
                 "14/09/2020",
+                "date",
+            )
+        if day > latest:
+            raise fail(
+                f"date {cell_text(values['date'])!r} is after {latest.day} {latest:%B %Y}, the "
+                "day the extract is read as of, so it cannot be an offence date; correct it",
                 "date",
             )
         if blank(values["strand"]):

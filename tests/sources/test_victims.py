@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -192,6 +194,31 @@ def _error(tmp_path, body: str) -> str:
 )
 def test_errors(tmp_path, body, message):
     assert _error(tmp_path, body) == message
+
+
+def test_an_offence_date_after_as_of_is_an_error(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("victim_id,date,strand,ward\nV-1,2021-03-31,Race,Dales\n", encoding="utf-8")
+    # The as-of day itself is not in the future.
+    frame, _ = read_hate_crime_victims(path, as_of="2021-03-31")
+    assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2021-03-31"]
+    # 1 April 2021 (written day first) is the day after: a data-entry mistake, named by line.
+    path.write_text("victim_id,date,strand,ward\nV-1,2021-03-31,Race,Dales\n"
+                    "V-2,01/04/2021,Race,Dales\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_hate_crime_victims(path, as_of=dt.date(2021, 3, 31))
+    assert str(info.value) == (
+        f"{path}, line 3, column 'date': date '01/04/2021' is after 31 March 2021, the day the "
+        "extract is read as of, so it cannot be an offence date; correct it.")
+
+
+def test_offence_dates_are_checked_against_today_by_default(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("Victim ID,Offence date,Strand,Ward\nV-1,2020-04-01,Race,Dales\n"
+                    "V-2,2999-01-01,Race,Dales\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 3, column 'Offence date': date '2999-01-01' is "
+                                        r"after \d{1,2} \w+ \d{4}, the day the extract"):
+        read_hate_crime_victims(path)
 
 
 def test_missing_column(tmp_path):
