@@ -10,10 +10,14 @@ Entries are written to a temporary file and renamed into place, so a reader neve
 file, and every failure to read an entry (missing, truncated, deleted meanwhile) is treated as a
 miss. Deleting the cache folder, wholly or in part, at any time, is therefore always safe.
 
-Where the cache lives: an explicit ``cache_dir`` argument wins (prefer passing one), then the
-``PCC_CACHE_DIR`` environment variable, then ``.pcc-cache`` in the project root (the nearest
-folder above the working directory holding ``pyproject.toml`` or ``.git``), then
-``$XDG_CACHE_HOME/pccanalysis`` (``~/.cache/pccanalysis``). ``cache_dir=False`` turns caching off.
+Where the cache lives never depends on the working directory: an explicit ``cache_dir``
+argument wins (the configuration's ``cache_dir``, ``--cache-dir``), then the ``PCC_CACHE_DIR``
+environment variable, then the user cache folder, ``$XDG_CACHE_HOME/pccanalysis`` or
+``~/.cache/pccanalysis``. ``cache_dir=False`` turns caching off.
+
+References
+----------
+XDG Base Directory Specification, https://specifications.freedesktop.org/basedir-spec/
 """
 
 from __future__ import annotations
@@ -32,7 +36,6 @@ import pyarrow.parquet as pq
 log = logging.getLogger(__name__)
 
 ENV_VAR = "PCC_CACHE_DIR"
-DEFAULT_NAME = ".pcc-cache"
 
 
 def resolve_cache_dir(cache_dir: str | os.PathLike | bool | None = None) -> Path | None:
@@ -42,7 +45,8 @@ def resolve_cache_dir(cache_dir: str | os.PathLike | bool | None = None) -> Path
     ----------
     cache_dir : path, False or None
         A folder (used as given), ``False`` (no cache), or ``None`` (the environment variable
-        ``PCC_CACHE_DIR``, else ``.pcc-cache`` in the project root, else the user cache folder).
+        ``PCC_CACHE_DIR``, else ``$XDG_CACHE_HOME/pccanalysis``, else
+        ``~/.cache/pccanalysis``).
     """
     if cache_dir is False:
         return None
@@ -51,12 +55,10 @@ def resolve_cache_dir(cache_dir: str | os.PathLike | bool | None = None) -> Path
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
-            return folder / DEFAULT_NAME
-    xdg = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(xdg) / "pccanalysis"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "pccanalysis"
 
 
 def _digest(*parts: object) -> str:

@@ -209,7 +209,8 @@ def lab_command(jupyter_args) -> None:
 @click.option("--lad-lookup", default=None, type=click.Path(dir_okay=False),
               help="ONS LAD -> CSP -> police force area lookup.")
 @click.option("--cache-dir", default=None, type=click.Path(file_okay=False),
-              help="Parquet cache folder (default: $PCC_CACHE_DIR, else .pcc-cache in the project).")
+              help="Parquet cache folder (default: $PCC_CACHE_DIR, else "
+                   "$XDG_CACHE_HOME/pccanalysis or ~/.cache/pccanalysis).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--by-month", is_flag=True, help="Rows (and ASB rows) per month, to spot gaps.")
 @click.option("--files", "show_files", is_flag=True, help="List every file read.")

@@ -211,8 +211,10 @@ class Config:
         Marking, public, synthetic, suppression threshold.
     output_dir : Path
         Where ``pcc run`` writes ``<year> <quarter>/<area>/`` folders.
-    cache_dir : Path
-        Where loaders keep parsed copies of big inputs.
+    cache_dir : Path or None
+        Where loaders keep parsed copies of big inputs; None when the file has no
+        ``cache_dir``, for the default that does not depend on the working directory
+        (``PCC_CACHE_DIR``, else the user cache folder: see :mod:`pccanalysis.cache`).
     """
 
     path: Path
@@ -223,7 +225,7 @@ class Config:
     data: DataPaths
     publication: Publication
     output_dir: Path
-    cache_dir: Path
+    cache_dir: Path | None
 
     @property
     def folder(self) -> Path:
@@ -550,7 +552,7 @@ class _Reader:
         output_dir = (self.path_value(top["output_dir"], top, "output_dir", "output_dir")
                       if top.get("output_dir") is not None else (self.folder / "outputs").resolve())
         cache_dir = (self.path_value(top["cache_dir"], top, "cache_dir", "cache_dir")
-                     if top.get("cache_dir") is not None else (self.folder / ".pcc-cache").resolve())
+                     if top.get("cache_dir") is not None else None)
         title = self.string(top, "title", "title") if top.get("title") is not None else areas[0].name
         return Config(
             path=self.path, title=title, force=force, areas=areas, comparators=comparators,

@@ -22,7 +22,7 @@ from pccanalysis.cache import (
 TABLE = pa.table({"a": [1, 2, 3], "b": ["x", None, "z"]})
 
 
-def test_location_explicit_off_env_project_root_and_user_folder(tmp_path, monkeypatch):
+def test_location_explicit_off_env_and_user_folder(tmp_path, monkeypatch):
     monkeypatch.delenv(ENV_VAR, raising=False)
     assert resolve_cache_dir(tmp_path / "c") == tmp_path / "c"
     assert resolve_cache_dir(False) is None and open_cache(False) is None
@@ -30,18 +30,30 @@ def test_location_explicit_off_env_project_root_and_user_folder(tmp_path, monkey
     assert resolve_cache_dir() == tmp_path / "env"
     assert resolve_cache_dir(tmp_path / "c") == tmp_path / "c"  # the argument wins
     monkeypatch.delenv(ENV_VAR)
-    project = tmp_path / "project"
-    (project / "notebooks").mkdir(parents=True)
-    (project / "pyproject.toml").write_text("")
-    monkeypatch.chdir(project / "notebooks")
-    assert resolve_cache_dir() == project.resolve() / ".pcc-cache"
-    loose = tmp_path / "loose"
-    loose.mkdir()
-    monkeypatch.chdir(loose)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    if not any((p / "pyproject.toml").is_file() or (p / ".git").exists()
-               for p in (loose.resolve(), *loose.resolve().parents)):
+    assert resolve_cache_dir() == tmp_path / "xdg" / "pccanalysis"
+    # Without XDG_CACHE_HOME (or with a relative one, which the XDG spec says to ignore):
+    # ~/.cache/pccanalysis.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert resolve_cache_dir() == tmp_path / "home" / ".cache" / "pccanalysis"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert resolve_cache_dir() == tmp_path / "home" / ".cache" / "pccanalysis"
+
+
+def test_default_location_does_not_follow_the_working_directory(tmp_path, monkeypatch):
+    # Run from inside some other project (it has a pyproject.toml and a .git): the cache must
+    # not land in it.
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    other = tmp_path / "other-project"
+    (other / ".git").mkdir(parents=True)
+    (other / "pyproject.toml").write_text("")
+    (other / "src").mkdir()
+    for folder in (other, other / "src", tmp_path):
+        monkeypatch.chdir(folder)
         assert resolve_cache_dir() == tmp_path / "xdg" / "pccanalysis"
+        assert open_cache().directory == tmp_path / "xdg" / "pccanalysis"
 
 
 def test_put_get_roundtrip_and_miss(tmp_path):

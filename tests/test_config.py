@@ -133,7 +133,9 @@ data:
     assert (p.protective_marking, p.public, p.synthetic, p.suppression_threshold) == (
         "OFFICIAL", False, False, 5)
     assert config.output_dir == folder / "outputs"
-    assert config.cache_dir == folder / ".pcc-cache"
+    # No cache_dir: the loaders' default (PCC_CACHE_DIR, else the user cache folder), never a
+    # folder found from the working directory.
+    assert config.cache_dir is None
     assert config.data.tracker == {}
     assert config.data.indicator_tables == ()
 
