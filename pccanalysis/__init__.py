@@ -3,6 +3,10 @@
 The data flows one way: ``sources`` (files -> tidy frames + DataQuality) -> ``indicators``
 (pure functions) -> ``figures`` / ``narrative`` (presentation) -> notebooks -> ``report``
 (papermill + nbconvert) -> ``cli``.
+
+pccanalysis is used from a source checkout installed with ``pip install -e .`` (``make`` does
+this): the briefing notebooks live in the checkout's top-level ``notebooks/``, which ``pcc run``
+and ``pcc lab`` use; ``pcc run --notebooks-dir`` names another folder.
 """
 
 from importlib.metadata import PackageNotFoundError, version

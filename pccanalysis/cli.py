@@ -115,7 +115,7 @@ def sample_data_command(out: str, seed: int, force: bool) -> None:
 @click.option("--output-dir", default=None, type=click.Path(file_okay=False),
               help="Where the quarter folders go (default: the configuration's output_dir).")
 @click.option("--notebooks-dir", default=None, type=click.Path(file_okay=False, exists=True),
-              help="Folder of notebooks to run (default: the project's notebooks/).")
+              help="Folder of notebooks to run (default: the checkout's notebooks/).")
 @click.pass_context
 def run_command(ctx, quarter, areas, notebooks, config_path, jobs, force, output_dir,
                 notebooks_dir) -> None:
@@ -124,6 +124,10 @@ def run_command(ctx, quarter, areas, notebooks, config_path, jobs, force, output
     Writes <output_dir>/<year> <quarter>/<area>/<notebook>.html, an index.html, a
     manifest.json and a run.log. Briefings already made are kept unless --force is given, so a
     scheduled `pcc run --quarter latest` can run as often as you like.
+
+    The notebooks are the top-level notebooks/ of the pccanalysis checkout, which is installed
+    with `pip install -e .` (`make` does this); anywhere else, give the folder with
+    --notebooks-dir.
     """
     from .report.run import execute_plan, failure_message, plan_run
 

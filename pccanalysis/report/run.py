@@ -19,6 +19,10 @@ Safety
   unless ``force`` is set; a run with nothing left to do changes nothing.
 * One run at a time per quarter: a lock file in the quarter folder.
 
+The notebooks are the checkout's top-level ``notebooks/`` (:data:`NOTEBOOKS_DIR`): pccanalysis
+is used from a source checkout installed with ``pip install -e .`` (``make`` does this), and a
+run from an installation without that folder needs ``notebooks_dir`` (``--notebooks-dir``).
+
 The library only logs (``logging.getLogger(__name__)``); the CLI sets the handlers.
 """
 
@@ -49,6 +53,7 @@ from .manifest import code_version, input_files, sha256_file, short_id, write_ma
 
 logger = logging.getLogger(__name__)
 
+#: The checkout's notebooks/ (beside the package folder; not in a wheel).
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 FAILED_FOLDER = "failed"
 KERNEL_NAME = "python3"
@@ -150,9 +155,16 @@ def find_notebooks(names: Iterable[str] | None = None,
     Raises
     ------
     RunError
-        For a folder without notebooks or a name that matches none (suggesting the nearest).
+        For a missing folder, a folder without notebooks or a name that matches none
+        (suggesting the nearest).
     """
     folder = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+    if not folder.is_dir():
+        if notebooks_dir is not None:
+            raise RunError(f"the notebooks folder {folder} does not exist.")
+        raise RunError(f"the notebooks folder {folder} does not exist: pcc run uses the "
+                       "notebooks/ folder of a pccanalysis checkout installed with "
+                       "`pip install -e .`; give the folder with --notebooks-dir.")
     available = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
     if not available:
         raise RunError(f"there are no notebooks (*.ipynb) in {folder}.")

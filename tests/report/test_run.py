@@ -280,6 +280,31 @@ def test_selection_of_areas_and_notebooks(sample_config, notebooks_dir, tmp_path
         find_notebooks(None, tmp_path)
 
 
+def test_a_missing_notebooks_folder_is_one_sentence(sample_config, tmp_path, monkeypatch):
+    # Installed from a wheel, the package has no notebooks/ beside it (they live in the
+    # checkout): the run must say so and how to point it elsewhere.
+    from click.testing import CliRunner
+
+    from pccanalysis import cli
+    from pccanalysis.report import run
+
+    absent = tmp_path / "site-packages" / "notebooks"
+    monkeypatch.setattr(run, "NOTEBOOKS_DIR", absent)
+    expected = (f"the notebooks folder {absent} does not exist: pcc run uses the notebooks/ "
+                "folder of a pccanalysis checkout installed with `pip install -e .`; give the "
+                "folder with --notebooks-dir.")
+    with pytest.raises(RunError) as err:
+        find_notebooks()
+    assert str(err.value) == expected
+    result = CliRunner().invoke(cli.cli, ["run", "--config", str(sample_config), "--quarter",
+                                          QUARTER, "--output-dir", str(tmp_path / "out")])
+    assert isinstance(result.exception, RunError) and str(result.exception) == expected
+    # A folder named by the caller that does not exist is named too.
+    with pytest.raises(RunError) as err:
+        find_notebooks(None, tmp_path / "nowhere")
+    assert str(err.value) == f"the notebooks folder {tmp_path / 'nowhere'} does not exist."
+
+
 def test_one_run_at_a_time(sample_config, notebooks_dir, tmp_path):
     plan = plan_run(sample_config, QUARTER, notebooks_dir=notebooks_dir, output_dir=tmp_path)
     plan.quarter_dir.mkdir(parents=True)
@@ -338,3 +363,6 @@ def test_cli_help_lists_the_options():
                    "--output-dir"):
         assert option in proc.stdout
     assert "JupyterLab" in run_cli("lab", "--help").stdout
+    # Where the notebooks come from: a checkout installed with pip install -e .
+    text = " ".join(proc.stdout.split())
+    assert "pip install -e ." in text and "--notebooks-dir" in text
