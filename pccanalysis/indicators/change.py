@@ -3,8 +3,24 @@
 A change is reported as counts, absolute and percentage change, the rate ratio with its exact
 interval, a two-sided p-value (exact conditional test for two Poisson counts, see
 :mod:`pccanalysis.indicators.significance`) and a verdict read off the p-value at a chosen
-significance level ``alpha``. The narrative reads only the verdict, so a board hears "rose" or
+significance level ``alpha`` (:func:`pccanalysis.indicators.significance.verdicts`, the one
+rule every indicator uses). The narrative reads only the verdict, so a board hears "rose" or
 "fell" only where the change is unlikely to be noise.
+
+Two options make that promise hold for real crime figures, which vary more than Poisson noise
+and are read a table at a time:
+
+``dispersion``
+    The quasi-Poisson over-dispersion factor ``phi`` (1 by default: Poisson noise, the exact
+    test). ``"estimate"`` measures it from each series' own months before the current period
+    (:func:`pccanalysis.indicators.significance.estimate_dispersion`). Briefings use
+    ``"estimate"``: a force's year-to-date total of 29,129 against 29,900 (-2.6%) is then
+    "similar", not "fell".
+``adjust`` (:func:`change_by` only)
+    Adjusts the p-values of a table for the number of rows (``"holm"`` or ``"bh"``), adding an
+    ``adjusted_p`` column that the verdicts are read from: at ``alpha = 0.05`` a table of 14
+    crime types would otherwise call about one change in two tables on noise alone. Briefings
+    use ``"holm"``; the default ``"none"`` keeps the per-row verdicts.
 
 The periods compared are described by a :class:`Comparison`, built by
 :func:`same_quarter_last_year`, :func:`year_to_date`, :func:`rolling_12_months`,
@@ -25,12 +41,24 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import periods as _periods
 from ..errors import DataError, PeriodError
 from ..periods import ReportingPeriod, parse_period, parse_quarter, quarter_of, to_month
 from .counts import _as_list, _month_series, _require_columns
-from .significance import EXACT, SQRT_Z, compare_poisson_arrays
+from .significance import (
+    ADJUSTMENTS,
+    VERDICTS,
+    adjust_p_values,
+    compare_poisson_arrays,
+    estimate_dispersion,
+    method_names,
+    verdict,
+    verdicts,
+)
 
 __all__ = [
+    "ADJUSTMENTS",
+    "DISPERSION_MIN_MONTHS",
     "GAP_POLICIES",
     "ChangeResult",
     "Comparison",
@@ -52,8 +80,9 @@ __all__ = [
     "year_to_date",
 ]
 
-#: The three verdicts, in the order change tables are sorted.
-VERDICTS = ("rose", "similar", "fell")
+#: ``dispersion="estimate"`` needs at least this many months before the current period; with
+#: fewer the change is tested as Poisson (``dispersion = 1``) and the result says so.
+DISPERSION_MIN_MONTHS = 12
 
 
 # ----------------------------------------------------------------------------- periods
@@ -129,11 +158,13 @@ class Comparison:
     def without(self, months) -> Comparison:
         """The same comparison with ``months`` left out of both periods, like for like.
 
-        When the two periods are the same length, month ``i`` of one period is paired with
-        month ``i`` of the other (a quarter against the same quarter last year), and leaving
-        out a month leaves out its pair too, so both periods still cover the same part of the
-        year. Periods of different lengths (compared as monthly rates) lose only the months
-        named. Labels say what was left out: "2024-25 Q3 excluding November 2024".
+        When the two periods are the same length, each month of one period is paired with a
+        month of the other, and leaving out a month leaves out its pair too, so both periods
+        still cover the same part of the year. Months are paired by calendar month when both
+        periods cover the same calendar months once each (a quarter against the same quarter
+        last year; a financial year against the latest 12 months, April with April), else by
+        position. Periods of different lengths (compared as monthly rates) lose only the
+        months named. Labels say what was left out: "2024-25 Q3 excluding November 2024".
 
         Raises
         ------
@@ -143,9 +174,17 @@ class Comparison:
         drop = {to_month(m) for m in months}
         cur, prev = self.current_months, self.previous_months
         if len(cur) == len(prev):
-            keep = [i for i in range(len(cur)) if cur[i] not in drop and prev[i] not in drop]
-            new_cur = tuple(cur[i] for i in keep)
-            new_prev = tuple(prev[i] for i in keep)
+            calendar = [m.month for m in cur]
+            if len(set(calendar)) == len(cur) and sorted(calendar) == sorted(
+                    m.month for m in prev):
+                by_month = {m.month: m for m in prev}
+                partner = {c: by_month[c.month] for c in cur}
+            else:
+                partner = dict(zip(cur, prev, strict=True))
+            kept = [c for c in cur if c not in drop and partner[c] not in drop]
+            new_cur = tuple(kept)
+            partners = {partner[c] for c in kept}
+            new_prev = tuple(m for m in prev if m in partners)
         else:
             new_cur = tuple(m for m in cur if m not in drop)
             new_prev = tuple(m for m in prev if m not in drop)
@@ -201,7 +240,7 @@ def year_to_date(end) -> Comparison:
     last = _end_month(end)
     months = quarter_of(last).financial_year.first_month
     current = tuple(pd.period_range(months, last, freq="M"))
-    previous = tuple(m - 12 for m in current)
+    previous = tuple(_periods.same_period_last_year(current))
     return Comparison("year to date", span_label(current), span_label(previous), current, previous)
 
 
@@ -213,9 +252,8 @@ def rolling_12_months(end) -> Comparison:
     end : month-like, Quarter or str
         Last month of the current 12 (a quarter means its last month).
     """
-    last = _end_month(end)
-    current = tuple(last - 11 + i for i in range(12))
-    previous = tuple(m - 12 for m in current)
+    current = tuple(_periods.rolling_12_months(_end_month(end)))
+    previous = tuple(_periods.same_period_last_year(current))
     return Comparison("rolling 12 months", span_label(current), span_label(previous), current,
                       previous)
 
@@ -248,7 +286,7 @@ def since_baseline(baseline, end) -> Comparison:
             f"{first} to {last} is {len(current)} months: a comparison with the same months a "
             "year earlier needs 12 months or fewer (use rolling_12_months for longer)."
         )
-    previous = tuple(m - 12 for m in current)
+    previous = tuple(_periods.same_period_last_year(current))
     return Comparison(f"since {first.strftime('%B %Y')}", span_label(current),
                       span_label(previous), current, previous)
 
@@ -273,7 +311,7 @@ def same_period_last_year(period) -> Comparison:
         September 2019.
     """
     label, months = _period(period)
-    previous = tuple(m - 12 for m in months)
+    previous = tuple(_periods.same_period_last_year(months))
     rp = parse_period(label) if not isinstance(period, (list, tuple)) else None
     if rp is not None and rp.kind == "financial_year":
         prev_label = quarter_of(previous[0]).financial_year.label
@@ -358,18 +396,27 @@ class ChangeResult:
         Rate ratio, current over previous (per month). ``inf`` when only the previous count is
         0; NaN for 0 and 0.
     ratio_low, ratio_high : float
-        Exact conditional (Clopper-Pearson) interval for the ratio at confidence ``1 - alpha``.
+        Interval for the ratio at confidence ``1 - alpha``: exact conditional
+        (Clopper-Pearson), or the quasi-Poisson score interval when ``dispersion > 1``.
     p_value : float
         Two-sided p-value for "no change in the monthly rate"; 1 for 0 and 0.
     method : str
-        The test ("exact conditional" or "square-root Poisson Z").
+        The test ("exact conditional", "quasi-Poisson score" or "square-root Poisson Z").
     alpha : float
         Significance level of the verdict (and one minus the interval's confidence level).
     verdict : {"rose", "fell", "similar"}
-        "rose"/"fell" when ``p_value < alpha``, in the direction of ``ratio``; else "similar".
+        "rose"/"fell" when ``adjusted_p < alpha``, in the direction of ``ratio``; else
+        "similar" (:func:`pccanalysis.indicators.significance.verdicts`).
     caveat : str or None
         Why the figure may mislead (e.g. a month of the comparison looks like a publication
         gap), or None.
+    dispersion : float
+        The over-dispersion factor ``phi`` the test allowed for (1: Poisson noise).
+    adjusted_p : float
+        ``p_value`` adjusted for the number of rows of the table (:func:`change_by`'s
+        ``adjust``); equal to ``p_value`` for a single change or with ``adjust="none"``.
+    adjust : {"none", "holm", "bh"}
+        The adjustment used.
     """
 
     label: str
@@ -390,46 +437,47 @@ class ChangeResult:
     alpha: float
     verdict: str
     caveat: str | None = None
+    dispersion: float = 1.0
+    adjusted_p: float = float("nan")
+    adjust: str = "none"
 
 
 RESULT_COLUMNS = [f.name for f in fields(ChangeResult)]
 
 
-def verdicts(p_value, ratio, alpha: float = 0.05) -> np.ndarray:
-    """ "rose" / "fell" where ``p_value < alpha`` (direction of ``ratio``), else "similar"."""
-    p = np.asarray(p_value, dtype=float)
-    r = np.asarray(ratio, dtype=float)
-    significant = p < alpha
-    return np.where(significant & (r > 1), "rose",
-                    np.where(significant & (r < 1), "fell", "similar"))
-
-
-def _change_arrays(current, previous, t1, t2, alpha, method):
+def _change_arrays(current, previous, t1, t2, alpha, method, dispersion=1.0, adjust="none",
+                   tested=None):
     x1 = np.asarray(current, dtype=float)
     x2 = np.asarray(previous, dtype=float)
-    out = compare_poisson_arrays(x1, x2, t1, t2, alpha, method)
+    out = compare_poisson_arrays(x1, x2, t1, t2, alpha, method, dispersion)
     t1 = np.broadcast_to(np.asarray(t1, dtype=float), x1.shape)
     t2 = np.broadcast_to(np.asarray(t2, dtype=float), x1.shape)
     with np.errstate(invalid="ignore", divide="ignore"):
         percent = np.where(x2 > 0, 100 * (x1 * t2 - x2 * t1) / (x2 * t1), np.nan)
     out["absolute"] = x1 - x2 * t1 / t2
     out["percent"] = percent
-    out["verdict"] = verdicts(out["p_value"], out["ratio"], alpha)
+    if tested is None:
+        tested = (x1 + x2) > 0
+    adjusted = adjust_p_values(out["p_value"], adjust, tested=tested).reshape(x1.shape)
+    out["adjusted_p"] = adjusted
+    out["verdict"] = verdicts(adjusted, out["ratio"], alpha)
     out["current_exposure"] = t1
     out["previous_exposure"] = t2
+    out["dispersion"] = np.broadcast_to(np.asarray(dispersion, dtype=float), x1.shape)
+    out["method"] = method_names(method, out["dispersion"])
     return out
 
 
-def _method_name(method: str) -> str:
-    if method not in ("exact", "sqrt"):
-        raise ValueError(f"method must be 'exact' or 'sqrt', not {method!r}.")
-    return EXACT if method == "exact" else SQRT_Z
+def _check_adjust(adjust: str) -> None:
+    if adjust not in ADJUSTMENTS:
+        raise ValueError(f"adjust must be one of {ADJUSTMENTS}, not {adjust!r}.")
 
 
 def compare_counts(current: float, previous: float, *, current_exposure: float = 1.0,
                    previous_exposure: float = 1.0, alpha: float = 0.05, method: str = "exact",
-                   label: str = "", kind: str = "", current_label: str = "current",
-                   previous_label: str = "previous", caveat: str | None = None) -> ChangeResult:
+                   dispersion: float = 1.0, label: str = "", kind: str = "",
+                   current_label: str = "current", previous_label: str = "previous",
+                   caveat: str | None = None) -> ChangeResult:
     """The change from one count to another, with its p-value, interval and verdict.
 
     Parameters
@@ -442,6 +490,11 @@ def compare_counts(current: float, previous: float, *, current_exposure: float =
         Significance level of the verdict (0.05 by default).
     method : {"exact", "sqrt"}
         Exact conditional test (default) or the square-root Poisson Z.
+    dispersion : float
+        Quasi-Poisson over-dispersion factor ``phi >= 1`` (1: Poisson noise and the exact
+        test; above 1 the score test with its variance times ``phi``, see
+        :mod:`pccanalysis.indicators.significance`). Estimate it from the monthly series with
+        :func:`pccanalysis.indicators.significance.estimate_dispersion`.
     label, kind, current_label, previous_label, caveat
         Carried into the result to make it self-describing.
 
@@ -451,7 +504,9 @@ def compare_counts(current: float, previous: float, *, current_exposure: float =
     >>> r.percent, r.verdict   # 80 against 100 could be noise: p = 0.16
     (-20.0, 'similar')
     """
-    out = _change_arrays(current, previous, current_exposure, previous_exposure, alpha, method)
+    _check_dispersion_value(dispersion)
+    out = _change_arrays(current, previous, current_exposure, previous_exposure, alpha, method,
+                         dispersion)
     return ChangeResult(
         label=label, kind=kind, current_label=current_label, previous_label=previous_label,
         current=_plain(current), previous=_plain(previous),
@@ -459,9 +514,22 @@ def compare_counts(current: float, previous: float, *, current_exposure: float =
         absolute=_plain(out["absolute"]), percent=float(out["percent"]),
         ratio=float(out["ratio"]), ratio_low=float(out["ratio_low"]),
         ratio_high=float(out["ratio_high"]), p_value=float(out["p_value"]),
-        method=_method_name(method), alpha=float(alpha), verdict=str(out["verdict"]),
-        caveat=caveat,
+        method=str(out["method"]), alpha=float(alpha), verdict=str(out["verdict"]),
+        caveat=caveat, dispersion=float(dispersion), adjusted_p=float(out["adjusted_p"]),
+        adjust="none",
     )
+
+
+def _check_dispersion_value(dispersion) -> None:
+    if isinstance(dispersion, str):
+        raise ValueError(f"dispersion must be a number of 1 or more here, not {dispersion!r} "
+                         "('estimate' needs the monthly data: use change or change_by).")
+    try:
+        ok = float(dispersion) >= 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f"dispersion must be a number of 1 or more, not {dispersion!r}.")
 
 
 def _plain(x):
@@ -474,8 +542,12 @@ def _plain(x):
 
 def _period_totals(frame: pd.DataFrame, comp: Comparison, by: list[str],
                    count_column: str | None, dropna: bool,
-                   available: Sequence | None) -> pd.DataFrame:
-    """Counts in each period per group: columns ``[*by, "current", "previous"]``."""
+                   available: Sequence | None, history_before: pd.Period | None = None):
+    """Counts in each period per group: columns ``[*by, "current", "previous"]``.
+
+    With ``history_before`` also the monthly counts of every available month before it, one
+    row per group in the order of the totals: returns ``(totals, matrix)``.
+    """
     _require_columns(frame, by + ([count_column] if count_column else []))
     month = _month_series(frame)
     if available is None:
@@ -508,12 +580,31 @@ def _period_totals(frame: pd.DataFrame, comp: Comparison, by: list[str],
     values = pd.DataFrame({"current": np.where(cur, weight, 0.0),
                            "previous": np.where(prev, weight, 0.0)}, index=frame.index)
     if not by:
-        return pd.DataFrame({"current": [values["current"].sum()],
-                             "previous": [values["previous"].sum()]})
-    keys = [frame[c] for c in by]
-    totals = values.groupby(keys, observed=True, dropna=dropna, sort=False).sum()
-    totals.index = totals.index.set_names(by)
-    return totals.reset_index()
+        totals = pd.DataFrame({"current": [values["current"].sum()],
+                               "previous": [values["previous"].sum()]})
+        codes = np.zeros(len(frame), dtype=np.int64)
+    else:
+        keys = [frame[c] for c in by]
+        totals = values.groupby(keys, observed=True, dropna=dropna, sort=False).sum()
+        totals.index = totals.index.set_names(by)
+        totals = totals.reset_index()
+        if history_before is not None:
+            # ngroup numbers groups in the order the sum above lists them (sort=False)
+            codes = values.groupby(keys, observed=True, dropna=dropna, sort=False).ngroup()
+            codes = codes.to_numpy(dtype=float, na_value=np.nan)
+    if history_before is None:
+        return totals
+    if available is None:
+        first = month.min() if len(month) else history_before
+        months = list(pd.period_range(first, history_before - 1, freq="M"))
+    else:
+        months = sorted({to_month(m) for m in available if to_month(m) < history_before})
+    slot = pd.Index([m.ordinal for m in months]).get_indexer(ordinals)
+    use = (slot >= 0) & ~np.isnan(codes)
+    n_groups, n_months = len(totals), len(months)
+    flat = codes[use].astype(np.int64) * n_months + slot[use]
+    matrix = np.bincount(flat, weights=weight[use], minlength=n_groups * n_months)
+    return totals, matrix.reshape(n_groups, n_months)
 
 
 def _caveats(frame: pd.DataFrame, keys: pd.DataFrame, by: list[str], comp: Comparison,
@@ -597,7 +688,7 @@ def _excluding(comp: Comparison, months: tuple[pd.Period, ...]) -> tuple[Compari
 def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = None,
            label: str = "", alpha: float = 0.05, method: str = "exact",
            gaps: pd.DataFrame | None = None, available_months: Sequence | None = None,
-           gap_policy: str = "caveat") -> ChangeResult:
+           gap_policy: str = "caveat", dispersion: float | str = 1.0) -> ChangeResult:
     """The change in the total count of ``frame`` between the two periods of ``comp``.
 
     Parameters
@@ -631,16 +722,55 @@ def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = 
         periods (:meth:`Comparison.without`), so the figure compares like with like; the
         labels and the caveat say which months were left out. A comparison whose every month
         is a gap keeps the ``"caveat"`` behaviour.
+    dispersion : float or "estimate"
+        Quasi-Poisson over-dispersion factor ``phi >= 1`` (default 1: Poisson noise, the exact
+        test). ``"estimate"``: ``phi`` from the monthly counts of every available month before
+        the current period
+        (:func:`~pccanalysis.indicators.significance.estimate_dispersion`, at least 1); with
+        fewer than :data:`DISPERSION_MIN_MONTHS` such months ``phi`` is 1 and the caveat says
+        so. Briefings use ``"estimate"``.
+
+    Examples
+    --------
+    A force's year to date, 29,129 crimes against 29,900 (-2.6%): the exact test gives
+    p = 0.0015 ("fell"), but with ``dispersion=4`` (monthly totals varying twice as much as
+    Poisson noise, a low figure for a force) ``z`` halves from -3.17 to -1.59 and p = 0.11
+    ("similar").
     """
+    _check_dispersion_arg(dispersion)
+    start = min(comp.current_months)
     comp, note = _excluding(comp, _gap_months(frame, comp, gaps, gap_policy))
-    totals = _period_totals(frame, comp, [], count_column, True, available_months)
+    if dispersion == "estimate":
+        totals, history = _period_totals(frame, comp, [], count_column, True, available_months,
+                                         start)
+        phi, phi_note = _estimated(history, start)
+    else:
+        totals = _period_totals(frame, comp, [], count_column, True, available_months)
+        phi, phi_note = np.array([float(dispersion)]), None
     t1, t2 = len(comp.current_months), len(comp.previous_months)
-    caveat = _join_notes(note, _caveats(frame, totals, [], comp, gaps)[0])
+    caveat = _join_notes(note, _caveats(frame, totals, [], comp, gaps)[0], phi_note)
     return compare_counts(
         totals["current"].iloc[0], totals["previous"].iloc[0], current_exposure=t1,
-        previous_exposure=t2, alpha=alpha, method=method, label=label, kind=comp.kind,
-        current_label=comp.current_label, previous_label=comp.previous_label, caveat=caveat,
+        previous_exposure=t2, alpha=alpha, method=method, dispersion=float(phi[0]),
+        label=label, kind=comp.kind, current_label=comp.current_label,
+        previous_label=comp.previous_label, caveat=caveat,
     )
+
+
+def _check_dispersion_arg(dispersion) -> None:
+    if not (isinstance(dispersion, str) and dispersion == "estimate"):
+        _check_dispersion_value(dispersion)
+
+
+def _estimated(history: np.ndarray, start: pd.Period) -> tuple[np.ndarray, str | None]:
+    """``phi`` per row of a history matrix (groups x months), or 1 with a note when short."""
+    n = history.shape[1]
+    if n < DISPERSION_MIN_MONTHS:
+        note = (f"only {n} month{'' if n == 1 else 's'} of data before "
+                f"{start.strftime('%B %Y')}, too few to measure how much the count usually "
+                "varies, so the verdict allows only for chance variation around a steady rate")
+        return np.ones(history.shape[0]), note
+    return np.atleast_1d(estimate_dispersion(history)), None
 
 
 def _join_notes(*notes: str | None) -> str | None:
@@ -651,7 +781,8 @@ def _join_notes(*notes: str | None) -> str | None:
 def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | None = None,
               alpha: float = 0.05, method: str = "exact", gaps: pd.DataFrame | None = None,
               dropna: bool = True, available_months: Sequence | None = None,
-              gap_policy: str = "caveat") -> pd.DataFrame:
+              gap_policy: str = "caveat", dispersion: float | str = 1.0,
+              adjust: str = "none") -> pd.DataFrame:
     """The change for every group (ward, crime type, CSP, ...) in one call.
 
     Parameters
@@ -666,6 +797,19 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
         As for :func:`change`. With ``gap_policy="exclude"`` every group leaves out the same
         months (any gap month of a category the frame counts), so the groups stay comparable
         with each other.
+    dispersion : float or "estimate"
+        As for :func:`change`: one ``phi`` for every group, or ``"estimate"``: each group's
+        own ``phi`` from its own monthly counts before the current period (a ward's counts
+        vary differently from the force's).
+    adjust : {"none", "holm", "bh"}
+        Multiple-comparison adjustment over the rows of the table
+        (:func:`~pccanalysis.indicators.significance.adjust_p_values`): ``"holm"``
+        (Holm-Bonferroni: the chance of any false "rose"/"fell" in the table stays under
+        ``alpha``) or ``"bh"`` (Benjamini-Hochberg: the expected share of false ones among
+        the "rose"/"fell" rows stays under ``alpha``). Rows with no events in either period
+        are not tests and are left out of the count. The verdict is read from
+        ``adjusted_p``; the interval stays the per-row one. Default ``"none"`` (per-row
+        verdicts, as before); briefings use ``"holm"``.
     dropna : bool
         Leave out rows with a missing group value (default), or keep them as a group.
 
@@ -673,19 +817,29 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
     -------
     pandas.DataFrame
         One row per group seen in the frame: the ``by`` columns, then the fields of
-        :class:`ChangeResult` (``label`` joins the group values with " / "). Sorted for
-        reading: verdict ("rose", "similar", "fell"), then percent change from the largest
-        rise to the largest fall, then group. "All wards fell except X" is
+        :class:`ChangeResult` (``label`` joins the group values with " / "), including
+        ``dispersion``, ``adjusted_p`` and ``adjust``. Sorted for reading: verdict ("rose",
+        "similar", "fell"), then percent change from the largest rise to the largest fall,
+        then group. "All wards fell except X" is
         ``table.loc[table.verdict != "fell", "ward_name"]``.
     """
     by = _as_list(by)
     if not by:
         raise ValueError("change_by needs at least one column to group by; use change().")
+    _check_adjust(adjust)
+    _check_dispersion_arg(dispersion)
+    start = min(comp.current_months)
     comp, note = _excluding(comp, _gap_months(frame, comp, gaps, gap_policy))
-    totals = _period_totals(frame, comp, by, count_column, dropna, available_months)
+    if dispersion == "estimate":
+        totals, history = _period_totals(frame, comp, by, count_column, dropna,
+                                         available_months, start)
+        phi, phi_note = _estimated(history, start)
+    else:
+        totals = _period_totals(frame, comp, by, count_column, dropna, available_months)
+        phi, phi_note = float(dispersion), None
     t1, t2 = len(comp.current_months), len(comp.previous_months)
     out = _change_arrays(totals["current"].to_numpy(), totals["previous"].to_numpy(), t1, t2,
-                         alpha, method)
+                         alpha, method, phi, adjust)
     label = totals[by[0]].astype("str")
     for c in by[1:]:
         label = label + " / " + totals[c].astype("str")
@@ -704,10 +858,14 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
         ratio_low=out["ratio_low"],
         ratio_high=out["ratio_high"],
         p_value=out["p_value"],
-        method=_method_name(method),
+        method=out["method"],
         alpha=float(alpha),
         verdict=out["verdict"],
-        caveat=[_join_notes(note, c) for c in _caveats(frame, totals, by, comp, gaps)],
+        caveat=[_join_notes(note, c, phi_note)
+                for c in _caveats(frame, totals, by, comp, gaps)],
+        dispersion=out["dispersion"],
+        adjusted_p=out["adjusted_p"],
+        adjust=adjust,
     )
     for col in ("current", "previous"):
         if (table[col] % 1 == 0).all():
@@ -798,12 +956,6 @@ def share_change(frame: pd.DataFrame, of: str, value, comp: Comparison, *,
     p = float(stats.fisher_exact(table).pvalue) if n1 > 0 and n0 > 0 else 1.0
     s1 = 100 * x1 / n1 if n1 else float("nan")
     s0 = 100 * x0 / n0 if n0 else float("nan")
-    if p < alpha and s1 > s0:
-        verdict = "rose"
-    elif p < alpha and s1 < s0:
-        verdict = "fell"
-    else:
-        verdict = "similar"
     return ShareResult(str(value), comp.current_label, comp.previous_label, int(x1), int(n1),
                        int(x0), int(n0), s1, s0, s1 - s0, p, "Fisher exact", float(alpha),
-                       verdict)
+                       verdict(p, s1 - s0, alpha, null=0.0))

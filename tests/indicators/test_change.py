@@ -336,6 +336,160 @@ def test_share_change():
     assert r.verdict == ("fell" if r.p_value < 0.05 else "similar")
 
 
+# ----------------------------------------------------------------------------- over-dispersion
+
+
+def _series(values: dict[str, list[int]], first: str) -> pd.DataFrame:
+    """Pre-aggregated frame: each ward's monthly counts from ``first``."""
+    rows = []
+    for ward, counts in values.items():
+        months = pd.period_range(first, periods=len(counts), freq="M")
+        rows += [(m, ward, c) for m, c in zip(months, counts, strict=True)]
+    frame = pd.DataFrame(rows, columns=["month", "ward_name", "count"])
+    frame["month"] = frame["month"].astype("period[M]")
+    return frame
+
+
+def test_the_reviewers_year_to_date_reads_similar_once_over_dispersion_is_allowed():
+    # April-September: 29,900 in 2019, 29,129 in 2020 (-2.6%).
+    ytd19 = [5000, 4900, 5000, 5000, 5000, 5000]            # 29,900
+    ytd20 = [4900, 4829, 4850, 4850, 4850, 4850]            # 29,129
+    rest19 = [5400, 5000, 5400, 5000, 5400, 5000]           # October 2019 to March 2020
+    frame = _series({"Force": ytd19 + rest19 + ytd20}, "2019-04")
+    comp = year_to_date("2020-09")
+    plain = change(frame, comp, count_column="count")
+    # Exact: 29,129 of 59,029 under Binomial(59,029, 1/2), p = 0.00153: "fell".
+    assert (plain.current, plain.previous, plain.verdict) == (29129, 29900, "fell")
+    assert plain.p_value == pytest.approx(0.00153, abs=1e-5)
+    # phi = 4: z = -3.1734 / 2, p = 0.1126: "similar".
+    four = change(frame, comp, count_column="count", dispersion=4)
+    assert (four.verdict, four.dispersion, four.method) == ("similar", 4.0, "quasi-Poisson score")
+    assert four.p_value == pytest.approx(0.1126, abs=1e-4)
+    # Estimated from the 12 months before April 2020: moving ranges 100, 100, 0, 0, 0, then
+    # 400 x 6; mean 2,600 / 11 = 236.4 (none above 3.267 x 236.4 = 772.2); sigma = 236.4 /
+    # 1.128 = 209.5; mean count (29,900 + 31,200) / 12 = 5,091.7: phi = 209.5^2 / 5,091.7 = 8.62
+    # (Derbyshire's monthly all-crime totals in 2023-24 give about 6).
+    est = change(frame, comp, count_column="count", dispersion="estimate")
+    assert est.dispersion == pytest.approx((2600 / 11 / 1.128) ** 2 / (61100 / 12), rel=1e-12)
+    assert est.dispersion == pytest.approx(8.62, abs=0.01)
+    assert est.verdict == "similar" and est.caveat is None
+    # phi = 1 is the exact test itself.
+    assert change(frame, comp, count_column="count", dispersion=1) == plain
+
+
+def test_each_group_gets_its_own_dispersion():
+    # 2019-20 then 2020-21. Abbey alternates 100 / 140 (moving ranges 40, mean 120: phi =
+    # (40 / 1.128)^2 / 120 = 10.479) then 80 / 112; Castle is flat, 120 then 96 (phi = 1).
+    # Both: 1,152 against 1,440, -20%; score z = -144 / sqrt(2,592 / 4) = -5.657.
+    frame = _series({"Abbey": [100, 140] * 6 + [80, 112] * 6, "Castle": [120] * 12 + [96] * 12},
+                    "2019-04")
+    t = change_by(frame, between("2020-21", "2019-20"), "ward_name", count_column="count",
+                  dispersion="estimate").set_index("ward_name")
+    assert t.loc["Abbey", "dispersion"] == pytest.approx((40 / 1.128) ** 2 / 120, rel=1e-12)
+    assert t.loc["Castle", "dispersion"] == 1.0
+    assert t["percent"].tolist() == pytest.approx([-20.0, -20.0])
+    # Castle: exact test, 1,152 of 2,592 at 1/2, p ~ 1.6e-8: "fell". Abbey: z / sqrt(10.479) =
+    # -1.7475, p = 0.0805: "similar".
+    assert (t.loc["Castle", "verdict"], t.loc["Castle", "method"]) == ("fell",
+                                                                      "exact conditional")
+    assert t.loc["Castle", "p_value"] == pytest.approx(stats.binomtest(1152, 2592).pvalue)
+    assert (t.loc["Abbey", "verdict"], t.loc["Abbey", "method"]) == ("similar",
+                                                                    "quasi-Poisson score")
+    assert t.loc["Abbey", "p_value"] == pytest.approx(
+        2 * stats.norm.sf(144 / math.sqrt(648) / math.sqrt(t.loc["Abbey", "dispersion"])))
+    assert t.loc["Abbey", "p_value"] == pytest.approx(0.0805, abs=1e-4)
+    # A scalar applies to every group.
+    both = change_by(frame, between("2020-21", "2019-20"), "ward_name", count_column="count",
+                     dispersion=2)
+    assert both["dispersion"].tolist() == [2.0, 2.0]
+
+
+def test_too_little_history_to_estimate_says_so():
+    frame = _series({"Abbey": [100, 140] * 12}, "2019-04")
+    comp = between(["2019-07", "2019-08"], ["2019-04", "2019-05"])
+    r = change(frame, comp, count_column="count", dispersion="estimate")
+    # Only April to June 2019 come before July 2019: 3 months, fewer than 12.
+    assert r.dispersion == 1.0 and r.method == "exact conditional"
+    assert r.caveat == ("only 3 months of data before July 2019, too few to measure how much "
+                        "the count usually varies, so the verdict allows only for chance "
+                        "variation around a steady rate")
+    t = change_by(frame, comp, "ward_name", count_column="count", dispersion="estimate")
+    assert t["caveat"].tolist() == [r.caveat]
+    with pytest.raises(ValueError, match="dispersion must be a number of 1 or more"):
+        change(frame, comp, count_column="count", dispersion=0.9)
+    with pytest.raises(ValueError, match="dispersion must be a number of 1 or more"):
+        change(frame, comp, count_column="count", dispersion="guess")
+
+
+def test_history_for_the_estimate_is_the_available_months_before_the_period():
+    # Dales has no rows before 2019-10 in a frame whose data start in 2019-04: its months
+    # 2019-04 to 2019-09 are zeros, not missing, when the whole data's months are passed.
+    frame = _series({"Abbey": [50] * 24, "Dales": [0] * 6 + [40, 60] * 9}, "2019-04")
+    frame = frame[frame["count"] > 0]
+    months = pd.period_range("2019-04", "2021-03", freq="M")
+    t = change_by(frame, between("2020-21", "2019-20"), "ward_name", count_column="count",
+                  dispersion="estimate", available_months=months).set_index("ward_name")
+    # Dales 2019-20: 0 x 6, then 40, 60, 40, 60, 40, 60: moving ranges 0 x 5, 40, 20 x 5 ->
+    # mean 140 / 11 = 12.73 (screen at 41.6 keeps all); mean count 300 / 12 = 25;
+    # phi = (12.73 / 1.128)^2 / 25 = 5.09.
+    assert t.loc["Dales", "dispersion"] == pytest.approx((140 / 11 / 1.128) ** 2 / 25, rel=1e-12)
+    assert t.loc["Abbey", "dispersion"] == 1.0
+
+
+# ----------------------------------------------------------------------------- many rows
+
+
+def test_holm_adjustment_of_a_table():
+    # One month against the same month a year before. Per ward: Abbey 30 vs 15 (exact p =
+    # 0.0357), Castle 10 vs 10 (p = 1), Dales 60 vs 30 (p = 2 P(X >= 60 | Bin(90, 1/2)) =
+    # 0.0021). Holm with m = 3: Dales 3 x 0.0021 = 0.0064, Abbey max(0.0064, 2 x 0.0357) =
+    # 0.0714, Castle 1. Abbey's "rose" was one in three tables' worth of luck: "similar".
+    rows = [("2019-04", "Abbey", 15), ("2020-04", "Abbey", 30), ("2019-04", "Castle", 10),
+            ("2020-04", "Castle", 10), ("2019-04", "Dales", 30), ("2020-04", "Dales", 60)]
+    frame = pd.DataFrame(rows, columns=["month", "ward_name", "count"])
+    frame["month"] = pd.PeriodIndex(frame["month"], freq="M")
+    comp = same_period_last_year("2020-04")
+    raw = change_by(frame, comp, "ward_name", count_column="count").set_index("ward_name")
+    assert raw.loc["Abbey", "verdict"] == "rose" and raw.loc["Abbey", "adjust"] == "none"
+    assert (raw["adjusted_p"] == raw["p_value"]).all()
+    t = change_by(frame, comp, "ward_name", count_column="count",
+                  adjust="holm").set_index("ward_name")
+    p_dales = 2 * sum(math.comb(90, j) for j in range(60, 91)) / 2**90
+    assert t.loc["Dales", "p_value"] == pytest.approx(p_dales, rel=1e-9)
+    assert t.loc["Dales", "adjusted_p"] == pytest.approx(3 * p_dales, rel=1e-9)
+    assert t.loc["Abbey", "adjusted_p"] == pytest.approx(2 * 0.035698, abs=1e-5)
+    assert t.loc["Castle", "adjusted_p"] == 1.0
+    assert t["verdict"].to_dict() == {"Dales": "rose", "Abbey": "similar", "Castle": "similar"}
+    assert set(t["adjust"]) == {"holm"}
+    # The rows still read as ChangeResults.
+    assert {r.adjust for r in results(t.reset_index())} == {"holm"}
+    with pytest.raises(ValueError, match="adjust must be one of"):
+        change_by(frame, comp, "ward_name", count_column="count", adjust="bonferroni")
+
+
+def test_benjamini_hochberg_column_agrees_with_scipy():
+    rng = np.random.default_rng(3)
+    groups = {(f"W{i:02d}",): (int(b), int(a))
+              for i, (b, a) in enumerate(zip(rng.integers(5, 60, 14), rng.integers(5, 60, 14),
+                                             strict=True))}
+    frame = monthly(groups, ["crime_type"])
+    t = change_by(frame, between("2020-21", "2019-20"), "crime_type", count_column="count",
+                  adjust="bh")
+    assert t["adjusted_p"].to_numpy() == pytest.approx(
+        stats.false_discovery_control(t["p_value"].to_numpy(), method="bh"), rel=1e-12)
+    assert (t["verdict"] != "similar").sum() == (t["adjusted_p"] < 0.05).sum()
+
+
+def test_without_pairs_months_by_calendar_month():
+    # A financial year against the latest 12 months (January to December 2020): leaving out
+    # November 2020 takes November 2019 with it, not the month in the same position (July).
+    c = between(list(pd.period_range("2020-01", "2020-12", freq="M")), "2019-20")
+    w = c.without(["2020-11"])
+    assert "2019-11" not in _p(w.previous_months) and len(w.previous_months) == 11
+    assert "2019-07" in _p(w.previous_months)
+    assert w.previous_label == "2019-20 excluding November 2019"
+
+
 # ----------------------------------------------------------------------------- properties
 
 

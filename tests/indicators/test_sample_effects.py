@@ -81,3 +81,20 @@ def test_the_asb_gap_month_is_the_only_gap(gaps):
     assert gaps[["month", "crime_type"]].astype(str).values.tolist() == [["2020-10", ASB]]
     # 10% of the usual level.
     assert gaps["ratio"].iloc[0] == pytest.approx(0.10, abs=0.03)
+
+
+def test_the_briefing_settings_keep_the_built_in_effects(street, gaps):
+    # Briefings allow for over-dispersion (phi estimated from each series' 24 earlier months)
+    # and adjust ward tables for 12 comparisons (Holm). The built-in effects are far larger
+    # than either allowance, so every verdict above stands.
+    crime = change(all_crime(street), FY, gaps=gaps, dispersion="estimate")
+    assert crime.verdict == "fell" and crime.dispersion >= 1
+    asb = street[street["crime_type"] == ASB]
+    months = [m for m in FY.current_months if str(m) != "2020-10"]
+    clean = change(asb, between(months, [m - 12 for m in months]), dispersion="estimate")
+    assert clean.verdict == "rose"
+    own = all_crime(street[street["lad_name"] == "Northbridge"])
+    table = change_by(own, FY, "ward_name", gaps=gaps, dispersion="estimate", adjust="holm")
+    assert table.loc[table.verdict == "rose", "ward_name"].tolist() == ["Dales"]
+    assert table.loc[table.verdict != "fell", "ward_name"].tolist() == ["Dales"]
+    assert (table["adjusted_p"] >= table["p_value"]).all()

@@ -11,14 +11,19 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from pccanalysis.indicators.significance import (
+    adjust_p_values,
     binomial_two_sided_p,
     byar_interval,
     clopper_pearson,
     compare_poisson,
     compare_poisson_arrays,
+    direction,
+    estimate_dispersion,
     garwood_interval,
     poisson_interval,
     sqrt_poisson_z,
+    verdict,
+    verdicts,
 )
 
 
@@ -182,3 +187,158 @@ def test_bad_input_is_refused():
         compare_poisson(1, 3, current_exposure=0)
     with pytest.raises(ValueError, match="method must be"):
         compare_poisson(1, 3, method="z")
+
+
+# ----------------------------------------------------------------------------- over-dispersion
+
+
+def test_dispersion_one_is_the_exact_test():
+    for x1, x2, t1, t2 in [(30, 15, 1, 1), (10, 10, 1, 2), (0, 7, 3, 3), (29129, 29900, 6, 6)]:
+        plain = compare_poisson(x1, x2, t1, t2)
+        assert compare_poisson(x1, x2, t1, t2, dispersion=1) == plain
+        assert plain.p_value == pytest.approx(
+            stats.binomtest(x1, x1 + x2, t1 / (t1 + t2)).pvalue, rel=1e-12)
+        assert plain.method == "exact conditional" and plain.dispersion == 1.0
+
+
+def test_dispersion_four_halves_z_in_the_reviewers_case():
+    # Year to date 29,129 against 29,900: n = 59,029, p0 = 1/2, expected 29,514.5.
+    # Score z = (29,129 - 29,514.5) / sqrt(59,029 / 4) = -385.5 / 121.479 = -3.1734
+    # (exact p = 0.00153, "fell"); with phi = 4 the variance is 4 times larger, z = -1.5867,
+    # p = 2 Phi(-1.5867) = 0.1126: "similar".
+    z = -385.5 / math.sqrt(59029 / 4)
+    assert z == pytest.approx(-3.1734, abs=1e-4)
+    exact = compare_poisson(29129, 29900)
+    assert exact.p_value == pytest.approx(0.00153, abs=1e-5)
+    r = compare_poisson(29129, 29900, dispersion=4)
+    assert r.p_value == pytest.approx(2 * stats.norm.sf(abs(z) / 2), rel=1e-12)
+    assert r.p_value == pytest.approx(0.1126, abs=1e-4)
+    assert r.method == "quasi-Poisson score" and r.dispersion == 4.0
+    # The interval widens to match: 1 (no change) is inside it, as p > 0.05 says.
+    assert r.ratio_low < 1 < r.ratio_high
+    assert exact.ratio_high < 1
+
+
+def test_quasi_poisson_interval_by_hand():
+    # 30 against 15 with phi = 2: 15 "effective" events of 22.5 effective trials. Wilson, z=1.96:
+    # centre = (15 + 1.9207) / (22.5 + 3.8415) = 0.64236, half = 1.96 sqrt(15 x 7.5 / 22.5 +
+    # 0.9604) / 26.3415 = 0.18165, so p in (0.46071, 0.82402) and the ratio p / (1 - p) in
+    # (0.8543, 4.682). Score z = 7.5 / sqrt(2 x 45 / 4) = 1.5811, p = 0.1138: 1 is inside.
+    zq = stats.norm.ppf(0.975)
+    centre = (15 + zq**2 / 2) / (22.5 + zq**2)
+    half = zq * math.sqrt(15 * 7.5 / 22.5 + zq**2 / 4) / (22.5 + zq**2)
+    lo, hi = centre - half, centre + half
+    r = compare_poisson(30, 15, dispersion=2)
+    assert r.ratio_low == pytest.approx(lo / (1 - lo), rel=1e-12)
+    assert r.ratio_high == pytest.approx(hi / (1 - hi), rel=1e-12)
+    assert (r.ratio_low, r.ratio_high) == pytest.approx((0.8543, 4.682), abs=1e-3)
+    assert r.p_value == pytest.approx(2 * stats.norm.sf(7.5 / math.sqrt(22.5)), rel=1e-12)
+    assert r.p_value == pytest.approx(0.1138, abs=1e-4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(x1=st.integers(0, 5000), x2=st.integers(0, 5000), t1=st.integers(1, 12),
+       t2=st.integers(1, 12), phi=st.floats(1.01, 30))
+def test_quasi_poisson_verdict_and_interval_always_agree(x1, x2, t1, t2, phi):
+    out = compare_poisson_arrays(x1, x2, t1, t2, dispersion=phi)
+    p, lo, hi = float(out["p_value"]), float(out["ratio_low"]), float(out["ratio_high"])
+    if abs(p - 0.05) > 1e-9:  # away from the boundary itself
+        assert (p < 0.05) == (not lo <= 1 <= hi), (p, lo, hi)
+    if x1 + x2 > 0:
+        assert lo <= out["ratio"] <= hi
+
+
+def test_dispersion_divides_the_square_root_z():
+    # 25 against 16: Z = 2 (5 - 4) = 2; with phi = 4, Z / 2 = 1.
+    r = compare_poisson(25, 16, method="sqrt", dispersion=4)
+    assert r.p_value == pytest.approx(2 * stats.norm.sf(1.0))
+
+
+def test_dispersion_below_one_is_refused():
+    with pytest.raises(ValueError, match="dispersion must be a number of 1 or more"):
+        compare_poisson(10, 5, dispersion=0.5)
+
+
+def test_estimate_dispersion_by_hand():
+    # Moving ranges all 10: sigma = 10 / 1.128 = 8.865, sigma^2 = 78.6 < mean 104: phi = 1.
+    assert estimate_dispersion([100, 110, 100, 110, 100]) == 1.0
+    # Moving ranges all 40: sigma^2 = (40 / 1.128)^2 = 1257.5, mean 116: phi = 10.841.
+    assert estimate_dispersion([100, 140, 100, 140, 100]) == pytest.approx(
+        (40 / 1.128) ** 2 / 116, rel=1e-12)
+    assert estimate_dispersion([100, 140, 100, 140, 100]) == pytest.approx(10.841, abs=1e-3)
+    # A series of zeros has no variation to measure: 1.
+    assert estimate_dispersion([0, 0, 0]) == 1.0
+    # One series per row.
+    both = estimate_dispersion([[100, 110, 100, 110, 100], [100, 140, 100, 140, 100]])
+    assert both.tolist() == pytest.approx([1.0, 10.841], abs=1e-3)
+
+
+def test_estimate_dispersion_screens_a_publication_gap():
+    # 13 months alternating 1,000 / 1,060 (moving ranges 60) with month 7 published as 0:
+    # moving ranges 60 x 10 and 1,060 twice (either side of the gap); mean 2,720 / 12 = 226.7,
+    # screen at 3.267 x 226.7 = 740.5 drops both, leaving a mean moving range of 60.
+    y = [1000, 1060] * 3 + [0] + [1060, 1000] * 3
+    mean = sum(y) / 13  # 12 x 1,030 / 13 = 950.8
+    assert estimate_dispersion(y) == pytest.approx((60 / 1.128) ** 2 / mean, rel=1e-12)
+    # Without the screen the gap inflates phi about 14-fold: (226.7 / 1.128)^2 / 950.8 = 42.47.
+    assert estimate_dispersion(y, screen=False) == pytest.approx(
+        (2720 / 12 / 1.128) ** 2 / mean, rel=1e-12)
+    assert estimate_dispersion(y) == pytest.approx(2.9758, abs=1e-4)  # (60 / 1.128)^2 / 950.8
+
+
+def test_estimate_dispersion_of_poisson_counts_is_about_one():
+    rng = np.random.default_rng(20240101)
+    y = rng.poisson(1000, size=(20, 120))
+    phi = estimate_dispersion(y)
+    assert np.all(phi >= 1) and np.all(phi < 1.35)
+
+
+def test_estimate_dispersion_refuses_bad_series():
+    with pytest.raises(ValueError, match="at least 2 months"):
+        estimate_dispersion([5])
+    with pytest.raises(ValueError, match="zero or more"):
+        estimate_dispersion([5, -1, 3])
+
+
+# ----------------------------------------------------------------------------- verdict rule
+
+
+def test_one_verdict_rule():
+    p = [0.01, 0.01, 0.2, 0.01, np.nan, 0.01]
+    ratio = [1.5, 0.5, 3.0, 1.0, 2.0, np.inf]
+    assert verdicts(p, ratio).tolist() == ["rose", "fell", "similar", "similar", "similar",
+                                           "rose"]
+    assert direction(p, ratio).tolist() == [1, -1, 0, 0, 0, 1]
+    # Differences compare with 0; alpha is the significance level.
+    assert verdict(0.03, -2.0, null=0.0) == "fell"
+    assert verdict(0.03, -2.0, alpha=0.01, null=0.0) == "similar"
+    assert verdict(0.03, float("nan"), null=0.0) == "similar"
+
+
+# ----------------------------------------------------------------------------- many tests
+
+
+def test_holm_by_hand():
+    # m = 4; sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1 = 0.02, 0.03, 0.06, 0.04; running
+    # maximum 0.02, 0.03, 0.06, 0.06; back in the original order:
+    p = [0.01, 0.04, 0.03, 0.005]
+    assert adjust_p_values(p, "holm").tolist() == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    # Capped at 1.
+    assert adjust_p_values([0.5, 0.6], "holm").tolist() == pytest.approx([1.0, 1.0])
+    # A row that is not a test (0 against 0) stays out of m: m = 2, 0.01 x 2, 0.03 x 1 -> 0.03.
+    adj = adjust_p_values([0.01, 1.0, 0.03], "holm", tested=[True, False, True])
+    assert adj.tolist() == pytest.approx([0.02, 1.0, 0.03])
+    assert adjust_p_values(p, "none").tolist() == p
+
+
+def test_benjamini_hochberg_by_hand_and_as_scipy():
+    # sorted 0.005, 0.01, 0.03, 0.04 times 4 / rank = 0.02, 0.02, 0.04, 0.04; running minimum
+    # from the largest keeps them.
+    p = [0.01, 0.04, 0.03, 0.005]
+    assert adjust_p_values(p, "bh").tolist() == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    rng = np.random.default_rng(7)
+    many = np.concatenate([rng.uniform(0, 1, 40), rng.uniform(0, 0.01, 10)])
+    assert adjust_p_values(many, "bh") == pytest.approx(
+        stats.false_discovery_control(many, method="bh"), rel=1e-12)
+    with pytest.raises(ValueError, match="adjust must be one of"):
+        adjust_p_values(p, "bonferroni")
