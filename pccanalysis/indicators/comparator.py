@@ -21,8 +21,19 @@ counts) it is taken as fixed and the local count is tested against it: given ``x
 current count is binomial with ``p = RC / (1 + RC)`` (exact conditional binomial test and
 Clopper-Pearson interval, as in :mod:`pccanalysis.indicators.significance`).
 
+Over-dispersion. Local counts that vary more than Poisson noise (``phi > 1``, see
+:func:`pccanalysis.indicators.significance.estimate_dispersion`) are allowed for with
+``dispersion=phi``: with comparator counts, the log-scale test with the local variance terms
+multiplied by ``phi``, ``se = sqrt(phi (1/x1 + 1/x0) + 1/y1 + 1/y0)`` (local counts must be
+above zero); with a comparator percentage, the quasi-Poisson score test and interval of
+:mod:`~pccanalysis.indicators.significance`. The comparator's own counts (national, in the
+millions) keep their Poisson terms, which are negligible. ``dispersion=1`` changes nothing.
+
 The difference in percentage points carries an approximate (delta-method) interval:
-``var = RL^2 (1/x1 + 1/x0) + RC^2 (1/y1 + 1/y0)``.
+``var = phi RL^2 (1/x1 + 1/x0) + RC^2 (1/y1 + 1/y0)``.
+
+Whether the difference is more than noise is the same decision as every other verdict
+(:func:`pccanalysis.indicators.significance.direction`); only the words differ.
 
 References
 ----------
@@ -43,7 +54,7 @@ import numpy as np
 from scipy import optimize, stats
 from scipy.special import gammaln, logsumexp
 
-from .significance import binomial_two_sided_p, clopper_pearson
+from .significance import compare_poisson_arrays, direction
 
 __all__ = [
     "COMPARATOR_VERDICTS",
@@ -133,9 +144,10 @@ class ComparatorResult:
 def _verdict(p_value: float, ratio: float, local_ratio: float, comp_ratio: float,
              alpha: float) -> str:
     """The verdict from the test and the directions of the two changes (ratios vs 1)."""
-    if not p_value < alpha or math.isnan(ratio) or ratio == 1:
+    more = int(direction(p_value, ratio, alpha))
+    if more == 0:
         return "similar to"
-    if ratio > 1:  # the local change was more upward than the comparator's
+    if more > 0:  # the local change was more upward than the comparator's
         if local_ratio > 1:
             return "rose faster than" if comp_ratio >= 1 else "rose against a fall in"
         if local_ratio == 1:
@@ -214,7 +226,7 @@ def compare_to_comparator(local_current: int, local_previous: int,
                           comparator_previous: int | None = None, *,
                           comparator_percent: float | None = None,
                           subtract_local: bool = False, alpha: float = 0.05,
-                          method: str = "exact", label: str = "",
+                          method: str = "exact", dispersion: float = 1.0, label: str = "",
                           comparator_label: str = "the comparator",
                           current_label: str = "current",
                           previous_label: str = "previous") -> ComparatorResult:
@@ -235,7 +247,11 @@ def compare_to_comparator(local_current: int, local_previous: int,
     alpha : float
         Significance level of the verdict (and one minus the confidence level).
     method : {"exact", "log"}
-        See the module notes. Ignored when ``comparator_percent`` is given.
+        See the module notes. Ignored when ``comparator_percent`` is given, and when
+        ``dispersion > 1`` (the log scale is then used).
+    dispersion : float
+        Over-dispersion factor ``phi >= 1`` of the local counts (1: Poisson noise, the
+        default); see the module notes.
     label, comparator_label, current_label, previous_label : str
         Carried into the result.
 
@@ -252,6 +268,9 @@ def compare_to_comparator(local_current: int, local_previous: int,
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie between 0 and 1, not {alpha!r}.")
+    phi = float(dispersion)
+    if not (math.isfinite(phi) and phi >= 1):
+        raise ValueError(f"dispersion must be a number of 1 or more, not {dispersion!r}.")
     x1 = _check_count("local_current", local_current)
     x0 = _check_count("local_previous", local_previous)
     local_pct = _pct(x1, x0)
@@ -262,18 +281,18 @@ def compare_to_comparator(local_current: int, local_previous: int,
         rc = 1 + float(comparator_percent) / 100
         if not rc > 0:
             raise ValueError("the comparator's percentage change must be above -100.")
-        n = x1 + x0
-        p0 = rc / (1 + rc)
-        p_value = float(binomial_two_sided_p(x1, n, p0)) if n > 0 else 1.0
-        lo, hi = clopper_pearson(x1, n, alpha)
-        lo, hi = float(lo), float(hi)
-        ratio_low = lo / (1 - lo) / rc if lo < 1 else math.inf
-        ratio_high = hi / (1 - hi) / rc if hi < 1 else math.inf
+        # Under "changed as the comparator did" x1 and x0 are Poisson with means in the ratio
+        # RC : 1, i.e. two counts with exposures RC and 1 (exact binomial test at phi = 1).
+        out = compare_poisson_arrays(x1, x0, rc, 1.0, alpha, "exact", phi)
+        p_value = float(out["p_value"])
+        ratio_low, ratio_high = float(out["ratio_low"]), float(out["ratio_high"])
         ratio = rl / rc
         comp_pct = float(comparator_percent)
         y1 = y0 = None
         var_c = 0.0
-        method_name = "exact conditional binomial (comparator change taken as exact)"
+        method_name = ("exact conditional binomial" if phi == 1 else
+                       f"quasi-Poisson score (dispersion {phi:.3g})")
+        method_name += " (comparator change taken as exact)"
     else:
         if comparator_current is None or comparator_previous is None:
             raise ValueError("give both comparator counts, or comparator_percent.")
@@ -289,7 +308,20 @@ def compare_to_comparator(local_current: int, local_previous: int,
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = float(np.float64(x1) * y0 / (np.float64(x0) * y1))
         table = np.array([[x1, x0], [y1, y0]], dtype=np.int64)
-        if method == "exact":
+        if method not in ("exact", "log"):
+            raise ValueError(f"method must be 'exact' or 'log', not {method!r}.")
+        if phi > 1:
+            if min(x1, x0, y1, y0) == 0:
+                raise ValueError("with a dispersion above 1 the comparison is made on the log "
+                                 "scale, which needs every count above zero.")
+            se = math.sqrt(phi * (1 / x1 + 1 / x0) + 1 / y1 + 1 / y0)
+            z = math.log(ratio) / se
+            p_value = float(2 * stats.norm.sf(abs(z)))
+            zq = stats.norm.ppf(1 - alpha / 2)
+            ratio_low = math.exp(math.log(ratio) - zq * se)
+            ratio_high = math.exp(math.log(ratio) + zq * se)
+            method_name = f"log ratio of rate ratios, quasi-Poisson (dispersion {phi:.3g})"
+        elif method == "exact":
             if table.sum(axis=1).min() == 0 or table.sum(axis=0).min() == 0:
                 p_value, ratio_low, ratio_high = 1.0, 0.0, math.inf
             else:
@@ -306,12 +338,10 @@ def compare_to_comparator(local_current: int, local_previous: int,
             ratio_low = math.exp(math.log(ratio) - zq * se)
             ratio_high = math.exp(math.log(ratio) + zq * se)
             method_name = "log ratio of rate ratios (delta method)"
-        else:
-            raise ValueError(f"method must be 'exact' or 'log', not {method!r}.")
         var_c = (rc**2 * (1 / y1 + 1 / y0)) if min(y1, y0) > 0 else math.nan
     difference = local_pct - comp_pct
     if min(x1, x0) > 0 and not math.isnan(var_c):
-        se_d = 100 * math.sqrt(rl**2 * (1 / x1 + 1 / x0) + var_c)
+        se_d = 100 * math.sqrt(phi * rl**2 * (1 / x1 + 1 / x0) + var_c)
         zq = stats.norm.ppf(1 - alpha / 2)
         d_low, d_high = float(difference - zq * se_d), float(difference + zq * se_d)
     else:

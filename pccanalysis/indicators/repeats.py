@@ -20,7 +20,9 @@ References
 Home Office Counting Rules and the Crime Survey for England and Wales define repeat
 victimisation as more than one incident against the same victim within 12 months.
 Newcombe RG (1998). Interval estimation for the difference between independent proportions:
-comparison of eleven methods. Statistics in Medicine 17, 873-890 (method 10).
+comparison of eleven methods. Statistics in Medicine 17, 873-890 (method 10); the p-value
+reported with it is the one that inverts it (the smallest ``alpha`` at which the interval still
+excludes 0), so the p-value, the interval and the verdict always agree.
 Przyborowski J, Wilenski H (1940). Biometrika 31, 313-323 (exact test for two Poisson counts).
 """
 
@@ -31,11 +33,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 
 from ..errors import ConfigError, DataError
 from ..periods import financial_year_of, quarter_of
-from .significance import compare_poisson
+from .significance import compare_poisson, verdict
 
 Freq = Literal["month", "quarter", "financial_year"]
 
@@ -253,7 +255,8 @@ class RepeatChange:
     repeats_p_value : float
         Exact conditional test for two Poisson counts (equal exposures), two-sided.
     repeats_verdict : {"rose", "fell", "similar"}
-        From ``repeats_p_value < alpha``.
+        From ``repeats_p_value < alpha``
+        (:func:`pccanalysis.indicators.significance.verdicts`, as every verdict).
     victims_percent_change, victims_p_value : float
         The same test for the number of victims.
     victims_verdict : {"rose", "fell", "similar"}
@@ -262,10 +265,11 @@ class RepeatChange:
     share_low, share_high : float
         Newcombe hybrid score interval for that difference, in percentage points.
     share_p_value : float
-        Two-sided pooled two-proportion z test (equal to the chi-squared test without
-        continuity correction).
+        Two-sided p-value matching the Newcombe interval (:func:`newcombe_p_value`): below
+        ``alpha`` exactly when the interval excludes 0.
     share_verdict : {"rose", "fell", "similar"}
-        "rose" or "fell" when the Newcombe interval excludes 0.
+        From ``share_p_value < alpha`` and the sign of the difference; the same as "the
+        Newcombe interval excludes 0".
     alpha : float
     method : str
     window_days : int or None
@@ -320,8 +324,11 @@ def repeat_change(table: pd.DataFrame, before: str, after: str, *, alpha: float 
     The numbers of repeat victims (and of victims) are compared as Poisson counts over equal
     periods with the exact conditional test and the Clopper-Pearson interval for the ratio. The
     share of victims who are repeats is compared with Newcombe's hybrid score interval for a
-    difference of proportions (method 10) and the pooled two-proportion z test. Both treat the
-    two periods as independent samples; a victim present in both periods makes them slightly
+    difference of proportions (method 10) and the p-value that inverts that interval, so the
+    verdict, the p-value and the interval cannot disagree (the pooled two-proportion z test,
+    :func:`two_proportion_p`, can disagree with the interval near ``alpha``: 6 of 40 against 1
+    of 40 gives z-test p = 0.048 while the Newcombe interval includes 0). Both treat the two
+    periods as independent samples; a victim present in both periods makes them slightly
     dependent, which this ignores.
 
     Raises
@@ -350,7 +357,7 @@ def repeat_change(table: pd.DataFrame, before: str, after: str, *, alpha: float 
     reps = compare_poisson(ra, rb, alpha=alpha)
     vics = compare_poisson(va, vb, alpha=alpha)
     low, high = newcombe_difference(ra, va, rb, vb, alpha)
-    z_p = two_proportion_p(ra, va, rb, vb)
+    share_p = newcombe_p_value(ra, va, rb, vb)
     diff = 100 * (ra / va - rb / vb)
     return RepeatChange(
         before_label=before,
@@ -366,21 +373,21 @@ def repeat_change(table: pd.DataFrame, before: str, after: str, *, alpha: float 
         repeats_ratio_low=reps.ratio_low,
         repeats_ratio_high=reps.ratio_high,
         repeats_p_value=reps.p_value,
-        repeats_verdict=_verdict(reps.p_value < alpha, reps.ratio - 1),
+        repeats_verdict=verdict(reps.p_value, reps.ratio, alpha),
         victims_percent_change=(vics.ratio - 1) * 100,
         victims_p_value=vics.p_value,
-        victims_verdict=_verdict(vics.p_value < alpha, vics.ratio - 1),
+        victims_verdict=verdict(vics.p_value, vics.ratio, alpha),
         share_change_points=diff,
         share_low=100 * low,
         share_high=100 * high,
-        share_p_value=z_p,
-        share_verdict=_verdict(low > 0 or high < 0, diff),
+        share_p_value=share_p,
+        share_verdict=verdict(share_p, diff, alpha, null=0.0),
         alpha=alpha,
         method=(
             "repeat victims: exact conditional test for two Poisson counts with a "
             f"{100 * (1 - alpha):g}% Clopper-Pearson interval for the ratio; share of victims "
-            "who are repeats: Newcombe hybrid score interval for the difference and pooled "
-            "two-proportion z test"
+            "who are repeats: Newcombe hybrid score interval for the difference and the p-value "
+            "that inverts it"
         ),
         window_days=table.attrs.get("window_days"),
     )
@@ -427,6 +434,37 @@ def wilson_interval(x: int, n: int, z: float) -> tuple[float, float]:
     return centre - half, centre + half
 
 
+def newcombe_p_value(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Two-sided p-value that inverts Newcombe's hybrid score interval for ``x1/n1 - x2/n2``.
+
+    The interval at confidence ``1 - a`` excludes 0 for every ``a`` above this p-value and
+    includes it below: with ``z*`` the normal quantile at which the interval's limit nearer 0
+    touches 0 (the limits move monotonically with ``z``), ``p = 2 (1 - Phi(z*))``. So
+    ``p < alpha`` exactly when :func:`newcombe_difference` at ``alpha`` excludes 0.
+    1 when the proportions are equal.
+    """
+    if n1 <= 0 or n2 <= 0:
+        raise ValueError("each proportion needs at least one trial.")
+    p1, p2 = x1 / n1, x2 / n2
+    d = p1 - p2
+    if d == 0:
+        return 1.0
+
+    def nearer_limit(z: float) -> float:
+        l1, u1 = wilson_interval(x1, n1, z)
+        l2, u2 = wilson_interval(x2, n2, z)
+        if d > 0:
+            return d - np.hypot(p1 - l1, u2 - p2)
+        return -(d + np.hypot(u1 - p1, p2 - l2))
+
+    # nearer_limit(0) = |d| > 0 and it falls below 0 as z grows (the Wilson intervals tend to
+    # (0, 1)); past z = 40 the p-value is 0 to double precision.
+    if nearer_limit(40.0) > 0:
+        return 0.0
+    z_star = optimize.brentq(nearer_limit, 0.0, 40.0, xtol=1e-12, rtol=1e-14)
+    return float(2 * stats.norm.sf(z_star))
+
+
 def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float:
     """Two-sided p-value of the pooled two-proportion z test (1 when the pooled share is 0 or 1)."""
     pooled = (x1 + x2) / (n1 + n2)
@@ -438,12 +476,6 @@ def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float:
 
 def _incidents(n) -> str:
     return "1 incident has" if n == 1 else f"{int(n)} incidents have"
-
-
-def _verdict(significant: bool, direction: float) -> str:
-    if not significant:
-        return "similar"
-    return "rose" if direction > 0 else "fell"
 
 
 _PERIOD_OF = {  # month -> (period label, first month of the period)

@@ -138,3 +138,34 @@ def test_conditional_interval_agrees_with_scipy(table):
     ours = conditional_odds_ratio_interval(table, 0.05)
     ci = odds_ratio(table, kind="conditional").confidence_interval(0.95)
     assert ours == pytest.approx((ci.low, ci.high), rel=1e-6)
+
+
+def test_over_dispersed_local_counts_widen_the_comparison():
+    # 150 -> 250 locally against +5% nationally: R = 1.5873, ln R = 0.46204.
+    # phi = 4: se = sqrt(4 (1/250 + 1/150) + 1/5.25e6 + 1/5e6) = sqrt(0.042667 + 0.0000004)
+    #   = 0.20656, z = 2.2368, p = 0.0253: still "rose faster than".
+    # phi = 6: se = sqrt(0.064 + 0.0000004) = 0.25298, z = 1.8264, p = 0.0678: "similar to".
+    four = compare_to_comparator(250, 150, 5_250_000, 5_000_000, dispersion=4)
+    assert four.p_value == pytest.approx(0.0253, abs=1e-4)
+    assert four.verdict == "rose faster than" and four.ratio_low > 1
+    six = compare_to_comparator(250, 150, 5_250_000, 5_000_000, dispersion=6)
+    assert six.p_value == pytest.approx(0.0678, abs=1e-4)
+    assert six.verdict == "similar to" and six.ratio_low < 1 < six.ratio_high
+    assert six.method == "log ratio of rate ratios, quasi-Poisson (dispersion 6)"
+    # The difference interval widens by the local variance times phi:
+    # 100 sqrt(6 x (5/3)^2 (1/250 + 1/150) + 1.05^2 (1/5.25e6 + 1/5e6)) = 32.66 points.
+    se_d = 100 * math.sqrt(6 * (250 / 150) ** 2 * (1 / 250 + 1 / 150)
+                           + 1.05**2 * (1 / 5.25e6 + 1 / 5e6))
+    assert six.difference_high - six.difference == pytest.approx(1.959964 * se_d, rel=1e-5)
+    # A published percentage only: the quasi-Poisson score test, z = (250 - 400 x 0.512195) /
+    # sqrt(6 x 400 x 0.512195 x 0.487805) = 45.122 / 24.488 = 1.8427, p = 0.0654.
+    pct = compare_to_comparator(250, 150, comparator_percent=5, dispersion=6)
+    assert pct.p_value == pytest.approx(0.0654, abs=1e-4)
+    assert pct.verdict == "similar to"
+    # phi = 1 is the exact test, unchanged.
+    assert compare_to_comparator(250, 150, comparator_percent=5, dispersion=1) == \
+        compare_to_comparator(250, 150, comparator_percent=5)
+    with pytest.raises(ValueError, match="needs every count above zero"):
+        compare_to_comparator(40, 0, 1_000_000, 1_000_000, dispersion=2)
+    with pytest.raises(ValueError, match="dispersion must be a number of 1 or more"):
+        compare_to_comparator(40, 10, 1_000_000, 1_000_000, dispersion=0.5)

@@ -12,6 +12,7 @@ from scipy import stats
 from pccanalysis.errors import ConfigError, DataError
 from pccanalysis.indicators.repeats import (
     newcombe_difference,
+    newcombe_p_value,
     repeat_change,
     repeat_changes,
     repeat_incidents,
@@ -124,8 +125,9 @@ def test_repeat_volume_falls_but_the_share_barely_moves():
     #           half 1.959964 * sqrt(63 + 0.960365) / 303.841459 = 0.051588 -> (0.250941, 0.354117)
     # Newcombe: low  -0.003704 - sqrt(0.051301^2 + 0.054117^2) = -0.003704 - 0.074569 = -0.078273
     #           high -0.003704 + sqrt(0.057015^2 + 0.049059^2) = -0.003704 + 0.075216 = +0.071512
-    # Pooled z: p = 170 / 570 = 0.298246, se = sqrt(0.298246 * 0.701754 * (1/270 + 1/300))
-    #           = 0.038377, z = 0.003704 / 0.038377 = 0.0965, two-sided p = 0.923.
+    # The reported p-value inverts the Newcombe interval; far from the boundary it is close to
+    # the pooled z test's: p = 170 / 570 = 0.298246, se = sqrt(0.298246 * 0.701754 * (1/270 +
+    # 1/300)) = 0.038377, z = 0.003704 / 0.038377 = 0.0965, two-sided p = 0.923.
     r = repeat_change(table((300, 90), (270, 80)), "2019-20 Q1", "2020-21 Q1")
     assert r.repeats_percent_change == pytest.approx(-100 / 9)
     assert r.repeats_p_value == pytest.approx(stats.binomtest(80, 170, 0.5).pvalue)
@@ -152,6 +154,38 @@ def test_a_real_rise_in_both():
     assert r.repeats_p_value == pytest.approx(stats.binomtest(150, 250, 0.5).pvalue)
     assert r.repeats_verdict == "rose"
     assert r.victims_verdict == "similar"  # 400 and 400
+
+
+def test_share_p_value_and_verdict_agree_with_the_interval_near_the_boundary():
+    # 1 repeat victim of 40 (2.5%) -> 6 of 40 (15%): +12.5 points. The pooled z test says
+    # p = 0.048 (pooled 7/80, se = sqrt(0.0875 x 0.9125 x 2 / 40) = 0.063185, z = 1.9783), but
+    # the Newcombe 95% interval, (-0.0057, 0.2613), includes 0: the old result reported
+    # p < 0.05 beside "similar". The p-value now inverts the interval: the interval touches 0 at
+    # confidence 1 - p, with p = 0.059 > 0.05, so p, interval and verdict all say "similar".
+    assert two_proportion_p(6, 40, 1, 40) == pytest.approx(2 * stats.norm.sf(0.125 / 0.063185),
+                                                          rel=1e-4)
+    assert two_proportion_p(6, 40, 1, 40) < 0.05
+    r = repeat_change(table((40, 1), (40, 6)), "2019-20 Q1", "2020-21 Q1")
+    assert r.share_low < 0 < r.share_high
+    assert r.share_p_value == pytest.approx(0.05895, abs=1e-5)
+    assert r.share_verdict == "similar"
+    low, _ = newcombe_difference(6, 40, 1, 40, alpha=r.share_p_value)
+    assert low == pytest.approx(0.0, abs=1e-9)
+    # With a 90% interval (alpha = 0.1) the same data exclude 0, and the verdict follows.
+    r90 = repeat_change(table((40, 1), (40, 6)), "2019-20 Q1", "2020-21 Q1", alpha=0.1)
+    assert r90.share_low > 0 and r90.share_verdict == "rose"
+    assert newcombe_p_value(3, 10, 3, 10) == 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(n1=st.integers(1, 200), n2=st.integers(1, 200), f1=st.floats(0, 1), f2=st.floats(0, 1),
+       alpha=st.sampled_from([0.01, 0.05, 0.1]))
+def test_newcombe_p_value_inverts_the_interval(n1, n2, f1, f2, alpha):
+    x1, x2 = round(f1 * n1), round(f2 * n2)
+    p = newcombe_p_value(x1, n1, x2, n2)
+    low, high = newcombe_difference(x1, n1, x2, n2, alpha)
+    if abs(p - alpha) > 1e-7:
+        assert (p < alpha) == (low > 0 or high < 0)
 
 
 def test_two_proportion_p_agrees_with_chi_squared_without_correction():
