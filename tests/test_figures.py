@@ -71,9 +71,11 @@ def test_figure_to_html_carries_escaped_alt_text_and_an_inline_png():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     # the alt text is also in the PNG's Description chunk
     assert b"Description" in png and b"3 green & 1" in png
-    # one bar: 7 x (1.6 + 0.55) inches at 120 dpi = 840 x 258 pixels (IHDR, big-endian)
-    assert int.from_bytes(png[16:20], "big") == 840
-    assert int.from_bytes(png[20:24], "big") == 258
+    # one bar: 7 x (1.6 + 0.55) inches at 144 dpi = 1008 x 309.6, truncated to 309 pixels
+    # (IHDR, big-endian); shown 7 x 96 = 672 CSS pixels wide
+    assert int.from_bytes(png[16:20], "big") == 1008
+    assert int.from_bytes(png[20:24], "big") == 309
+    assert out.endswith('" width="672">')
 
 
 def test_display_figure_shows_the_img_element(capsys):

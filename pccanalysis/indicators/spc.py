@@ -424,6 +424,43 @@ def sustained_shift(result: SpcResult, min_points: int = TRIAL_BELOW) -> Sustain
                           variation=_variation(side, direction))
 
 
+def spc_with_shift(data, value: str = "count", period: str = "month", *,
+                   min_points: int = TRIAL_BELOW, **options) -> tuple[SpcResult, SustainedShift | None]:
+    """An XmR chart rebased at a sustained shift when the data show a change of level.
+
+    :func:`spc` with ``options``; then, when :func:`sustained_shift` finds a run on one side
+    of the mean lasting to the latest point, the chart again with a rebase at the run's start,
+    kept only if the new level is itself stable: no point after the rebase is flagged by the
+    run rules (a shift or a trend). A series that drifts rather than steps (a steady fall over
+    two years) keeps one set of limits, because a second set would only split the drift in
+    two; its run below the mean is then reported as special cause.
+
+    Parameters
+    ----------
+    data, value, period, options
+        As for :func:`spc` (``rebase`` must not be among the options).
+    min_points : int
+        As for :func:`sustained_shift`.
+
+    Returns
+    -------
+    (SpcResult, SustainedShift or None)
+        The chart shown, and the shift it was rebased at (None when not rebased).
+    """
+    if options.get("rebase"):
+        raise ConfigError("spc_with_shift finds its own rebase: do not pass rebase=.")
+    options.pop("rebase", None)
+    result = spc(data, value, period, **options)
+    shift = sustained_shift(result, min_points)
+    if shift is None:
+        return result, None
+    rebased = spc(data, value, period, rebase=[shift.start], **options)
+    new = rebased.frame[rebased.frame["segment"] == rebased.frame["segment"].max()]
+    if (new["shift"] | new["trend"]).any():
+        return result, None
+    return rebased, shift
+
+
 def assurance_type(target: float, lpl: float, upl: float, improvement: Improvement) -> str | None:
     """Making Data Count assurance of a target against process limits.
 

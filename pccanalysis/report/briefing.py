@@ -15,9 +15,7 @@ copies into the run manifest: one source of truth for what a briefing reported.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -30,7 +28,6 @@ from ..quality import DataQuality
 from .inputs import resolve_quarter
 
 SIDECAR_NAME = "briefing.json"
-FIGURE_DPI = 144  # crisp on screen and at A4 print size, ~100 kB a chart
 
 
 @dataclass(frozen=True)
@@ -193,7 +190,12 @@ class Briefing:
         _display_html(fragment)
 
     def show_figure(self, fig, alt: str | None = None) -> None:
-        """Display a matplotlib figure as an embedded PNG with alt text, then close it.
+        """Display a matplotlib figure as an ``<img>`` with alt text, then close it.
+
+        The one embedding path of the project: :func:`pccanalysis.figures.figure_to_html`
+        (an inline PNG at :data:`pccanalysis.figures.DPI`, rendered in the house style, with the
+        description in the ``alt`` attribute and the figure's width), displayed as HTML, so the
+        exported briefing carries the ``<img>`` as it is.
 
         Parameters
         ----------
@@ -208,27 +210,17 @@ class Briefing:
             When the chart has no description: every chart in a briefing carries alt text.
         """
         import matplotlib.pyplot as plt
-        from IPython.display import display
+
+        from ..figures import figure_to_html
 
         alt = alt or getattr(fig, "alt_text", None) or getattr(fig, "pcc_alt", None)
         if not alt or not str(alt).strip():
             raise ValueError("this chart has no alt text: pass alt='one-sentence description'.")
-        if getattr(fig, "pcc_alt", None):
-            from ..figures import figure_to_png
-
-            png = figure_to_png(fig, dpi=FIGURE_DPI)  # drawn in the house style
-        else:
-            buf = io.BytesIO()
-            # No software stamp or time in the PNG, so the same data gives the same bytes.
-            fig.savefig(buf, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
-            png = buf.getvalue()
-        width_in = fig.get_size_inches()[0]
+        # figure_to_html reads the alt text from the figure (a chart made by hand has none)
+        fig.pcc_alt = fig.alt_text = " ".join(str(alt).split())
+        fragment = figure_to_html(fig)
         plt.close(fig)
-        display(
-            {"image/png": base64.b64encode(png).decode("ascii")},
-            raw=True,
-            metadata={"image/png": {"alt": str(alt).strip(), "width": int(round(width_in * 96))}},
-        )
+        _display_html(fragment)
 
 
 def open_briefing(config_path: str | os.PathLike | None = None, *, area: str | None = None,

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..config import Area, Config
@@ -179,7 +180,6 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     """
     from ..sources.geography import (
         attach_geography,
-        la_name_key,
         local_authorities_of,
         read_lad_lookup,
         read_lsoa_lookup,
@@ -197,12 +197,7 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     frame, dq = read_street(list(config.data.police_uk), force_areas=force_areas,
                             cache_dir=config.cache_dir)
     frame = attach_geography(frame, lsoa, lads, dq=dq)
-    if area.kind == "csp":
-        column, wanted, key = "csp_name", area.csps, str.casefold
-    elif area.kind == "local_authority":
-        column, wanted, key = "lad_name", area.local_authorities, la_name_key
-    else:
-        column, wanted, key = "pfa_name", (area.force,), str.casefold
+    column, wanted, key = _placing(area)
     known = lads[column].dropna().unique().tolist() if column in lads else []
     known_keys = {key(k) for k in known}
     for name in wanted:
@@ -213,10 +208,7 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
                 f"{config.path}: area {area.name!r} names {name!r}, which is not a "
                 f"{column.split('_')[0].upper()} name in {config.data.lad_lookup.name}{hint}."
             )
-    wanted_keys = {key(w) for w in wanted}
-    values = frame[column]
-    in_area = values.map(lambda v: key(v) in wanted_keys, na_action="ignore")
-    in_area = in_area.fillna(False).astype(bool).to_numpy()
+    in_area = in_area_mask(frame, area)
     placed = DataQuality(source=f"placing rows in {area.name}", rows_read=len(frame),
                          rows_kept=int(in_area.sum()))
     no_location = frame["no_location"].to_numpy()
@@ -225,3 +217,32 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     months = list(pd.period_range(frame["month"].min(), frame["month"].max(), freq="M"))
     return AreaData(area=area, frame=frame.loc[in_area].reset_index(drop=True), months=months,
                     quality=(dq, placed.check()), lad_lookup=lads)
+
+
+def _placing(area: Area):
+    """The geography column that places a row in ``area``, the names it must have there, and
+    how names are compared."""
+    from ..sources.geography import la_name_key
+
+    if area.kind == "csp":
+        return "csp_name", area.csps, str.casefold
+    if area.kind == "local_authority":
+        return "lad_name", area.local_authorities, la_name_key
+    return "pfa_name", (area.force,), str.casefold
+
+
+def in_area_mask(frame: pd.DataFrame, area: Area) -> np.ndarray:
+    """Which rows of a street frame (geography attached) are located in ``area``.
+
+    A row is in a CSP area when its LSOA's CSP is one of the area's, in a local-authority area
+    by its local authority, in a force area by its police force area; rows without a location
+    are in no area.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    column, wanted, key = _placing(area)
+    wanted_keys = {key(w) for w in wanted}
+    in_area = frame[column].map(lambda v: key(v) in wanted_keys, na_action="ignore")
+    return in_area.fillna(False).astype(bool).to_numpy()

@@ -97,6 +97,61 @@ def _asb(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["crime_type"] == ASB]
 
 
+def _series_frame(data: AreaData, what: str) -> pd.DataFrame:
+    """The rows counted for ``what``: "All crime" (every type but ASB) or one crime type."""
+    from ..indicators.counts import all_crime
+
+    if what == "All crime":
+        return all_crime(data.frame)
+    return data.frame[data.frame["crime_type"] == what]
+
+
+def series_gaps(gaps: pd.DataFrame, months, what: str) -> pd.DataFrame:
+    """The detected publication gaps in ``months`` that make the series ``what`` incomplete:
+    gaps in that crime type, or for "All crime" in any crime type but ASB."""
+    from ..indicators.gaps import touches_gap
+
+    if what == "All crime":
+        hit = touches_gap(gaps, months)
+        return hit[hit["crime_type"].astype("str") != ASB]
+    return touches_gap(gaps, months, crime_type=what)
+
+
+def area_wards(data: AreaData) -> pd.DataFrame:
+    """The rows of ``data`` in the area's own wards, for ward tables and summaries.
+
+    :func:`~pccanalysis.report.inputs.load_area` already keeps only rows placed in the area;
+    this checks again, whatever frame it is given, so a neighbouring area's ward (rows located
+    in another district, flagged ``outside_force_area``) never appears as one of the area's
+    wards. Rows without a ward are in no ward. The rows left out stay counted in the
+    data-quality note (the loader's and the placing records).
+    """
+    from .inputs import in_area_mask
+
+    frame = data.frame
+    keep = in_area_mask(frame, data.area) & frame["ward_name"].notna().to_numpy()
+    if "outside_force_area" in frame.columns:
+        keep &= ~frame["outside_force_area"].fillna(False).to_numpy(dtype=bool)
+    return frame[keep]
+
+
+def repeat_victim_table(victims: pd.DataFrame, freq: str = "quarter") -> pd.DataFrame:
+    """Victims and repeat victims per period from the hate-crime victim extract, all strands
+    together (:func:`pccanalysis.indicators.repeats.repeat_victims`).
+
+    The extract has one row per crime *and strand* and no crime reference
+    (:mod:`pccanalysis.sources.victims`), so a crime recorded under two strands is two rows on
+    the same day for the same victim. Counted as they stand, that victim would be a "repeat"
+    victim of one crime. All of a victim's rows on one day are therefore one incident
+    (``same_day_is_one_incident=True``); two genuinely separate hate crimes against the same
+    person on one day are then counted once, which undercounts repeats slightly rather than
+    inventing them.
+    """
+    from ..indicators.repeats import repeat_victims
+
+    return repeat_victims(victims, freq=freq, same_day_is_one_incident=True)
+
+
 def _td_num(text: str) -> str:
     return f'<td class="num">{html.escape(text)}</td>'
 
@@ -232,82 +287,204 @@ def performance_trend(config: Config, data: AreaData, quarter: Quarter, what: st
                       gaps=None) -> Section:
     """Monthly trend of all crime or one crime type as an XmR (SPC) chart, to the quarter's end.
 
-    Months with a detected publication gap are labelled on the chart ("incomplete data").
+    Months with a detected publication gap in the series (for all crime, a gap in any crime
+    type but ASB) are missing data, not a signal: the chart shows them hollow, labelled
+    "incomplete data", and leaves them out of the mean, the limits and the special-cause rules
+    (``spc(..., exclude=...)``); a caveat says so.
+
+    Where the chart shows a sustained shift lasting to the latest month (a run of at least 12
+    months on one side of the mean, :func:`~pccanalysis.indicators.spc.sustained_shift`) and
+    the new level is stable, the limits are recalculated from the month the run began, and a
+    sentence says why (:func:`~pccanalysis.indicators.spc.spc_with_shift`). The date comes
+    from the SPC shift rule on the data, never from a known event. A change too recent for 12
+    months, or a drift rather than a step, keeps one set of limits, and the shift rule then
+    reports the run as special cause.
     """
     from ..figures import spc_chart
-    from ..indicators.counts import all_crime, month_counts
-    from ..indicators.gaps import touches_gap
-    from ..indicators.spc import spc
-    from ..narrative import as_title, gap_caveat, spc_sentence
+    from ..indicators.counts import month_counts
+    from ..indicators.spc import spc_with_shift
+    from ..narrative import gap_caveat, shift_sentence, spc_sentence, spc_title
 
     gaps = data_gaps(data) if gaps is None else gaps
     months = _months_to(data, quarter)
-    frame = all_crime(data.frame) if what == "All crime" else data.frame[
-        data.frame["crime_type"] == what]
-    counts = month_counts(frame, months=months)
-    result = spc(counts, value="count", period="month", improvement="decrease")
+    counts = month_counts(_series_frame(data, what), months=months)
+    hit = series_gaps(gaps, months, what)
+    result, shift = spc_with_shift(counts, value="count", period="month",
+                                   improvement="decrease", exclude=sorted(set(hit["month"])))
     subject = "ASB" if what == ASB else ("Crime" if what == "All crime" else what)
-    where = {} if what == "All crime" else {"crime_type": what}
-    hit = touches_gap(gaps, months, **where) if what != "All crime" else gaps.iloc[0:0]
-    notes = {str(m): "incomplete data" for m in hit["month"]} if len(hit) else None
-    sentence = spc_sentence(result, subject)
+    sentences = []
+    if shift is not None:
+        sentences.append(shift_sentence(shift, subject))
+    sentences.append(spc_sentence(result, subject))
     noun = "ASB incidents" if what == ASB else "crimes"
-    fig = spc_chart(result, title=as_title(f"{subject} per month, {months[0].strftime('%B %Y')} "
-                                           f"to {months[-1].strftime('%B %Y')}"),
-                    source=police_source(config), what=noun, notes=notes)
-    section = Section(sentences=[sentence], figures=[fig], results={"spc": result})
-    if what != "All crime":
-        caveat = gap_caveat(gaps, months, **where)
-        if caveat:
-            section.caveats.append(caveat)
+    fig = spc_chart(result, title=spc_title(result, subject, shift=shift),
+                    source=police_source(config), what=noun)
+    section = Section(sentences=sentences, figures=[fig],
+                      results={"spc": result, "shift": shift})
+    caveat = gap_caveat(hit, months)
+    if caveat:
+        section.caveats.append(caveat + " The chart shows such months as hollow points and "
+                               "leaves them out of its average and limits.")
     return section
 
 
-def performance_targets(config: Config, data: AreaData, quarter: Quarter) -> Section:
-    """Each partnership target on police data: progress, status, trajectory chart."""
+#: Indicator names of targets measured from the hate-crime victim extract (compared in lower
+#: case, hyphens and spaces alike): the column of the monthly repeat-victim table they count,
+#: and whether the name is plural for the verb.
+VICTIM_INDICATORS = {
+    "repeat hate crime victims": ("repeat_victims", True),
+    "repeat victims of hate crime": ("repeat_victims", True),
+    "hate crime victims": ("victims", True),
+    "victims of hate crime": ("victims", True),
+    "hate crime": ("incidents", False),
+    "hate crimes": ("incidents", True),
+}
+
+
+def _victim_indicator(config: Config, target) -> tuple[str, bool] | None:
+    """What a target counts in the hate-crime victim extract, or None when it is not one of
+    the extract's series (or the extract is not configured)."""
+    path = config.data.hate_crime_victims
+    if path is None:
+        return None
+    key = " ".join(target.indicator.lower().replace("-", " ").split())
+    if key not in VICTIM_INDICATORS:
+        return None
+    source = target.source.strip().lower()
+    if source not in (path.name.lower(), path.stem.lower(), "hate_crime_victims"):
+        return None
+    return VICTIM_INDICATORS[key]
+
+
+def performance_targets(config: Config, data: AreaData, quarter: Quarter, gaps=None) -> Section:
+    """Each partnership target: progress, status, trajectory chart, and a table of them all.
+
+    Targets on police data are measured on the monthly count to the quarter's end. Targets on
+    the hate-crime victim extract ("repeat hate-crime victims", "hate-crime victims", "hate
+    crime", with ``source`` naming the extract) are measured the same way on the extract's
+    monthly series (:func:`repeat_victim_table` by month). A monthly count of repeat victims
+    counts a person once in each month they are a repeat victim, so its yearly total is
+    repeat-victim months, not distinct people; a note says so. Other local targets are listed
+    in a note. A detected publication gap in a compared month gives a caveat, and is left out
+    of the assurance chart.
+    """
     from ..figures import target_chart
-    from ..indicators.counts import all_crime, month_counts
+    from ..indicators.counts import month_counts
     from ..indicators.targets import target_progress
-    from ..narrative import as_title, target_sentence
+    from ..narrative import gap_caveat, target_name, target_sentence
     from ..sources.targets import read_targets
 
     if config.data.targets is None:
         return Section(notes=["No partnership targets file is configured (data.targets)."])
+    gaps = data_gaps(data) if gaps is None else gaps
     targets = read_targets(config.data.targets)
     months = _months_to(data, quarter)
+    proper = _proper_nouns(data)
     section = Section()
     rows = []
     skipped = []
+    victim_table = None
     for t in targets:
-        if t.source != "police_uk":
+        local = _victim_indicator(config, t)
+        if t.source == "police_uk":
+            series = month_counts(_series_frame(data, t.indicator), months=months)
+            hit = series_gaps(gaps, months, t.indicator)
+            progress = target_progress(t, series, value="count", period="month",
+                                       as_of=quarter.last_month,
+                                       spc_options={"exclude": sorted(set(hit["month"]))})
+            plural, source = False, police_source(config)
+            caveat = gap_caveat(hit, list(progress.baseline_months)
+                                + list(progress.current_months))
+            if caveat and caveat not in section.caveats:
+                section.caveats.append(caveat)
+        elif local is not None:
+            column, plural = local
+            if victim_table is None:
+                victims, dq = _victims(config, data)
+                section.quality.append(dq)
+                victim_table = repeat_victim_table(victims, freq="month")
+            series = victim_table[victim_table["last_month"] <= quarter.last_month]
+            progress = target_progress(t, series, value=column, period="first_month",
+                                       as_of=quarter.last_month)
+            source = local_source(config, "hate-crime victim extract")
+            if column == "repeat_victims":
+                _repeat_target_notes(section, victim_table, progress)
+        else:
             skipped.append(t.name)
             continue
-        frame = all_crime(data.frame) if t.indicator == "All crime" else data.frame[
-            data.frame["crime_type"] == t.indicator]
-        series = month_counts(frame, months=months)
-        progress = target_progress(t, series, value="count", period="month",
-                                   as_of=quarter.last_month)
-        sentence = target_sentence(progress)
+        sentence = target_sentence(progress, plural=plural, proper_nouns=proper)
         section.sentences.append(sentence)
-        section.figures.append(target_chart(progress, title=as_title(f"{t.name}: {progress.status}"),
-                                            source=police_source(config)))
+        section.figures.append(target_chart(progress, title=as_title_target(progress, proper),
+                                            source=source))
         section.results[t.name] = progress
         rows.append({
-            "Target": f"{t.direction.capitalize()} {t.name} by {format_percent(t.percent)}",
+            "Target": _cap_first(target_name(t, proper)),
             "Baseline": progress.baseline_label,
             "Now": progress.current_label,
             "Change": format_percent(progress.percent_change, signed=True),
             "Needed by now": format_percent(progress.needed_percent_by_now, signed=True),
-            "Status": progress.status,
+            "Status": _status_words(progress),
         })
     if rows:
         section.tables.append(simple_table_html(pd.DataFrame(rows), "Partnership targets",
                                                 numeric=("Change", "Needed by now")))
     if skipped:
         section.notes.append(
-            f"Targets on local extracts ({join_words(skipped)}) are reported with those "
-            "extracts below, where the briefing has them.")
+            f"Targets on other local extracts ({join_words(skipped)}) are not measured here: "
+            "this briefing has no series for them.")
     return section
+
+
+def _cap_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _status_words(progress) -> str:
+    """A target's status as a table shows it: "on track", "at risk", "off track", or once the
+    deadline has passed "met", "not clearly met", "missed" (as the sentence says)."""
+    past = {"on track": "met", "at risk": "not clearly met", "off track": "missed"}
+    return past[progress.status] if progress.past_deadline else progress.status
+
+
+def as_title_target(progress, proper_nouns=()) -> str:
+    """A target chart's title: the target and its status, e.g. "Reduce crime by 10%: on
+    track" (after the deadline "met", "not clearly met" or "missed")."""
+    from ..narrative import target_name
+
+    return f"{_cap_first(target_name(progress.target, proper_nouns))}: {_status_words(progress)}"
+
+
+def _proper_nouns(data: AreaData) -> list[str]:
+    """Names that keep their capital letter mid-sentence: the area and its wards."""
+    names = {data.area.name, *data.area.members}
+    if "ward_name" in data.frame.columns:
+        names |= set(data.frame["ward_name"].dropna().astype("str"))
+    return sorted(n for n in names if n)
+
+
+def _victims(config: Config, data: AreaData):
+    """The hate-crime victim extract, with the area's wards for its ward check."""
+    from ..sources.victims import read_hate_crime_victims
+
+    wards = sorted(area_wards(data)["ward_name"].astype("str").unique().tolist())
+    return read_hate_crime_victims(config.data.hate_crime_victims, wards=wards)
+
+
+def _repeat_target_notes(section: Section, table: pd.DataFrame, progress) -> None:
+    """The caveats a repeat-victim target needs: what its yearly total counts, and any month
+    compared whose look-back is short of a full year."""
+    note = ("Repeat-victim targets are measured on monthly counts of repeat victims: a person "
+            "who is a repeat victim in two months of a year counts twice in that year's total.")
+    if note not in section.notes:
+        section.notes.append(note)
+    used = set(progress.baseline_months) | set(progress.current_months)
+    short = table[table["first_month"].isin(used) & ~table["lookback_complete"]]
+    if len(short):
+        first = short["first_month"].max()
+        section.caveats.append(
+            f"The hate-crime extract does not reach a full year before "
+            f"{first.strftime('%B %Y')}, so repeat victims in the months up to then are "
+            "undercounted.")
 
 
 def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, gaps=None) -> Section:
@@ -320,7 +497,9 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
     gaps = data_gaps(data) if gaps is None else gaps
     comp = same_quarter_last_year(quarter)
     if by == "ward_name":
-        frame, noun, label, subject = all_crime(data.frame), ("ward", "wards"), "Ward", "crime"
+        # only the area's own wards: a neighbour's ward is never one of "every ward"
+        frame, noun, label, subject = all_crime(area_wards(data)), ("ward", "wards"), "Ward", \
+            "crime"
     elif by == "crime_type":
         frame, noun, label, subject = data.frame, ("crime type", "crime types"), "Crime type", \
             "the number recorded"
@@ -343,21 +522,19 @@ def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
     ward with the largest usual share, and a disclosure-controlled ward by strand table."""
     from ..indicators.change import between, change, same_quarter_last_year, share_change
     from ..indicators.disclosure import suppress_long
-    from ..indicators.repeats import repeat_change, repeat_victims
+    from ..indicators.repeats import repeat_change
     from ..narrative import change_sentence, repeat_sentence, share_sentence
-    from ..sources.victims import read_hate_crime_victims
 
-    path = config.data.hate_crime_victims
-    if path is None:
+    if config.data.hate_crime_victims is None:
         return Section(notes=["No hate-crime victim extract is configured "
                               "(data.hate_crime_victims)."])
-    wards = sorted(data.frame["ward_name"].dropna().unique().tolist())
-    victims, dq = read_hate_crime_victims(path, wards=wards)
+    victims, dq = _victims(config, data)
     section = Section(quality=[dq])
     comp = same_quarter_last_year(quarter)
     incidents = change(victims, comp, label="Hate crime")
     section.sentences.append(change_sentence(incidents, "Recorded hate crime"))
-    table = repeat_victims(victims, freq="quarter", same_day_is_one_incident=True)
+    # all strands together, so one crime under two strands is one incident (see the helper)
+    table = repeat_victim_table(victims, freq="quarter")
     before, after = comp.previous_label, comp.current_label
     if {before, after} <= set(table["period"]):
         rc = repeat_change(table, before, after)
@@ -368,19 +545,29 @@ def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
             section.caveats.append(
                 f"The extract does not reach a full year before {before}, so repeat victims "
                 f"in {before} are undercounted.")
+    # Ward figures cover the area's own wards only; records naming another ward stay in the
+    # counts above and are flagged in the data-quality note.
+    own = set(area_wards(data)["ward_name"].astype("str").str.casefold())
+    in_wards = victims[victims["ward"].astype("str").str.casefold().isin(own)]
+    elsewhere = int(victims["ward"].notna().sum() - len(in_wards))
+    if elsewhere:
+        section.notes.append(
+            f"{format_count(elsewhere)} hate-crime record{'s name' if elsewhere != 1 else ' names'}"
+            f" a ward outside {data.area.name} and {'are' if elsewhere != 1 else 'is'} left out "
+            "of the ward figures.")
     # The ward that usually has the largest share: the three years before the quarter, as far
     # back as the extract goes.
     covered = set(pd.period_range(victims["month"].min(), victims["month"].max(), freq="M"))
     usual = [quarter.first_month - k for k in range(36, 0, -1)
              if quarter.first_month - k in covered]
-    in_usual = victims[victims["month"].isin(usual)]
+    in_usual = in_wards[in_wards["month"].isin(usual)]
     if len(in_usual) and set(quarter.months) <= set(covered):
         top = in_usual["ward"].value_counts().index[0]
-        share = share_change(victims, "ward", top, between(list(quarter.months), usual,
-                                                            kind="usual share"))
+        share = share_change(in_wards, "ward", top, between(list(quarter.months), usual,
+                                                             kind="usual share"))
         section.sentences.append(share_sentence(share, "hate crime", subject=top))
         section.results["share"] = share
-    in_quarter = victims[victims["month"].isin(quarter.months)]
+    in_quarter = in_wards[in_wards["month"].isin(quarter.months)]
     if len(in_quarter):
         sup = suppress_long(in_quarter, "ward", "strand", count_column=None,
                             threshold=config.publication.suppression_threshold)
@@ -604,7 +791,7 @@ def ward_shares(config: Config, data: AreaData, quarter: Quarter) -> Section:
     from ..indicators.counts import all_crime, count_by, shares
 
     months = _months_to(data, quarter)
-    counts = count_by(all_crime(data.frame), by="ward_name", period="financial_year",
+    counts = count_by(all_crime(area_wards(data)), by="ward_name", period="financial_year",
                       months=months)
     full_years = counts[counts["months"] == 12]
     table = shares(full_years.drop(columns=["months"]), of="ward_name")

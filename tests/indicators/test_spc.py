@@ -18,6 +18,7 @@ from pccanalysis.indicators.spc import (
     VARIATION_LABELS,
     assurance_type,
     spc,
+    spc_with_shift,
     sustained_shift,
 )
 
@@ -418,6 +419,34 @@ def test_a_sustained_shift_passes_over_an_excluded_point():
     r = spc(values, exclude=[values.index[20]])
     shift = sustained_shift(r)
     assert shift.n_points == 12 and str(shift.start) == "2019-06"
+
+
+def test_spc_with_shift_rebases_a_step():
+    # the 14 + 12 step above: rebased at June 2019, the new level alternates 20, 24 (no run)
+    result, shift = spc_with_shift(_step(14, 12), improvement="decrease")
+    assert str(shift.start) == "2019-06"
+    assert [str(p) for p in result.settings["rebase"]] == ["2019-06"]
+    assert result.segments["mean"].tolist() == pytest.approx([32.0, 22.0])
+
+
+def test_spc_with_shift_keeps_one_set_of_limits_for_a_drift():
+    # 30 points falling about 1 a month with a wobble: 60 - i, less 2 on odd i (60, 57, 58, 55,
+    # ... 29), so never 6 falls in a row. m = (1,800 - 435 - 30) / 30 = 44.5; the last 15
+    # points (43 and below, from i = 15, July 2021) are all below it. Rebased there, the new
+    # segment has m = (900 - 330 - 16) / 15 = 36.9 with its first 8 points (43 .. 38) above and
+    # the last 7 below: runs inside the "new level", so the rebase is refused and the run is
+    # reported on one set of limits instead.
+    values = [60 - i - (2 if i % 2 else 0) for i in range(30)]
+    r = spc(monthly(values), improvement="decrease")
+    shift = sustained_shift(r)
+    assert shift is not None
+    rebased = spc(monthly(values), improvement="decrease", rebase=[shift.start])
+    assert rebased.frame[rebased.frame["segment"] == 1]["shift"].any()
+    result, found = spc_with_shift(monthly(values), improvement="decrease")
+    assert found is None and result.settings["rebase"] == []
+    assert result.variation == "improvement_low"
+    with pytest.raises(ConfigError):
+        spc_with_shift(monthly(values), rebase=["2020-06"])
 
 
 def test_constant_series_has_limits_on_the_mean_and_no_special_cause():

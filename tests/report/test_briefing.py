@@ -89,3 +89,27 @@ def test_show_figure_uses_the_figures_alt_text_attribute(sample_config, capsys):
     fig.alt_text = "An empty chart."
     b.show_figure(fig)  # outside a kernel, display() prints a text form
     assert not plt.get_fignums()  # closed, so the inline backend cannot show it twice
+
+
+def test_show_figure_displays_the_figures_img_element(sample_config):
+    # One embedding path: show_figure displays, as HTML, exactly what figures.figure_to_html
+    # makes (the alt text in the img's alt attribute, the width 6.4 x 96 = 614 CSS pixels for
+    # matplotlib's default 6.4-inch figure), and no image/png output with alt metadata.
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from pccanalysis import figures
+
+    InteractiveShell.instance()  # display() publishes rich outputs, as in a kernel
+    b = open_briefing(sample_config)
+    fig, ax = plt.subplots()
+    ax.plot([1, 3, 2])
+    with capture_output() as captured:
+        b.show_figure(fig, alt='A line "rising" then falling.')
+    assert len(captured.outputs) == 1
+    assert "image/png" not in captured.outputs[0].data
+    shown = [captured.outputs[0].data["text/html"]]
+    assert shown[0] == figures.figure_to_html(fig)
+    assert shown[0].startswith('<img class="pcc-figure" src="data:image/png;base64,')
+    assert 'alt="A line &quot;rising&quot; then falling."' in shown[0]
+    assert shown[0].endswith(' width="614">')
