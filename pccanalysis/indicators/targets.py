@@ -5,6 +5,13 @@ series: the change to date with its exact interval, where a straight-line trajec
 series should be by now, a status (on track / at risk / off track) that allows for noise, and
 the NHS England Making Data Count assurance reading of the monthly chart.
 
+Two things keep a status from flipping on something other than progress: ``dispersion`` allows
+for monthly counts that vary more than Poisson noise (the interval widens, see
+:mod:`pccanalysis.indicators.significance`), and ``gaps`` with ``gap_policy="exclude"`` leaves
+out months data.police.uk published with most of the category missing, so a month of missing
+ASB does not make a reduction target look met, nor a missing baseline month an increase look
+like a failure.
+
 References
 ----------
 Przyborowski J, Wilenski H (1940), Biometrika 31, 313-323 (exact conditional test for two
@@ -22,7 +29,16 @@ import pandas as pd
 
 from ..errors import ConfigError, DataError, PeriodError
 from ..periods import parse_period, quarter_of, to_month
-from .significance import compare_poisson
+from .change import (
+    GAP_POLICIES,
+    _check_dispersion_arg,
+    _estimated,
+    _excluding,
+    _join_notes,
+)
+from .change import Comparison as _Periods
+from .counts import ALL_CRIME, ASB
+from .significance import compare_poisson, verdict
 from .spc import ASSURANCE_LABELS, SpcResult, spc
 
 
@@ -80,9 +96,10 @@ class TargetProgress:
     comparison : {"rolling", "same_months", "annualised"}
         How like was compared with like (see :func:`target_progress`).
     baseline_label, current_label : str
-        The two windows in words, e.g. ``"2019-20"`` and ``"12 months to March 2021"``.
+        The two windows in words, e.g. ``"2019-20"`` and ``"12 months to March 2021"``
+        (``"... excluding November 2020"`` when gap months were left out).
     baseline_months, current_months : tuple of pandas.Period
-        The months each window covers.
+        The months each window covers (without any gap months left out).
     baseline_count : int
         Count over the baseline months.
     baseline_value : float
@@ -95,9 +112,11 @@ class TargetProgress:
     ratio, ratio_low, ratio_high : float
         The same as a rate ratio (current / baseline, per month).
     p_value : float
-        Exact conditional test of "no change" (two-sided).
+        Test of "no change" (two-sided): exact conditional, or quasi-Poisson score when
+        ``dispersion > 1``.
     verdict : {"rose", "fell", "similar"}
-        ``p_value < alpha`` gives "rose" or "fell".
+        ``p_value < alpha`` gives "rose" or "fell"
+        (:func:`pccanalysis.indicators.significance.verdicts`).
     alpha : float
         One minus the confidence level.
     target_value : float
@@ -128,6 +147,11 @@ class TargetProgress:
         ``"hit_and_miss"``) and its words.
     method : str
         What was done, for a footnote.
+    caveat : str or None
+        A publication gap in the compared months (kept, ``gap_policy="caveat"``, or left out,
+        ``"exclude"``), or too little history to estimate the dispersion; None otherwise.
+    dispersion : float
+        The over-dispersion factor ``phi`` the interval allowed for (1: Poisson noise).
     """
 
     target: Target
@@ -160,6 +184,8 @@ class TargetProgress:
     assurance: str | None
     assurance_label: str | None
     method: str
+    caveat: str | None = None
+    dispersion: float = 1.0
 
     @property
     def target_percent(self) -> float:
@@ -177,6 +203,9 @@ def target_progress(
     compare: Comparison = "auto",
     alpha: float = 0.05,
     spc_options: dict | None = None,
+    dispersion: float | str = 1.0,
+    gaps=None,
+    gap_policy: str = "caveat",
 ) -> TargetProgress:
     """Measure progress against a target, with an uncertainty-aware status.
 
@@ -203,6 +232,24 @@ def target_progress(
         One minus the confidence level of the interval (0.05 gives 95%).
     spc_options : dict, optional
         Extra keyword arguments for :func:`pccanalysis.indicators.spc.spc` (e.g. ``rebase``).
+    dispersion : float or "estimate"
+        Quasi-Poisson over-dispersion factor ``phi >= 1`` of the monthly counts (default 1:
+        Poisson noise, the exact test and interval). ``"estimate"``: from the series' own
+        months before the current window
+        (:func:`pccanalysis.indicators.significance.estimate_dispersion`; at least 12 months,
+        else 1 with a caveat). A wider interval makes "at risk" likelier than a status
+        decided by noise. Briefings use ``"estimate"``.
+    gaps : pandas.DataFrame or iterable of month-like, optional
+        Publication gaps: a :func:`pccanalysis.indicators.gaps.find_gaps` frame for the
+        series' area (when it has a ``crime_type`` column and the target is on police data,
+        only the target's crime type counts, and every type but ASB for ``"All crime"``), or
+        the gap months themselves.
+    gap_policy : {"caveat", "exclude"}
+        ``"caveat"`` (default): compare the windows as they are and say which compared month
+        has a gap. ``"exclude"``: leave gap months out of both windows with their calendar
+        pairs (as :meth:`pccanalysis.indicators.change.Comparison.without` does; a
+        financial-year baseline against the latest 12 months drops November from both), and
+        leave them out of the SPC chart's limits and rules; labels and caveat say so.
 
     Returns
     -------
@@ -256,6 +303,9 @@ def target_progress(
             + (" and at most 100 for a reduction" if target.direction == "reduce" else "")
             + f", not {target.percent!r}."
         )
+    if gap_policy not in GAP_POLICIES:
+        raise ValueError(f"gap_policy must be one of {GAP_POLICIES}, not {gap_policy!r}.")
+    _check_dispersion_arg(dispersion)
     if compare not in ("auto", "rolling", "same_months", "annualised"):
         raise ConfigError(
             "compare must be 'auto', 'rolling', 'same_months' or 'annualised', "
@@ -294,20 +344,40 @@ def target_progress(
                 f"the baseline {baseline.label}; progress can be measured from "
                 f"{(baseline.last_month + len(current)).strftime('%B %Y')}."
             )
-    baseline_count = _window_sum(counts, baseline.months, f"the baseline {baseline.label}")
-    current_count = _window_sum(counts, current, "the current window")
+    _window_sum(counts, baseline.months, f"the baseline {baseline.label}")
+    _window_sum(counts, current, "the current window")
+    window_first, window_end = current[0], current[-1]
+    comp = _Periods("target", _window_label(current), _period_label(baseline), tuple(current),
+                      tuple(baseline.months))
+    gap_months = _gap_months(target, gaps)
+    in_windows = tuple(sorted(m for m in gap_months if m in set(comp.months)))
+    note = None
+    if gap_policy == "exclude":
+        comp, note = _excluding(comp, in_windows)
+    if note is None and in_windows:
+        note = _gap_caveat(target, gaps, in_windows)
+    current, base_months = list(comp.current_months), list(comp.previous_months)
+    baseline_count = int(counts.loc[base_months].sum())
+    current_count = int(counts.loc[current].sum())
     if baseline_count == 0:
         raise DataError(
             f"target {target.name!r}: the baseline {baseline.label} count is zero, so a "
             "percentage change cannot be measured"
         )
+    if dispersion == "estimate":
+        history = counts.loc[:window_first - 1].to_numpy(dtype=float)[None, :]
+        phi_arr, phi_note = _estimated(history, window_first)
+        phi = float(phi_arr[0])
+    else:
+        phi, phi_note = float(dispersion), None
+    caveat = _join_notes(note, phi_note)
 
-    t1, t0 = len(current), k
-    cmp = compare_poisson(current_count, baseline_count, t1, t0, alpha=alpha)
+    t1, t0 = len(current), len(base_months)
+    cmp = compare_poisson(current_count, baseline_count, t1, t0, alpha=alpha, dispersion=phi)
     sign = -1 if target.direction == "reduce" else 1
     baseline_value = baseline_count * t1 / t0
     total_months = (deadline.last_month - baseline.last_month).n
-    elapsed = (current[-1] - baseline.last_month).n
+    elapsed = (window_end - baseline.last_month).n
     fraction = min(1.0, elapsed / total_months)
     needed = sign * target.percent * fraction
     r_star = 1 + needed / 100
@@ -317,19 +387,22 @@ def target_progress(
     else:
         status = ("on track" if cmp.ratio_low >= r_star
                   else "off track" if cmp.ratio_high < r_star else "at risk")
-    verdict = "similar" if cmp.p_value >= alpha else ("rose" if cmp.ratio > 1 else "fell")
-
-    monthly_target = baseline_count / k * (1 + sign * target.percent / 100)
+    monthly_target = baseline_count / t0 * (1 + sign * target.percent / 100)
+    options = dict(spc_options or {})
+    if gap_policy == "exclude" and gap_months:
+        charted = counts.loc[:end].index
+        options["exclude"] = sorted({*map(to_month, options.get("exclude", ())),
+                                     *(m for m in gap_months if m in charted)})
     chart = spc(counts.loc[:end], improvement="decrease" if sign < 0 else "increase",
-                target=monthly_target, **(spc_options or {}))
+                target=monthly_target, **options)
     return TargetProgress(
         target=target,
         comparison=mode,
-        baseline_label=_period_label(baseline),
-        baseline_months=tuple(baseline.months),
+        baseline_label=comp.previous_label,
+        baseline_months=tuple(base_months),
         baseline_count=baseline_count,
         baseline_value=float(baseline_value),
-        current_label=_window_label(current),
+        current_label=comp.current_label,
         current_months=tuple(current),
         current_value=current_count,
         percent_change=(cmp.ratio - 1) * 100,
@@ -339,7 +412,7 @@ def target_progress(
         ratio_low=cmp.ratio_low,
         ratio_high=cmp.ratio_high,
         p_value=cmp.p_value,
-        verdict=verdict,
+        verdict=verdict(cmp.p_value, cmp.ratio, alpha),
         alpha=alpha,
         target_value=baseline_value * (1 + sign * target.percent / 100),
         deadline_label=_period_label(deadline),
@@ -347,18 +420,55 @@ def target_progress(
         needed_percent_by_now=needed,
         trajectory_value_now=baseline_value * r_star,
         status=status,
-        past_deadline=current[-1] >= deadline.last_month,
+        past_deadline=window_end >= deadline.last_month,
         monthly_target=monthly_target,
         spc=chart,
         assurance=chart.assurance,
         assurance_label=None if chart.assurance is None else ASSURANCE_LABELS[chart.assurance],
         method=(
-            f"{_window_label(current)} against {_period_label(baseline)}"
-            f"{' (annualised)' if mode == 'annualised' else ''}: rate ratio with the exact "
-            f"conditional test and {100 * (1 - alpha):g}% Clopper-Pearson interval; status "
-            f"{STATUS_RULE}; assurance from an XmR chart (Making Data Count)"
+            f"{comp.current_label} against {comp.previous_label}"
+            f"{' (annualised)' if mode == 'annualised' else ''}: rate ratio with the "
+            + (f"exact conditional test and {100 * (1 - alpha):g}% Clopper-Pearson interval"
+               if phi == 1 else
+               f"quasi-Poisson score test and {100 * (1 - alpha):g}% score interval "
+               f"(dispersion {phi:.3g})")
+            + f"; status {STATUS_RULE}; assurance from an XmR chart (Making Data Count)"
         ),
+        caveat=caveat,
+        dispersion=phi,
     )
+
+
+def _gap_frame(target: Target, gaps) -> pd.DataFrame | None:
+    """The rows of a gaps frame that concern the target's series (None for a list of months)."""
+    if not isinstance(gaps, pd.DataFrame):
+        return None
+    if "crime_type" in gaps.columns and target.source == "police_uk":
+        types = gaps["crime_type"].astype("str")
+        if target.indicator == ALL_CRIME:
+            return gaps[types != ASB]
+        return gaps[types == target.indicator]
+    return gaps
+
+
+def _gap_months(target: Target, gaps) -> tuple[pd.Period, ...]:
+    if gaps is None:
+        return ()
+    frame = _gap_frame(target, gaps)
+    months = frame["month"] if frame is not None else gaps
+    return tuple(sorted({to_month(m) for m in months}))
+
+
+def _gap_caveat(target: Target, gaps, months) -> str:
+    """The caveat for gap months kept in the comparison."""
+    from .change import months_in_words
+    from .gaps import gap_sentence
+
+    frame = _gap_frame(target, gaps)
+    if frame is not None and {"count", "expected"} <= set(frame.columns):
+        hit = frame[frame["month"].isin(months)]
+        return "; ".join(dict.fromkeys(gap_sentence(r) for r in hit.itertuples(index=False)))
+    return f"{months_in_words(months)}: a likely publication gap"
 
 
 def _monthly_counts(series, value: str, period: str) -> pd.Series:

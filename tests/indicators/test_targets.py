@@ -215,3 +215,93 @@ def test_bad_series_and_targets_are_one_sentence():
 def test_series_indexed_by_month():
     s = pd.Series([100] * 12 + [80] * 12, index=pd.period_range("2019-04", periods=24, freq="M"))
     assert target_progress(ASB, s).ratio == pytest.approx(0.8)
+
+
+# ----------------------------------------------------------------------------- gaps, dispersion
+
+
+def _gap_rows(*rows):
+    """A find_gaps-shaped frame: (month, crime type, count, expected)."""
+    frame = pd.DataFrame(rows, columns=["month", "crime_type", "count", "expected"])
+    frame["month"] = pd.PeriodIndex(frame["month"], freq="M")
+    return frame.assign(ratio=frame["count"] / frame["expected"], p_value=1e-9)
+
+
+def test_a_gap_in_the_baseline_does_not_make_the_target_off_track():
+    # ASB, reduce by 25% against 2019-20: 100 a month in 2019-20 except November 2019, published
+    # with no ASB (a gap); 92 a month in 2020-21. Trajectory by March 2021: ratio 0.91667.
+    series = monthly([100] * 7 + [0] + [100] * 4 + [92] * 12)
+    gaps = _gap_rows(("2019-11", "Anti-social behaviour", 0, 100),
+                     ("2020-06", "Burglary", 3, 40))  # another type's gap: not this target's
+    # As published: 1,104 against 1,100, ratio 1.0036, exact interval (0.9224, 1.0920) wholly
+    # above 0.91667: "off track", with the gap as a caveat.
+    kept = target_progress(ASB, series, gaps=gaps)
+    assert (kept.current_value, kept.baseline_count, kept.status) == (1104, 1100, "off track")
+    assert (kept.ratio_low, kept.ratio_high) == pytest.approx(ratio_ci(1104, 1100))
+    assert kept.caveat == ("2019-11 Anti-social behaviour: 0 recorded against about 100 usually "
+                           "(a likely publication gap)")
+    # Leaving out November 2019 and its calendar pair November 2020: 11 x 92 = 1,012 against
+    # 11 x 100 = 1,100, ratio 0.92, interval (0.8439, 1.0029) straddles 0.91667: "at risk".
+    fair = target_progress(ASB, series, gaps=gaps, gap_policy="exclude")
+    assert (fair.current_value, fair.baseline_count, fair.status) == (1012, 1100, "at risk")
+    assert (fair.ratio_low, fair.ratio_high) == pytest.approx(ratio_ci(1012, 1100, 11, 11))
+    assert fair.ratio_low == pytest.approx(0.8439, abs=1e-4)
+    assert len(fair.baseline_months) == len(fair.current_months) == 11
+    assert fair.baseline_label == "2019-20 excluding November 2019"
+    assert fair.current_label == "2020-21 excluding November 2020"
+    assert fair.caveat == ("November 2019 left out because of a likely publication gap, with "
+                           "November 2020 so that like is compared with like")
+    # The trajectory still measures time to the end of the window: 12 of 36 months.
+    assert fair.elapsed_fraction == pytest.approx(1 / 3)
+    # The monthly target line uses the 11 good baseline months: 100 x 0.75 = 75; the chart
+    # shows November 2019 but leaves it out of its limits.
+    assert fair.monthly_target == pytest.approx(75.0)
+    assert fair.spc.frame["excluded"].sum() == 1
+    # A plain list of months works too, with a plainer caveat.
+    listed = target_progress(ASB, series, gaps=["2019-11"])
+    assert listed.status == "off track"
+    assert listed.caveat == "November 2019: a likely publication gap"
+    with pytest.raises(ValueError, match="gap_policy must be one of"):
+        target_progress(ASB, series, gaps=gaps, gap_policy="drop")
+
+
+def test_all_crime_targets_read_the_gaps_of_every_type_but_asb():
+    crime = Target("Crime", "All crime", "2019-20", "reduce", 10, "2022-23")
+    series = monthly([1000] * 12 + [950] * 12)
+    asb_only = _gap_rows(("2020-11", "Anti-social behaviour", 0, 100))
+    assert target_progress(crime, series, gaps=asb_only).caveat is None
+    burglary = _gap_rows(("2020-06", "Burglary", 3, 40))
+    r = target_progress(crime, series, gaps=burglary, gap_policy="exclude")
+    assert r.current_label == "2020-21 excluding June 2020"
+    assert r.baseline_label == "2019-20 excluding June 2019"
+
+
+def test_over_dispersed_counts_widen_the_status_interval():
+    # 2019-20 alternates 90 / 110 (1,200; moving ranges 20: phi = (20 / 1.128)^2 / 100 =
+    # 3.1437); 2020-21 is 80 a month (960). Exact interval (0.734, 0.872) is wholly below the
+    # trajectory ratio 0.91667: "on track". Allowing for phi, 960 of 2,160 becomes 305.4 of
+    # 687.1 effective events; the Wilson interval (z = 1.96) for 0.4444 is (0.4077, 0.4818),
+    # a ratio of (0.6883, 0.9298), which reaches past 0.91667: "at risk".
+    series = monthly([90, 110] * 6 + [80] * 12)
+    plain = target_progress(ASB, series)
+    assert plain.status == "on track" and plain.dispersion == 1.0
+    r = target_progress(ASB, series, dispersion="estimate")
+    phi = (20 / 1.128) ** 2 / 100
+    assert r.dispersion == pytest.approx(phi, rel=1e-12)
+    z = stats.norm.ppf(0.975)
+    n, x = 2160 / phi, 960 / phi
+    centre = (x + z * z / 2) / (n + z * z)
+    half = z * (x * (n - x) / n + z * z / 4) ** 0.5 / (n + z * z)
+    lo, hi = centre - half, centre + half
+    assert (r.ratio_low, r.ratio_high) == pytest.approx((lo / (1 - lo), hi / (1 - hi)))
+    assert (r.ratio_low, r.ratio_high) == pytest.approx((0.6883, 0.9298), abs=1e-4)
+    assert r.status == "at risk" and r.verdict == "fell"
+    assert "quasi-Poisson score test" in r.method and r.caveat is None
+    # A fixed phi works the same way; with no 12 earlier months the estimate falls back to 1.
+    assert target_progress(ASB, series, dispersion=phi).ratio_high == pytest.approx(r.ratio_high)
+    q4 = Target("ASB", "Anti-social behaviour", "2019-20 Q4", "reduce", 25, "2022-23")
+    # Annualised: April 2020 to March 2021 against January-March 2020, the only 3 months before.
+    short = target_progress(q4, monthly([100] * 3 + [80] * 12, start="2020-01"),
+                            compare="annualised", dispersion="estimate")
+    assert short.dispersion == 1.0
+    assert short.caveat.startswith("only 3 months of data before April 2020, too few")
