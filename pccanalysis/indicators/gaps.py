@@ -168,10 +168,16 @@ def touches_gap(gaps: pd.DataFrame, months: Iterable, **where) -> pd.DataFrame:
 
 def gap_sentence(row) -> str:
     """One clause describing a gap row: "2024-11 Anti-social behaviour: 0 recorded against
-    about 1,526 usually (a likely publication gap)"."""
+    about 1,526 usually (a likely publication gap)".
+
+    A row with only a month and categories (a month known to be missing, e.g. a force's file
+    that was never published) reads "2024-06 force-one: not published (a publication gap)".
+    """
     values = row._asdict() if hasattr(row, "_asdict") else dict(row)
     cats = [str(v) for k, v in values.items() if k not in _VALUE_COLUMNS and not k.startswith("_")]
     what = " ".join([str(values["month"]), *cats])
+    if pd.isna(values.get("expected", np.nan)) or "count" not in values:
+        return f"{what}: not published (a publication gap)"
     count = values["count"]
     count = int(count) if float(count).is_integer() else count
     return (f"{what}: {count:,} recorded against about {round(values['expected']):,} usually "

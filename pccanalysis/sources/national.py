@@ -12,7 +12,10 @@ This module
 2. counts rows by force, month, Community Safety Partnership (CSP) and crime type, one partition
    at a time, with ``pyarrow.compute`` working on dictionary indices (a few thousand distinct
    LSOAs per partition are looked up, not millions of rows);
-3. builds the year-on-year table by CSP for every force from those counts.
+3. gives the monthly counts a year-on-year table by CSP needs for every force
+   (:func:`year_on_year_counts`); the table itself, with its uncertainty and verdicts, is
+   :func:`pccanalysis.indicators.change.change_by` on those counts (sources count, indicators
+   compare).
 
 For one force the pandas loader (:func:`pccanalysis.sources.police_uk.read_street`) stays the
 default; this path is for national and peer comparisons. Counts are data.police.uk's own (rows,
@@ -576,10 +579,7 @@ def count_by_csp(
 
 
 # --------------------------------------------------------------------------------------------
-# 3. Year on year by CSP
-
-
-_NO_KEY = "\x1f"  # stands for a missing key (no CSP) while joining
+# 3. Counts for a year-on-year table by CSP
 
 
 def _months_back(end: str, n: int) -> list[str]:
@@ -588,7 +588,7 @@ def _months_back(end: str, n: int) -> list[str]:
     return [f"{j // 12:04d}-{j % 12 + 1:02d}" for j in range(i - n + 1, i + 1)]
 
 
-def year_on_year_by_csp(
+def year_on_year_counts(
     dataset,
     mapping: CspMap,
     end_month: str,
@@ -597,7 +597,19 @@ def year_on_year_by_csp(
     by_crime_type: bool = False,
     workers: int | None = None,
 ):
-    """The 12 months to ``end_month`` against the 12 months before, by force and CSP.
+    """Monthly counts by force and CSP over the 24 months to ``end_month``: the input of a
+    year-on-year table (the 12 months to ``end_month`` against the 12 before).
+
+    This source only counts; the change, its uncertainty and its verdict come from
+    :func:`pccanalysis.indicators.change.change_by`::
+
+        counts, dq = year_on_year_counts(dataset, mapping, "2024-12")
+        gaps = find_gaps(counts, by="force", count_column="count")  # missing or thin months
+        table = change_by(counts, rolling_12_months("2024-12"),
+                          ["force", "csp_code", "csp_name"], count_column="count",
+                          dropna=False, available_months=counts.attrs["months"],
+                          gaps=gaps, gap_policy="exclude",
+                          dispersion="estimate", adjust="holm")
 
     Parameters
     ----------
@@ -610,18 +622,22 @@ def year_on_year_by_csp(
     forces : sequence of str, optional
         Only these forces (default: every force in the dataset).
     by_crime_type : bool
-        One row per crime type too.
+        Keep crime type as a key.
+    workers : int, optional
+        Partitions counted at once.
 
     Returns
     -------
     (pandas.DataFrame, DataQuality)
-        ``force``, ``csp_code``, ``csp_name`` (+ ``pfa_code``, ``pfa_name``), [``crime_type``],
-        ``count_now``, ``count_before`` (rows in the 12 months to ``end_month`` and the 12 before,
-        int64), ``change`` (now - before), ``percent_change`` (100 * change / before; NaN when
-        before is 0), ``months_now``, ``months_before`` (months of that force present in each
-        window: fewer than 12 means a publication gap and the change is not like for like).
-        Whether a change is more than noise is for :func:`pccanalysis.indicators.change.change_by`
-        applied to the counts of :func:`count_by_csp`.
+        The :func:`count_by_csp` frame for the 24 months (``force``, ``month``, ``csp_code``,
+        ``csp_name`` (+ ``pfa_code``, ``pfa_name``), [``crime_type``], ``count``; <NA> CSP
+        for rows without a location). ``attrs``: ``months`` (the 24 months, period[M], the
+        ``available_months`` of the table), ``period_now`` and ``period_before`` (in words,
+        ``"2024-01 to 2024-12"``) and ``missing``: a frame of ``month`` and ``force``, one row
+        per month of the 24 with no file for a force that has files in the others (a
+        publication gap, not zero crime), in the shape ``change_by``'s ``gaps`` takes (for
+        forces with too few rows for :func:`~pccanalysis.indicators.gaps.find_gaps` to flag a
+        month at zero). The DataQuality record notes the windows and each missing month.
     """
     import pandas as pd
 
@@ -634,48 +650,19 @@ def year_on_year_by_csp(
         dataset = open_street_dataset(dataset)
     counts, dq = count_by_csp(dataset, mapping, forces=forces, months=before + now,
                               by_crime_type=by_crime_type, workers=workers)
-    present = pd.DataFrame(
-        [(f, m) for f, m, _ in _fragments(dataset, forces, before + now)],
-        columns=["force", "month"],
-    )
-    months_now = present[present["month"].isin(now)].groupby("force").size()
-    months_before = present[present["month"].isin(before)].groupby("force").size()
-
-    keys = [c for c in counts.columns if c not in ("month", "count")]
-    # Rows with no CSP must meet their other year in the join, and null keys never match.
-    table = pa.Table.from_pandas(
-        counts[keys].fillna(_NO_KEY).assign(
-            window=counts["month"].astype("str").isin(now).map({True: "now", False: "before"}),
-            count=counts["count"]),
-        preserve_index=False,
-    )
-    sums = table.group_by([*keys, "window"], use_threads=False).aggregate([("count", "sum")])
-
-    def window(name: str, label: str) -> pa.Table:
-        part = sums.filter(pc.equal(sums["window"], name))
-        return part.select([*keys, "count_sum"]).rename_columns([*keys, label])
-
-    joined = window("now", "count_now").join(window("before", "count_before"), keys=keys,
-                                             join_type="full outer")
-    count_now = pc.fill_null(joined["count_now"], 0)
-    count_before = pc.fill_null(joined["count_before"], 0)
-    change = pc.subtract(count_now, count_before)
-    percent = pc.if_else(
-        pc.equal(count_before, 0), pa.scalar(None, pa.float64()),
-        pc.multiply(pc.divide(pc.cast(change, pa.float64()), pc.cast(count_before, pa.float64())),
-                    100.0),
-    )
-    out = pd.DataFrame({k: _str(pc.if_else(pc.equal(joined[k], _NO_KEY), None, joined[k]))
-                        for k in keys})
-    out["count_now"] = count_now.to_numpy().astype("int64")
-    out["count_before"] = count_before.to_numpy().astype("int64")
-    out["change"] = change.to_numpy().astype("int64")
-    out["percent_change"] = percent.to_numpy(zero_copy_only=False).astype("float64")
-    out["months_now"] = out["force"].map(months_now).fillna(0).astype("int64")
-    out["months_before"] = out["force"].map(months_before).fillna(0).astype("int64")
-    sort = ["force", "csp_code"] + (["crime_type"] if by_crime_type else [])
-    out = out.sort_values(sort, na_position="last", kind="stable").reset_index(drop=True)
-    out.attrs["period_now"] = f"{now[0]} to {now[-1]}"
-    out.attrs["period_before"] = f"{before[0]} to {before[-1]}"
+    present: dict[str, set[str]] = {}
+    for force, month, _ in _fragments(dataset, forces, before + now):
+        present.setdefault(force, set()).add(month)
+    gaps = [(m, f) for f, have in sorted(present.items()) for m in before + now if m not in have]
+    missing = pd.DataFrame({"month": pd.PeriodIndex([m for m, _ in gaps], freq="M"),
+                            "force": pd.array([f for _, f in gaps], dtype="str")})
+    counts.attrs["months"] = list(pd.period_range(before[0], now[-1], freq="M"))
+    counts.attrs["period_now"] = f"{now[0]} to {now[-1]}"
+    counts.attrs["period_before"] = f"{before[0]} to {before[-1]}"
+    counts.attrs["missing"] = missing
     dq.notes.append(f"Year on year: {now[0]} to {now[-1]} against {before[0]} to {before[-1]}.")
-    return out, dq
+    for force, months in missing.groupby("force", sort=True)["month"]:
+        listed = ", ".join(str(m) for m in months)
+        dq.notes.append(f"{force} has no street file for {listed}: a publication gap, not zero "
+                        "crime.")
+    return counts, dq

@@ -20,7 +20,7 @@ from pccanalysis.sources.national import (
     count_by_csp,
     csp_map,
     open_street_dataset,
-    year_on_year_by_csp,
+    year_on_year_counts,
 )
 
 HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
@@ -209,7 +209,9 @@ def test_count_by_csp_by_crime_type_and_filters(small, tmp_path, mapping):
         "The street dataset holds no partition for the forces and months asked for.")
 
 
-def test_year_on_year_by_csp(tmp_path, mapping):
+def test_year_on_year_counts_feed_change_by(tmp_path, mapping):
+    from pccanalysis.indicators.change import change_by, rolling_12_months
+
     src = tmp_path / "police-uk"
     for month in pd.period_range("2023-01", "2023-12", freq="M").astype(str):
         # 2023: 2 rows in Alpha and 1 without location each month
@@ -226,21 +228,47 @@ def test_year_on_year_by_csp(tmp_path, mapping):
                                                street_row(month, BETA_2021, n=4)])
     dest = tmp_path / "dataset"
     build_street_dataset(src, dest)
-    table, dq = year_on_year_by_csp(dest, mapping, "2024-12")
-    rows = {r.csp_code if isinstance(r.csp_code, str) else None: r for r in table.itertuples()}
-    # Alpha: before 12 x 2 = 24, now 11 x 3 = 33, change 9, 100 * 9 / 24 = 37.5 %
+    counts, dq = year_on_year_counts(dest, mapping, "2024-12")
+    # The source counts by month and CSP and computes no change.
+    assert list(counts.columns) == ["force", "month", "csp_code", "csp_name", "pfa_code",
+                                    "pfa_name", "count"]
+    assert counts["count"].sum() == dq.rows_read == 12 * 3 + 11 * 4  # 36 + 44 = 80
+    assert counts.attrs["period_now"] == "2024-01 to 2024-12"
+    assert counts.attrs["months"][0] == pd.Period("2023-01", "M") and len(counts.attrs["months"]) == 24
+    assert counts.attrs["missing"].astype(str).values.tolist() == [["2024-06", "force-one"]]
+    assert ("force-one has no street file for 2024-06: a publication gap, not zero crime."
+            in dq.notes)
+
+    comp = rolling_12_months("2024-12")
+    by = ["force", "csp_code", "csp_name"]
+    naive = change_by(counts, comp, by, count_column="count", dropna=False,
+                      available_months=counts.attrs["months"])
+    rows = {r.csp_code if isinstance(r.csp_code, str) else None: r for r in naive.itertuples()}
+    # Alpha: before 12 x 2 = 24, now 11 x 3 = 33, +37.5%; 33 of 57 at 1/2 is no evidence.
     a = rows["E22000001"]
-    assert (a.count_now, a.count_before, a.change, a.percent_change) == (33, 24, 9, 37.5)
-    # Beta: before 0, now 11 x 1 = 11; no percentage from zero
+    assert (a.current, a.previous, a.absolute, a.percent) == (33, 24, 9, 37.5)
+    assert a.verdict == "similar"
+    # Beta: before 0, now 11 x 1 = 11; no percentage from zero, but 11 of 11 at 1/2 is
+    # p = 2 / 2^11 = 0.00098: "rose".
     b = rows["E22000002"]
-    assert (b.count_now, b.count_before, b.change) == (11, 0, 11) and math.isnan(b.percent_change)
-    # no location: before 12 x 1 = 12, now 0: -100 %
+    assert (b.current, b.previous) == (11, 0) and math.isnan(b.percent) and b.verdict == "rose"
+    assert b.p_value == pytest.approx(2 / 2**11)
+    # No location: before 12 x 1 = 12, now 0: -100%.
     n = rows[None]
-    assert (n.count_now, n.count_before, n.change, n.percent_change) == (0, 12, -12, -100.0)
-    # the gap shows: 11 months now against 12 before
-    assert (a.months_now, a.months_before) == (11, 12)
-    assert table.attrs["period_now"] == "2024-01 to 2024-12"
-    assert dq.rows_read == 12 * 3 + 11 * 4  # 36 + 44 = 80
+    assert (n.current, n.previous, n.percent, n.verdict) == (0, 12, -100.0, "fell")
+
+    # The missing month is a known gap of the force. As a caveat it is named; left out with its
+    # pair, 11 months are compared with 11: Alpha 33 against 22, +50%.
+    gaps = counts.attrs["missing"]
+    flagged = change_by(counts, comp, by, count_column="count", dropna=False,
+                        available_months=counts.attrs["months"], gaps=gaps)
+    assert set(flagged["caveat"]) == {"2024-06 force-one: not published (a publication gap)"}
+    fair = change_by(counts, comp, by, count_column="count", dropna=False,
+                     available_months=counts.attrs["months"], gaps=gaps, gap_policy="exclude")
+    a = fair.set_index("csp_code").loc["E22000001"]
+    assert (a["current"], a["previous"], a["percent"]) == (33, 22, 50.0)
+    assert a["current_label"] == "January to December 2024 excluding June 2024"
+    assert a["caveat"].startswith("June 2024 left out because of a likely publication gap")
 
 
 def test_open_street_dataset_refuses_an_empty_folder(tmp_path):
