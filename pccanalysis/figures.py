@@ -45,6 +45,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrow, Polygon
+from matplotlib.ticker import MaxNLocator
 
 from .numbers import format_count, format_number, format_percent, month_label
 
@@ -166,7 +167,7 @@ HOUSE_RC = {
     "svg.fonttype": "none",
 }
 
-_TITLE_WRAP = 78  # characters per title line at 11 pt bold across 7 inches
+_TITLE_WRAP = 70  # characters per title line at 11 pt bold: 77 measured 6.7 of 7 inches
 _SOURCE_WRAP = 120
 
 
@@ -855,6 +856,10 @@ STATUS_STYLE = {
 }
 
 
+#: A target's status once its deadline has passed (as :func:`pccanalysis.narrative.target_sentence`).
+PAST_STATUS = {"on track": "met", "at risk": "not clearly met", "off track": "missed"}
+
+
 def target_chart(progress, *, title: str, source: str, alt: str | None = None) -> Figure:
     """Progress against a target: the straight-line trajectory and where the indicator is now.
 
@@ -870,8 +875,11 @@ def target_chart(progress, *, title: str, source: str, alt: str | None = None) -
         x is months after the end of the baseline; y is the change against the baseline in
         percent. Lines: ``"trajectory"`` from (0, 0%) to (deadline, target %), ``"current"``
         (the point now) with ``"current-interval"``, ``"needed"`` (the trajectory's value now).
-        The status is written beside the point ("Off track: +30%") as well as coloured.
+        The status is written beside the point ("Off track: +30%"; after the deadline "Met",
+        "Not clearly met" or "Missed") as well as coloured.
     """
+    from .narrative import in_sentence
+
     status = progress.status
     if status not in STATUS_STYLE:
         raise ValueError(f"target_chart: unknown status {status!r}")
@@ -882,34 +890,47 @@ def target_chart(progress, *, title: str, source: str, alt: str | None = None) -
     target_pct = progress.target_percent
     style = STATUS_STYLE[status]
     t = progress.target
-    description = (f"Chart of {t.name} against the target to {t.direction} it by "
+    past = progress.past_deadline
+    # after the deadline the status says whether the target was met, as the sentence does
+    shown = PAST_STATUS[status] if past else status
+    needed_words = "needed" if not past else "the target"
+    description = (f"Chart of {in_sentence(t.name)} against the target to {t.direction} it by "
                    f"{format_percent(t.percent)} from {progress.baseline_label} by "
                    f"{progress.deadline_label}: now {format_percent(progress.percent_change, signed=True)} "
                    f"in {progress.current_label} against "
-                   f"{format_percent(progress.needed_percent_by_now, signed=True)} needed, "
-                   f"{status}")
+                   f"{format_percent(progress.needed_percent_by_now, signed=True)} "
+                   f"{needed_words}, {shown}")
     with house_style():
         fig = new_figure(title=title, source=source, alt=_alt(description, title, alt))
         ax = fig.add_subplot()
         ax.plot([0, total], [0, target_pct], color=TEXT_GREY, linestyle="--", linewidth=1.4,
                 zorder=2, gid="trajectory")
-        ax.annotate(f"Target {format_percent(target_pct, signed=True)} by "
-                    f"{progress.deadline_label}", (total, target_pct), xytext=(-4, -12 if
-                    target_pct < 0 else 8), textcoords="offset points", ha="right",
-                    fontsize=8, color=TEXT_GREY)
+        target_text = f"Target {format_percent(target_pct, signed=True)} by {progress.deadline_label}"
+        if past:
+            # "now" is at (or past) the deadline: the target's own point is what was needed,
+            # labelled on the right where "needed by now" would go
+            ax.annotate(target_text, (total, target_pct), xytext=(8, 0),
+                        textcoords="offset points", va="center", fontsize=8, color=TEXT_GREY,
+                        gid="target-label")
+        else:
+            ax.annotate(target_text, (total, target_pct),
+                        xytext=(-4, -12 if target_pct < 0 else 8), textcoords="offset points",
+                        ha="right", fontsize=8, color=TEXT_GREY, gid="target-label")
         ax.plot([now_x], [progress.needed_percent_by_now], marker="o", markersize=7,
                 markerfacecolor="white", markeredgecolor=TEXT_GREY, linestyle="none",
                 zorder=3, gid="needed")
-        ax.annotate(f"Needed by now {format_percent(progress.needed_percent_by_now, signed=True)}",
-                    (now_x, progress.needed_percent_by_now), xytext=(8, 0),
-                    textcoords="offset points", va="center", fontsize=8, color=TEXT_GREY)
+        if not past:
+            ax.annotate("Needed by now "
+                        f"{format_percent(progress.needed_percent_by_now, signed=True)}",
+                        (now_x, progress.needed_percent_by_now), xytext=(8, 0),
+                        textcoords="offset points", va="center", fontsize=8, color=TEXT_GREY)
         lo, hi = progress.percent_change_low, progress.percent_change_high
         ax.plot([now_x, now_x], [lo, hi], color=style["colour"], linewidth=2, zorder=3,
                 gid="current-interval")
         ax.plot([now_x], [progress.percent_change], marker=style["marker"], markersize=9,
                 color=style["colour"], markeredgecolor="black", markeredgewidth=0.6,
                 linestyle="none", zorder=4, gid="current")
-        ax.annotate(f"{status.capitalize()}: {format_percent(progress.percent_change, signed=True)}"
+        ax.annotate(f"{shown.capitalize()}: {format_percent(progress.percent_change, signed=True)}"
                     f"\n{progress.current_label}", (now_x, progress.percent_change),
                     xytext=(-10, 0), textcoords="offset points", ha="right", va="center",
                     fontsize=9, fontweight="bold", color="black", gid="status-label")
@@ -921,7 +942,8 @@ def target_chart(progress, *, title: str, source: str, alt: str | None = None) -
         ax.set_xlim(-0.05 * max(total, now_x), 1.08 * max(total, now_x))
         _pad_y(ax, [0.0, target_pct, lo, hi, progress.needed_percent_by_now])
         ax.yaxis.set_major_formatter(_signed_percent_formatter())
-        ax.set_ylabel(f"Change in {t.name} against {progress.baseline_label}")
+        # the title names the indicator; a long name would not fit along the axis
+        ax.set_ylabel(f"Change against {progress.baseline_label}")
     return fig
 
 
@@ -1037,6 +1059,8 @@ def share_chart(
                         va="center", fontsize=9, color=colour, annotation_clip=False,
                         gid=f"label-{name}")
         ax.set_ylabel(ylabel)
+        # ticks at 1, 2 or 5 times a power of ten: 0%, 5%, 10% ... rather than 2.5% steps
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
         ax.yaxis.set_major_formatter(_percent_formatter())
     return fig
 
@@ -1061,9 +1085,11 @@ def _thin_ticks(ax, n: int, max_ticks: int = 12) -> None:
 
 
 def _percent_formatter():
+    """Tick labels in percent: whole numbers where the tick is whole, else one decimal, so a
+    tick at 2.5 never reads "3%"."""
     from matplotlib.ticker import FuncFormatter
 
-    return FuncFormatter(lambda v, _pos: format_percent(v, 0))
+    return FuncFormatter(lambda v, _pos: format_percent(v, 0 if float(v).is_integer() else 1))
 
 
 def _count_formatter():

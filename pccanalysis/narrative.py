@@ -42,6 +42,7 @@ __all__ = [
     "change_phrase",
     "change_sentence",
     "comparator_sentence",
+    "comparator_title",
     "gap_caveat",
     "group_summary",
     "headline",
@@ -386,7 +387,7 @@ def group_summary(table: pd.DataFrame, group: str, subject: str,
 # --------------------------------------------------------------------------------------------
 
 
-def share_sentence(result, of: str, subject: str | None = None) -> str:
+def share_sentence(result, of: str, subject: str | None = None, *, usual: bool = True) -> str:
     """A group's share of a total now against its usual share (a ``ShareResult``).
 
     Examples::
@@ -403,14 +404,18 @@ def share_sentence(result, of: str, subject: str | None = None) -> str:
         What the total is of, mid-sentence ("hate crime").
     subject : str, optional
         The group's name; default the result's label.
+    usual : bool
+        The earlier period is the group's usual share (default), or just an earlier period
+        (False: "similar to 48.2% in 2019-20").
     """
     _check_verdict(result.verdict)
     who = _cap(subject or result.label)
-    now, usual = format_percent(result.current_share), format_percent(result.usual_share)
+    now, then = format_percent(result.current_share), format_percent(result.usual_share)
     start = f"{who} accounted for {now} of {of} in {result.current_label}"
     if result.verdict == "similar":
-        return f"{start}, similar to its usual {usual} in {result.usual_label}."
-    return f"{start}, against {usual} in {result.usual_label}; its share {result.verdict}."
+        word = "its usual " if usual else ""
+        return f"{start}, similar to {word}{then} in {result.usual_label}."
+    return f"{start}, against {then} in {result.usual_label}; its share {result.verdict}."
 
 
 # --------------------------------------------------------------------------------------------
@@ -477,7 +482,8 @@ def _comparator_change(percent: float) -> str:
     return f"a {word} of {format_percent(abs(percent))}"
 
 
-def comparator_sentence(result, subject: str | None = None, *, local=None) -> str:
+def comparator_sentence(result, subject: str | None = None, *, local=None,
+                        comparator=None) -> str:
     """A local change against a national or peer change (a ``comparator.ComparatorResult``).
 
     Examples::
@@ -498,6 +504,11 @@ def comparator_sentence(result, subject: str | None = None, *, local=None) -> st
         The local change on its own; its verdict gives the verb ("rose by 24%"). Without it
         the local change is stated without a direction word ("changed by +24%"), because the
         comparator test says how the two differ, not whether the local change is noise.
+    comparator : ChangeResult, optional
+        The comparator's change on its own, from its counts; its verdict gives "a rise of
+        5%", "a fall of 3%" or "no significant change (+2.2%)". Without it the comparator's
+        change is described by its sign ("a rise of 5%"), which suits a published percentage
+        taken as exact.
     """
     clause = _COMPARATOR_CLAUSE.get(result.verdict)
     if clause is None:
@@ -513,10 +524,41 @@ def comparator_sentence(result, subject: str | None = None, *, local=None) -> st
         phrase = f"changed by {format_percent(result.local_percent, signed=True)}"
     periods = (f" in {result.current_label} compared with {result.previous_label}"
                if result.current_label else "")
+    comparator_change = comparator
     comparator = result.comparator_label
     return (f"{who} {phrase} locally{periods}, against "
-            f"{_comparator_change(result.comparator_percent)} in {comparator}; "
+            f"{_comparator_words(result.comparator_percent, comparator_change)} in {comparator}; "
             f"{clause.format(c=comparator)}.")
+
+
+def _comparator_words(percent: float, change=None) -> str:
+    """The comparator's change: from its own verdict when given, else from its sign."""
+    if change is None or _is_missing(percent):
+        return _comparator_change(percent)
+    _check_verdict(change.verdict)
+    if change.verdict == "similar":
+        return f"no significant change ({format_percent(percent, signed=True)})"
+    word = "rise" if change.verdict == "rose" else "fall"
+    return f"a {word} of {format_percent(abs(percent))}"
+
+
+def comparator_title(result, subject: str, area: str) -> str:
+    """A chart title stating how a local change compares (a ``comparator.ComparatorResult``).
+
+    Forms::
+
+        Recorded suicides in Northbridge rose faster than England and Wales
+        Recorded suicides in Northbridge held steady against a rise in England
+        Recorded suicides in Northbridge: no clear difference from England
+
+    The words come only from the result's verdict.
+    """
+    if result.verdict not in _COMPARATOR_CLAUSE:
+        raise ValueError(f"unknown comparator verdict {result.verdict!r}")
+    who = f"{_cap(subject)} in {area}"
+    if result.verdict == "similar to":
+        return f"{who}: no clear difference from {result.comparator_label}"
+    return f"{who} {result.verdict} {result.comparator_label}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pccanalysis.errors import DataError
 from pccanalysis.indicators.spc import spc
 
 SOURCE = "Source: hand-made test data"
+MINUS = "\u2212"
 
 
 def _by_gid(artists, gid):
@@ -286,6 +287,32 @@ def _shares():
     })
 
 
+def test_share_chart_ticks_say_what_they_mark():
+    # Shares between 6% and 20% (as the sample's wards): ticks every 5% (steps of 1, 2 or 5),
+    # and a tick label is never a rounded value ("3%" for a tick at 2.5%).
+    frame = pd.DataFrame({"period": ["2019-20"] * 2 + ["2020-21"] * 2,
+                          "area": ["A", "B"] * 2, "share": [20.0, 6.0, 12.3, 9.0]})
+    fig = F.share_chart(frame, title="T", source=SOURCE)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+    assert ticks == [0.0, 5.0, 10.0, 15.0, 20.0]
+    assert [t.get_text() for t in ax.get_yticklabels()][:5] == ["0%", "5%", "10%", "15%", "20%"]
+    assert F._percent_formatter()(2.5, 0) == "2.5%"
+
+
+def test_long_titles_wrap_inside_the_figure():
+    # 150 characters of bold 11 pt: wrapped at 70 characters a line, every line fits the
+    # 7-inch figure with room to spare (77 characters measured 6.7 inches and clipped).
+    title = ("The number recorded fell in 9 of 14 categories; it rose in Anti-social behaviour "
+             "and was similar in Possession of weapons, Burglary, Other crime and Drugs")
+    fig = F.rag_summary_chart({"Green": 1}, title=title, source=SOURCE)
+    fig.canvas.draw()
+    box = fig._suptitle.get_window_extent()
+    assert box.x1 / fig.dpi < 6.6
+    assert max(len(line) for line in fig._suptitle.get_text().split("\n")) <= 70
+
+
 def test_share_chart_draws_one_labelled_line_per_area():
     fig = F.share_chart(_shares(), period="financial_year", area="ward_name",
                         title="The city centre's share of hate crime rose to 31%",
@@ -543,6 +570,30 @@ def test_target_chart_draws_the_trajectory_and_the_status():
         "Chart of ASB against the target to reduce it by 25% from 2019-20 by 2022-23: now +30% "
         "in 2020-21 against \u22128.3% needed, off track: The ASB target is off track."
     )
+    assert ax.get_ylabel() == "Change against 2019-20"
+
+
+def test_target_chart_after_the_deadline_says_met_or_missed():
+    from pccanalysis.indicators.targets import Target, target_progress
+
+    # 2019-20: 100 a month; 2020-21: 95 a month, -5%. Clopper-Pearson for 1,140 of 2,340 is
+    # about 0.467 to 0.508, a ratio of 0.875 to 1.031, straddling the 0.9 the whole target asks
+    # for: "at risk", which after the deadline 2020-21 reads "not clearly met". "Now" is the
+    # deadline: one label, the target's.
+    months = pd.period_range("2019-04", "2021-03", freq="M")
+    series = pd.Series([100] * 12 + [95] * 12, index=months)
+    progress = target_progress(Target("Repeat hate-crime victims", "repeat hate-crime victims",
+                                      "2019-20", "reduce", 10, "2020-21"), series)
+    assert progress.past_deadline and progress.status == "at risk"
+    fig = F.target_chart(progress, title="Reduce repeat hate-crime victims by 10%: not clearly "
+                         "met", source=SOURCE)
+    ax = fig.axes[0]
+    assert _by_gid(ax.texts, "status-label").get_text() == f"Not clearly met: {MINUS}5%\n2020-21"
+    assert _by_gid(ax.texts, "target-label").get_text() == f"Target {MINUS}10% by 2020-21"
+    assert not any(t.get_text().startswith("Needed by now") for t in ax.texts)
+    assert fig.pcc_alt.startswith(
+        "Chart of repeat hate-crime victims against the target to reduce it by 10% from 2019-20 "
+        f"by 2020-21: now {MINUS}5% in 2020-21 against {MINUS}10% the target, not clearly met")
 
 
 def test_spc_chart_points_a_note_at_a_month():

@@ -236,6 +236,11 @@ def test_share_sentence_rose_and_similar():
         "The city centre accounted for 26% of hate crime in 2020-21, similar to its usual 25% in "
         "April 2017 to March 2020."
     )
+    # against an earlier period that is not its usual share
+    assert N.share_sentence(similar, "hate crime", usual=False) == (
+        "City centre accounted for 26% of hate crime in 2020-21, similar to 25% in April 2017 "
+        "to March 2020."
+    )
 
 
 # --- repeat victims ------------------------------------------------------------------------
@@ -295,6 +300,8 @@ def test_comparator_sentence_faster_rise_only_when_the_test_supports_it():
         "Recorded suicide rose by 24% locally in 2020 compared with 2019, against a rise of 5% "
         "in England and Wales; the local rise was faster."
     )
+    assert N.comparator_title(result, "Recorded suicide", "Northbridge") == (
+        "Recorded suicide in Northbridge rose faster than England and Wales")
 
 
 def test_comparator_sentence_when_the_difference_could_be_chance():
@@ -312,6 +319,31 @@ def test_comparator_sentence_when_the_difference_could_be_chance():
         "Recorded suicide was similar (+24%) locally in 2020 compared with 2019, against a rise "
         "of 5% in England and Wales; the difference between the two could be chance."
     )
+    assert N.comparator_title(result, "Recorded suicide", "Northbridge") == (
+        "Recorded suicide in Northbridge: no clear difference from England and Wales")
+
+
+def test_comparator_sentence_reads_the_comparators_own_verdict():
+    # England 5,000 -> 5,110 (+2.2%): exact test on 5,110 of 10,110, p about 0.28: no rise
+    # to speak of. Local 100 -> 127 (+27%, p about 0.08): similar too.
+    result = compare_to_comparator(127, 100, 5110, 5000, label="Recorded suicides",
+                                   comparator_label="England", current_label="2020",
+                                   previous_label="2019")
+    england = _change(5110, 5000, label="England", cur="2020", prev="2019")
+    assert england.verdict == "similar"
+    assert N.comparator_sentence(result, "The number of recorded suicides",
+                                 local=_change(127, 100, cur="2020", prev="2019"),
+                                 comparator=england) == (
+        "The number of recorded suicides was similar (+27%) locally in 2020 compared with "
+        "2019, against no significant change (+2.2%) in England; the difference between the "
+        "two could be chance."
+    )
+    # 5,000 -> 5,250 (+5%, p about 0.014): a rise
+    risen = _change(5250, 5000, label="England", cur="2020", prev="2019")
+    assert risen.verdict == "rose"
+    assert "against a rise of 5% in England" in N.comparator_sentence(
+        compare_to_comparator(127, 100, 5250, 5000, comparator_label="England"),
+        "Suicides", comparator=risen)
 
 
 def test_comparator_sentence_against_a_published_percentage_fall():

@@ -163,15 +163,15 @@ def change_table_html(table: pd.DataFrame, group: str, group_label: str,
     Numbers are right-aligned in tabular figures (class ``num``); a change from zero shows
     no percentage.
     """
-    from ..numbers import format_range
-
     rows = []
     for _, r in table.iterrows():
         pct = "" if pd.isna(r["percent"]) else format_percent(r["percent"], signed=True)
         if pd.isna(r["ratio_low"]) or pd.isna(r["ratio_high"]) or r["ratio_high"] == float("inf"):
             interval = ""
         else:
-            interval = format_range(100 * (r["ratio_low"] - 1), 100 * (r["ratio_high"] - 1))
+            # signed like the change beside it: "+26.8% to +44.6%", "−25% to +44%"
+            interval = (f"{format_percent(100 * (r['ratio_low'] - 1), signed=True)} to "
+                        f"{format_percent(100 * (r['ratio_high'] - 1), signed=True)}")
         rows.append(
             f"<tr><th scope=\"row\">{html.escape(str(r[group]))}</th>"
             + _td_num(format_count(r["previous"])) + _td_num(format_count(r["current"]))
@@ -501,7 +501,8 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
         frame, noun, label, subject = all_crime(area_wards(data)), ("ward", "wards"), "Ward", \
             "crime"
     elif by == "crime_type":
-        frame, noun, label, subject = data.frame, ("crime type", "crime types"), "Crime type", \
+        # ASB is one of data.police.uk's categories but not a crime: "categories"
+        frame, noun, label, subject = data.frame, ("category", "categories"), "Category", \
             "the number recorded"
     else:
         raise ValueError(f"by must be 'ward_name' or 'crime_type', not {by!r}")
@@ -741,8 +742,7 @@ def delivery_plan(config: Config, quarter: Quarter) -> DeliveryPlan:
         stale_section = Section(
             sentences=[f"{format_count(len(stale))} deliverable{'s have' if len(stale) != 1 else ' has'} "
                        f"no update dated in {cq.label} or later."],
-            tables=[simple_table_html(shown, f"Deliverables without a {cq.label} update",
-                                      numeric=("No.",))],
+            tables=[simple_table_html(shown, f"Deliverables without a {cq.label} update")],
             results={"stale": stale})
     else:
         stale_section = Section(sentences=[f"Every deliverable has an update for {cq.label}."])
@@ -786,24 +786,42 @@ def long_run_trend(config: Config, data: AreaData, quarter: Quarter, what: str, 
 
 
 def ward_shares(config: Config, data: AreaData, quarter: Quarter) -> Section:
-    """Each ward's share of all crime by financial year, with the largest wards highlighted."""
+    """Each ward's share of all crime by financial year, with the largest wards highlighted.
+
+    The sentence (and the chart's title) is about the ward with the largest share in the latest
+    full financial year: its share then against the year before, with the verdict of Fisher's
+    exact test (:func:`~pccanalysis.indicators.change.share_change`), so a share is said to
+    have risen or fallen only when the change is unlikely to be chance.
+    """
     from ..figures import share_chart
+    from ..indicators.change import between, share_change
     from ..indicators.counts import all_crime, count_by, shares
+    from ..narrative import as_title, share_sentence
 
     months = _months_to(data, quarter)
-    counts = count_by(all_crime(area_wards(data)), by="ward_name", period="financial_year",
-                      months=months)
+    crime = all_crime(area_wards(data))
+    counts = count_by(crime, by="ward_name", period="financial_year", months=months)
     full_years = counts[counts["months"] == 12]
     table = shares(full_years.drop(columns=["months"]), of="ward_name")
-    latest = table["financial_year"].max()
-    first = table["financial_year"].min()
+    years = sorted(table["financial_year"].unique())
+    latest, first = years[-1], years[0]
     top = table[table["financial_year"] == latest].nlargest(1, "share").iloc[0]
-    sentence = (f"{top['ward_name']} had the largest share of crime in {latest}: "
-                f"{format_percent(top['share'])} of the area's total.")
+    results = {"shares": table}
+    if len(years) > 1:
+        result = share_change(crime, "ward_name", top["ward_name"],
+                              between(str(latest), str(years[-2]), kind="financial year"))
+        sentence = share_sentence(result, "crime", subject=str(top["ward_name"]), usual=False)
+        title = as_title(sentence)
+        results["share"] = result
+    else:
+        sentence = (f"{top['ward_name']} had the largest share of crime in {latest}: "
+                    f"{format_percent(top['share'])} of the area's total.")
+        title = f"{top['ward_name']} had the largest share of crime in {latest}"
     fig = share_chart(table.rename(columns={"ward_name": "area", "financial_year": "period"}),
-                      title=f"Share of crime by ward, {first} to {latest}",
-                      source=police_source(config))
-    return Section(sentences=[sentence], figures=[fig], results={"shares": table})
+                      title=title, source=police_source(config),
+                      alt=f"Line chart of each ward's share of crime, {first} to {latest}: "
+                          f"{as_title(sentence)}.")
+    return Section(sentences=[sentence], figures=[fig], results=results)
 
 
 def local_against_national(config: Config, area: str) -> Section:
@@ -812,7 +830,7 @@ def local_against_national(config: Config, area: str) -> Section:
     from ..figures import comparator_chart
     from ..indicators.change import compare_counts
     from ..indicators.comparator import compare_to_comparator
-    from ..narrative import as_title, comparator_sentence
+    from ..narrative import comparator_sentence, comparator_title
 
     if not config.data.indicator_tables:
         return Section(notes=["No indicator tables are configured (data.indicator_tables)."])
@@ -841,10 +859,18 @@ def local_against_national(config: Config, area: str) -> Section:
         change = compare_counts(int(now["value"]), int(before["value"]), label=indicator,
                                 current_label=now["period_label"],
                                 previous_label=before["period_label"])
-        sentence = comparator_sentence(result, f"The number of {indicator.lower()}", local=change)
+        # the comparator's own change, tested like the local one, so its "rise" is not noise
+        # (its counts as the comparison used them: without the local area's)
+        theirs_change = compare_counts(int(result.comparator_current),
+                                       int(result.comparator_previous), label=comparator,
+                                       current_label=now["period_label"],
+                                       previous_label=before["period_label"])
+        sentence = comparator_sentence(result, f"The number of {indicator.lower()}", local=change,
+                                       comparator=theirs_change)
+        section.results[f"{indicator}: {comparator}"] = theirs_change
         section.sentences.append(sentence)
         section.figures.append(comparator_chart(
-            result, title=as_title(f"{indicator}: {area} against {comparator}"),
+            result, title=comparator_title(result, indicator, area),
             source=local_source(config, f"{indicator.lower()} indicator table"),
             local_label=area, local=change))
         section.results[indicator] = result

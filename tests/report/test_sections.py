@@ -161,6 +161,24 @@ def test_ward_section_has_only_the_areas_own_wards(config):
     assert table.set_index("ward_name")["current"].to_dict() == {"Abbey": 60, "Castle": 75}
     assert "Moorside" not in section.tables[0]
     assert "Moorside" not in " ".join(t.get_text() for t in section.figures[0].axes[0].texts)
+    # Both ends of the interval are signed, like the change beside it. Abbey 60 against 120:
+    # -50%; Clopper-Pearson for 60 of 180 is 0.2650 to 0.4073 (B(0.025; 60, 121),
+    # B(0.975; 61, 120)), a ratio p / (1 - p) of 0.360 to 0.687: -64% to -31.3%.
+    assert ('<td class="num">\u221250%</td><td class="num">\u221264% to \u221231.3%</td>'
+            in section.tables[0])
+
+
+def test_change_table_signs_both_ends_of_a_rising_interval():
+    # Moorside on its own: 15 -> 60, +300%. Clopper-Pearson for 60 of 75 is 0.6917 to 0.8835
+    # (B(0.025; 60, 16), B(0.975; 61, 15)), a ratio of 2.243 to 7.585: +124.3% to +658.5%.
+    from pccanalysis.indicators.change import change_by, same_quarter_last_year
+
+    frame = _wards_frame()
+    table = change_by(frame[frame["ward_name"] == "Moorside"],
+                      same_quarter_last_year(Quarter(2020, 4)), "ward_name")
+    html = S.change_table_html(table, "ward_name", "Ward")
+    assert ('<td class="num">+300%</td><td class="num">+124.3% to +658.5%</td><td>rose</td>'
+            in html)
 
 
 def test_ward_shares_leave_out_wards_outside_the_area(config):
@@ -174,6 +192,13 @@ def test_ward_shares_leave_out_wards_outside_the_area(config):
     assert set(shares["ward_name"]) == {"Abbey", "Castle"}
     latest = shares[shares["financial_year"] == "2020-21"].set_index("ward_name")["share"]
     assert latest["Castle"] == pytest.approx(100 * 345 / 675)
+    # Castle, the largest, against 2019-20: 120 of 249 (Abbey 9 + 120) = 48.2%. Fisher's exact
+    # test on [[345, 330], [120, 129]] gives p about 0.4: similar, so no "rose".
+    assert section.results["share"].verdict == "similar"
+    assert section.sentences == [
+        "Castle accounted for 51.1% of crime in 2020-21, similar to 48.2% in 2019-20."]
+    assert section.figures[0].pcc_title == (
+        "Castle accounted for 51.1% of crime in 2020-21, similar to 48.2% in 2019-20")
 
 
 def test_area_wards_keeps_rows_placed_in_the_area_with_a_ward():
@@ -281,3 +306,34 @@ def test_repeat_hate_crime_victim_target_is_measured(sample_dir, tmp_path):
         "briefing has no series for them.",
     ]
     assert [q.source for q in section.quality] == ["hate-crime victim extract"]
+
+
+# --- local against national ----------------------------------------------------------------
+
+
+def test_local_against_national_tests_the_comparators_own_change(sample_dir, tmp_path):
+    # Northbridge 100 -> 127; England 5,100 -> 5,237, which is 5,000 -> 5,110 without
+    # Northbridge (+2.2%; exact test on 5,110 of 10,110, p about 0.28): "no significant
+    # change", not "a rise". Local +27% (p about 0.08): similar; the comparison: chance.
+    (tmp_path / "suicide.csv").write_text(
+        "indicator,area,period,breakdown,value,comparator_area\n"
+        "Recorded suicides,Northbridge,2019,All,100,England\n"
+        "Recorded suicides,England,2019,All,5100,\n"
+        "Recorded suicides,Northbridge,2020,All,127,England\n"
+        "Recorded suicides,England,2020,All,5237,\n")
+    g = sample_dir / "geography"
+    (tmp_path / "pcc.yaml").write_text(
+        "areas:\n- name: Northbridge\n  csp: Northbridge\n"
+        f"data:\n  police_uk: {sample_dir / 'police-uk'}\n"
+        f"  lsoa_lookup: {g / 'lsoa11_ward19_lad19_lookup.csv'}\n"
+        f"  lad_lookup: {g / 'lad19_csp19_pfa19_lookup.csv'}\n"
+        "  indicator_tables: [suicide.csv]\n")
+    section = S.local_against_national(load_config(tmp_path / "pcc.yaml"), "Northbridge")
+    assert section.results["Recorded suicides: England"].verdict == "similar"
+    assert section.sentences == [
+        "The number of recorded suicides was similar (+27%) locally in 2020 compared with "
+        "2019, against no significant change (+2.2%) in England; the difference between the "
+        "two could be chance."
+    ]
+    assert section.figures[0].pcc_title == (
+        "Recorded suicides in Northbridge: no clear difference from England")
