@@ -471,21 +471,28 @@ def compare_poisson(current: int, previous: int, current_exposure: float = 1.0,
     )
 
 
-def estimate_dispersion(monthly_counts, *, screen: bool = True):
-    """Over-dispersion factor ``phi`` of a monthly count series, from its moving ranges.
+#: Months needed before :func:`estimate_dispersion` uses same-month-last-year differences.
+SEASONAL_MIN_MONTHS = 18
 
-    ``phi = max(1, sigma^2 / mean)`` with ``sigma = mean moving range / 1.128``: the XmR
-    (individuals) chart's estimate of short-term variation, the one behind Making Data Count's
-    limits ``mean +/- 2.66 x mean moving range`` (``2.66 = 3 / 1.128``). For a Poisson series
-    ``sigma^2`` is about the mean, so ``phi`` is about 1; real crime series give several.
 
-    Why moving ranges: month-to-month differences ignore a slow trend or a level shift, which
-    a variance about the overall mean would count as noise (and which a year-on-year change is
-    meant to detect); a centred 12-month mean removes the trend too, but not the seasonal
-    swing, which year-on-year comparisons already match. Seasonality still adds a little to
-    the moving ranges, so ``phi`` leans high, towards "similar". Variation that persists for
-    months (a whole year running high) is not seen, so ``phi`` is a floor for year-to-year
-    noise, not a ceiling.
+def estimate_dispersion(monthly_counts, *, screen: bool = True, seasonal: bool | None = None):
+    """Over-dispersion factor ``phi`` of a monthly count series, from moving ranges.
+
+    Two estimates, both ``phi = max(1, sigma^2 / (k * mean))`` with ``sigma = mean moving
+    range / 1.128``, the XmR (individuals) chart's estimate of short-term variation behind
+    Making Data Count's limits ``mean +/- 2.66 x mean moving range`` (``2.66 = 3 / 1.128``):
+
+    - **seasonal** (default with at least ``SEASONAL_MIN_MONTHS`` = 18 months): the moving
+      ranges of the year-on-year differences ``d_t = y_t - y_(t-12)``, with ``k = 2`` (for
+      Poisson counts ``Var(d_t)`` is about twice the mean). This is the noise of exactly the
+      comparison a board reads (a month against the same month last year): the seasonal swing
+      cancels in ``d_t``, and a lasting change of level cancels in the moving range of ``d_t``.
+    - **month to month** (shorter series): the moving ranges of ``y_t`` itself, ``k = 1``.
+      Seasonality adds to these ranges, so ``phi`` leans high (towards "similar").
+
+    For a Poisson series both give about 1; real crime series give several. Variation that
+    persists for months (a whole year running high) is seen by neither, so ``phi`` is a floor
+    for year-to-year noise, not a ceiling.
 
     Parameters
     ----------
@@ -495,6 +502,8 @@ def estimate_dispersion(monthly_counts, *, screen: bool = True):
     screen : bool
         Leave out moving ranges above 3.267 times their mean before the final mean (the Making
         Data Count screen), so a publication gap (a month at zero) does not inflate ``phi``.
+    seasonal : bool, optional
+        Force one estimate; by default seasonal when the series has at least 18 months.
 
     Returns
     -------
@@ -504,7 +513,7 @@ def estimate_dispersion(monthly_counts, *, screen: bool = True):
     References
     ----------
     Wheeler DJ (1995), Advanced Topics in Statistical Process Control; NHS England, "Making
-    Data Count" (2019); McCullagh and Nelder (1989), 4.5.
+    Data Count" (2019); McCullagh and Nelder (1989), 4.5 (quasi-likelihood dispersion).
 
     Examples
     --------
@@ -520,14 +529,22 @@ def estimate_dispersion(monthly_counts, *, screen: bool = True):
         raise ValueError("estimating over-dispersion needs at least 2 months.")
     if np.any(~np.isfinite(y)) or np.any(y < 0):
         raise ValueError("monthly counts must be numbers of zero or more.")
-    mr = np.abs(np.diff(y, axis=-1))
+    if seasonal is None:
+        seasonal = y.shape[-1] >= SEASONAL_MIN_MONTHS
+    if seasonal:
+        if y.shape[-1] < 14:
+            raise ValueError("the seasonal estimate needs at least 14 months.")
+        series, k = y[..., 12:] - y[..., :-12], 2.0
+    else:
+        series, k = y, 1.0
+    mr = np.abs(np.diff(series, axis=-1))
     mean_mr = mr.mean(axis=-1)
     if screen:
         keep = mr <= D4 * mean_mr[..., None]
         mean_mr = (mr * keep).sum(axis=-1) / keep.sum(axis=-1)
     mean = y.mean(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        phi = np.where(mean > 0, (mean_mr / D2) ** 2 / mean, 1.0)
+        phi = np.where(mean > 0, (mean_mr / D2) ** 2 / (k * mean), 1.0)
     phi = np.maximum(phi, 1.0)
     return float(phi) if phi.ndim == 0 else phi
 

@@ -288,9 +288,42 @@ def test_estimate_dispersion_screens_a_publication_gap():
 
 def test_estimate_dispersion_of_poisson_counts_is_about_one():
     rng = np.random.default_rng(20240101)
-    y = rng.poisson(1000, size=(20, 120))
-    phi = estimate_dispersion(y)
-    assert np.all(phi >= 1) and np.all(phi < 1.35)
+    y = rng.poisson(1000, size=(40, 120))
+    # Estimates are noisy around 1 (below 1 they are floored): a typical series reads 1, none
+    # reads as much as 1.8.
+    for seasonal in (False, True):
+        phi = estimate_dispersion(y, seasonal=seasonal)
+        assert np.all(phi >= 1) and np.median(phi) < 1.1 and np.all(phi < 1.8)
+
+
+def test_seasonal_estimate_by_hand():
+    # Year 1: 100 every month; year 2: 110, 90, 110, 90, ... Year-on-year differences d:
+    # 10, -10, 10, ... (12 values); their moving ranges are all 20, so sigma_d = 20 / 1.128 =
+    # 17.730; the mean count is 2,400 / 24 = 100 and Var(d) is about 2 x phi x mean:
+    # phi = 17.730^2 / (2 x 100) = 1.5718.
+    y = [100] * 12 + [110, 90] * 6
+    assert estimate_dispersion(y) == pytest.approx((20 / 1.128) ** 2 / 200, rel=1e-12)
+    assert estimate_dispersion(y) == pytest.approx(1.5718, abs=1e-4)
+    # Forcing the month-to-month estimate: ranges 0 x 11, 10, 20 x 11 -> mean 230 / 23 = 10;
+    # (10 / 1.128)^2 / 100 = 0.786, floored at 1.
+    assert estimate_dispersion(y, seasonal=False) == 1.0
+
+
+def test_a_seasonal_swing_inflates_only_the_month_to_month_estimate():
+    # 200 series of three years of Poisson noise around a summer peak of +/-30% (a seasonal
+    # crime type): month to month the swing looks like noise (phi about 4); year on year it
+    # cancels (phi about 1).
+    rng = np.random.default_rng(7)
+    season = 1 + 0.3 * np.sin(2 * np.pi * np.arange(36) / 12)
+    y = rng.poisson(500 * season, size=(200, 36))
+    month_to_month = estimate_dispersion(y, seasonal=False)
+    seasonal = estimate_dispersion(y)
+    assert np.percentile(month_to_month, 5) > 3
+    assert np.median(seasonal) < 1.1 and np.percentile(seasonal, 95) < 2.2
+    # Below 18 months the month-to-month estimate is the default.
+    assert estimate_dispersion(y[0, :17]) == estimate_dispersion(y[0, :17], seasonal=False)
+    with pytest.raises(ValueError, match="at least 14 months"):
+        estimate_dispersion(y[0, :13], seasonal=True)
 
 
 def test_estimate_dispersion_refuses_bad_series():
