@@ -43,10 +43,17 @@ __all__ = [
     "change_sentence",
     "comparator_sentence",
     "comparator_title",
+    "figure_caveat",
+    "format_level",
+    "funnel_method_sentence",
+    "funnel_sentence",
+    "funnel_title",
     "gap_caveat",
     "group_summary",
+    "harm_sentence",
     "headline",
     "in_sentence",
+    "level_comparison_sentence",
     "repeat_sentence",
     "share_sentence",
     "shift_sentence",
@@ -573,6 +580,14 @@ def target_name(target, proper_nouns: Iterable[str] = ()) -> str:
             f"{format_percent(target.percent)}")
 
 
+def _baseline_words(target) -> str:
+    """The target's baseline as written for a reader: "2019-20", "2019-20 Q4", "March 2020"."""
+    from .periods import parse_period
+
+    period = parse_period(target.baseline)
+    return month_label(period.first_month) if period.kind == "month" else period.label
+
+
 def _target_words(target, proper_nouns: Iterable[str] = ()) -> str:
     return f"the target to {target_name(target, proper_nouns)}"
 
@@ -608,6 +623,11 @@ def target_sentence(progress, *, trajectory: bool = True, plural: bool = False,
         The target to reduce repeat hate-crime victims by 10% against 2019-20 by 2020-21 was
         missed: repeat hate-crime victims were similar in 2020-21 to 2019-20 (−4%).
 
+    When months with a publication gap were left out of both windows
+    (``gap_policy="exclude"``), the target keeps its baseline as written and the level clause
+    names the months left out: "... ASB was 30.5% higher in 2020-21 excluding October 2020
+    than in 2019-20 excluding October 2019".
+
     The target's name is written as it reads mid-sentence (:func:`in_sentence`: "Crime"
     becomes "crime", "ASB" stays; names starting with one of ``proper_nouns`` are kept);
     ``plural`` makes the verb agree with a plural name ("were").
@@ -621,7 +641,8 @@ def target_sentence(progress, *, trajectory: bool = True, plural: bool = False,
     if status is None:
         raise ValueError(f"unknown target status {progress.status!r}")
     _check_verdict(progress.verdict)
-    start = (f"{_cap(_target_words(t, proper_nouns))} against {progress.baseline_label} by "
+    # the target as written ("against 2019-20"); the level clause names any month left out
+    start = (f"{_cap(_target_words(t, proper_nouns))} against {_baseline_words(t)} by "
              f"{progress.deadline_label} {status}")
     level = _level_change(progress.verdict, progress.percent_change,
                           in_sentence(t.name, proper_nouns), progress.current_label,
@@ -893,6 +914,190 @@ def gap_caveat(gaps: pd.DataFrame, months, *, names: dict[str, str] | None = Non
             "too low."
         )
     return " ".join(sentences)
+
+
+def figure_caveat(name: str, caveat: str | None) -> str | None:
+    """A result's own caveat as a sentence naming the figure it belongs to, or None.
+
+    A change, target or table row carries its caveat as a clause (months left out for a
+    publication gap, too little history to measure variation); this names the figure::
+
+        ASB, year to date: October 2020 left out because of a likely publication gap, with
+        October 2019 so that like is compared with like.
+    """
+    if caveat is None or (isinstance(caveat, float) and math.isnan(caveat)):
+        return None
+    text = str(caveat).strip().rstrip(".")
+    if not text:
+        return None
+    return f"{name}: {text}."
+
+
+# --------------------------------------------------------------------------------------------
+# Levels without a test: rates and percentages against a comparator
+# --------------------------------------------------------------------------------------------
+
+
+def format_level(value: float, unit: str) -> str:
+    """A published value as it reads: a count "1,234", a percentage "12.5%", a rate "10.9"
+    (one decimal place; two below 1, so a small rate is not shown as 0.0)."""
+    if unit == "count":
+        return format_count(value)
+    if unit == "percentage":
+        return format_percent(value)
+    if unit != "rate":
+        raise ValueError(f"unit must be 'count', 'rate' or 'percentage', not {unit!r}")
+    return format_number(value, 1 if value == 0 or abs(value) >= 1 else 2)
+
+
+def level_comparison_sentence(indicator: str, *, unit: str, area: str, comparator: str,
+                              current_label: str, previous_label: str, local_current: float,
+                              local_previous: float, comparator_current: float,
+                              comparator_previous: float) -> str:
+    """A rate or a percentage locally and for its comparator, in two periods, with no
+    direction word: the tests behind "rose" and "fell" are for counts.
+
+    Example::
+
+        The suicide rate in Northbridge was 10.9 in 2020 and 9.8 in 2019, against 10.4 and
+        10.1 in England. These are rates, not counts, so the change is shown but not tested
+        against chance.
+    """
+    if unit not in ("rate", "percentage"):
+        raise ValueError(f"unit must be 'rate' or 'percentage', not {unit!r}")
+    name = in_sentence(indicator, [area, comparator])
+
+    def v(x):
+        return format_level(x, unit)
+
+    kind = "rates" if unit == "rate" else "percentages"
+    return (f"The {name} in {area} was {v(local_current)} in {current_label} and "
+            f"{v(local_previous)} in {previous_label}, against {v(comparator_current)} and "
+            f"{v(comparator_previous)} in {comparator}. These are {kind}, not counts, so the "
+            "change is shown but not tested against chance.")
+
+
+# --------------------------------------------------------------------------------------------
+# Funnel plots: areas against their peers
+# --------------------------------------------------------------------------------------------
+
+
+def _outer(result) -> tuple[str, str]:
+    """The outer limit's flag tag ("998") and its words ("99.8%")."""
+    level = result.levels[1]
+    return f"{100 * level:g}".replace(".", ""), f"{format_number(100 * level, 1)}%"
+
+
+def funnel_sentence(result, *, period: str, what: str = "crime",
+                    noun: tuple[str, str] = ("ward", "wards"),
+                    per_word: str = "residents") -> str:
+    """Which units of a funnel plot (a :class:`~pccanalysis.indicators.funnel.Funnel` of rates)
+    lie outside the outer (99.8%) limits, highest rate first.
+
+    Forms::
+
+        City Centre had a crime rate above the 99.8% limit in April 2020 to March 2021: 312.5
+        per 1,000 residents, against 105.1 across the 12 wards.
+        City Centre and Dales had crime rates above the 99.8% limit in April 2020 to March
+        2021: 312.5 and 150.2 per 1,000 residents, against 105.1 across the 12 wards.
+        No ward had a crime rate above the 99.8% limit in April 2020 to March 2021; the rate
+        across the 12 wards was 105.1 per 1,000 residents.
+
+    A unit below the outer limit adds "Hillside was below the lower 99.8% limit." The words
+    come only from the funnel's flags.
+    """
+    if result.kind != "rate":
+        raise ValueError("funnel_sentence describes rates per person")
+    tag, words = _outer(result)
+    units = result.units.sort_values("value", ascending=False, kind="stable")
+    above = units[units["flag"] == f"high_{tag}"]
+    below = units[units["flag"] == f"low_{tag}"]
+    n = len(units)
+    per = f"per {format_count(result.per)} {per_word}"
+    across = f"across the {format_count(n)} {noun[1] if n != 1 else noun[0]}"
+    rate = format_number(result.target, 1)
+    if len(above):
+        names = join_words(str(u) for u in above["unit"])
+        rates = join_words(format_number(v, 1) for v in above["value"])
+        what_rate = f"a {what} rate" if len(above) == 1 else f"{what} rates"
+        text = (f"{names} had {what_rate} above the {words} limit in {period}: {rates} {per}, "
+                f"against {rate} {across}.")
+    else:
+        text = (f"No {noun[0]} had a {what} rate above the {words} limit in {period}; the rate "
+                f"{across} was {rate} {per}.")
+    if len(below):
+        names = join_words(str(u) for u in below["unit"])
+        text += f" {names} {_be(len(below) > 1)} below the lower {words} limit."
+    return text
+
+
+def funnel_title(result, *, what: str = "crime", noun: tuple[str, str] = ("ward", "wards")) -> str:
+    """A funnel chart's title from its flags: "City Centre had a crime rate above the 99.8%
+    limit", "No ward had a crime rate above the 99.8% limit"."""
+    tag, words = _outer(result)
+    units = result.units.sort_values("value", ascending=False, kind="stable")
+    above = [str(u) for u in units.loc[units["flag"] == f"high_{tag}", "unit"]]
+    if not above:
+        return f"No {noun[0]} had a {what} rate above the {words} limit"
+    what_rate = f"a {what} rate" if len(above) == 1 else f"{what} rates"
+    return f"{join_words(above)} had {what_rate} above the {words} limit"
+
+
+def funnel_method_sentence(result, noun: tuple[str, str] = ("ward", "wards")) -> str:
+    """How a funnel's limits allow for variation between units (over-dispersion), in words.
+
+    Forms::
+
+        Wards differ from one another by more than chance alone would make them, so the
+        limits are widened to allow for that usual variation between wards; a ward outside
+        them stands out even so.
+        Wards differ from one another by no more than chance alone would make them, so the
+        limits allow for chance only.
+
+    With fewer than 10 units it adds "With only 8 wards, the allowance for variation between
+    them is a rough estimate."
+    """
+    many = _cap(noun[1])
+    if result.adjusted:
+        text = (f"{many} differ from one another by more than chance alone would make them, so "
+                f"the limits are widened to allow for that usual variation between {noun[1]}; "
+                f"a {noun[0]} outside them stands out even so.")
+    elif result.overdispersion == "none":
+        text = "The limits allow for chance only."
+    else:
+        text = (f"{many} differ from one another by no more than chance alone would make them, "
+                "so the limits allow for chance only.")
+    n = len(result.units)
+    if n < 10 and result.overdispersion != "none":
+        text += (f" With only {format_count(n)} {noun[1]}, the allowance for variation between "
+                 "them is a rough estimate.")
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Harm-weighted crime
+# --------------------------------------------------------------------------------------------
+
+
+def harm_sentence(table: pd.DataFrame, current: str, previous: str, scheme: str) -> str:
+    """Crimes and their harm score in two periods of a harm index
+    (:func:`~pccanalysis.indicators.harm.harm_index`, one row per period), with no direction
+    word: the harm score is a weighted count and is not tested against chance.
+
+    Example::
+
+        In 2020-21 Q4, 7,154 crimes had a harm score of 95,210 (Cambridge Crime Harm Index
+        2020), against 8,863 crimes with a harm score of 118,400 in 2019-20 Q4.
+    """
+    period = table.columns[0]
+    rows = table.set_index(table[period].astype("str"))
+    for label in (current, previous):
+        if label not in rows.index:
+            raise ValueError(f"the harm table has no row for {label!r}")
+    now, then = rows.loc[current], rows.loc[previous]
+    return (f"In {current}, {format_count(now['count'])} crimes had a harm score of "
+            f"{_level(now['harm'])} ({scheme}), against {format_count(then['count'])} crimes "
+            f"with a harm score of {_level(then['harm'])} in {previous}.")
 
 
 # --------------------------------------------------------------------------------------------

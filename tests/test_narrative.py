@@ -660,3 +660,153 @@ def test_tracker_sentence():
         "Of 16 deliverables, 12 (75%) are green, 3 (19%) amber and 1 (6%) red; the overall "
         "rating is good."
     )
+
+
+# --- caveats of a result ---------------------------------------------------------------------
+
+
+def test_figure_caveat_names_the_figure():
+    assert N.figure_caveat("ASB, year to date", "October 2020 left out because of a likely "
+                           "publication gap, with October 2019 so that like is compared with "
+                           "like") == (
+        "ASB, year to date: October 2020 left out because of a likely publication gap, with "
+        "October 2019 so that like is compared with like.")
+    assert N.figure_caveat("Crime", None) is None
+    assert N.figure_caveat("Crime", float("nan")) is None
+    assert N.figure_caveat("Crime", "  ") is None
+
+
+def test_change_sentence_names_months_left_out_for_a_gap():
+    # ASB 2020-21 Q3 with October 2020 a publication gap: left out with October 2019, so 128 +
+    # 128 = 256 against 100 + 100 = 200 (+28%, exact p = 0.0099: rose)
+    from pccanalysis.indicators.change import change, same_quarter_last_year
+    from pccanalysis.indicators.gaps import find_gaps
+
+    months = pd.period_range("2019-04", "2020-12", freq="M")
+    values = [100] * 18 + [10, 128, 128]
+    frame = pd.DataFrame({"month": months.repeat(values), "crime_type": "Anti-social behaviour"})
+    gaps = find_gaps(frame)
+    assert [str(m) for m in gaps["month"]] == ["2020-10"]
+    result = change(frame, same_quarter_last_year("2020-21 Q3"), label="Anti-social behaviour",
+                    gaps=gaps, gap_policy="exclude")
+    assert N.change_sentence(result) == (
+        "ASB rose by 28% in 2020-21 Q3 excluding October 2020 compared with 2019-20 Q3 "
+        "excluding October 2019, from 200 to 256.")
+    assert N.headline(result, "ASB, this quarter").detail == (
+        "256 in 2020-21 Q3 excluding October 2020; 200 in 2019-20 Q3 excluding October 2019")
+
+
+def test_target_sentence_keeps_the_baseline_as_written_when_months_are_left_out():
+    # 2019-20 at 100 a month, 2020-21 at 90 a month with October 2020 left out as a gap (and
+    # October 2019 with it): 990 against 1,100, -10%; exact test p = 0.017: lower
+    series = pd.Series([100] * 12 + [90] * 12, index=MONTHS)
+    target = Target("ASB", "Anti-social behaviour", "2019-20", "reduce", 25, "2021-22")
+    progress = target_progress(target, series, gaps=["2020-10"], gap_policy="exclude")
+    assert N.target_sentence(progress) == (
+        "The target to reduce ASB by 25% against 2019-20 by 2021-22 is at risk: ASB was 10% "
+        "lower in 2020-21 excluding October 2020 than in 2019-20 excluding October 2019; the "
+        "trajectory asks for a fall of 12.5% by now.")
+    # a one-month baseline is written as a month
+    month_target = Target("ASB", "Anti-social behaviour", "2020-03", "reduce", 25, "2021-22")
+    assert N.target_sentence(target_progress(month_target, series)).startswith(
+        "The target to reduce ASB by 25% against March 2020 by 2021-22")
+
+
+# --- levels without a test -------------------------------------------------------------------
+
+
+def test_format_level_by_unit():
+    assert N.format_level(1234, "count") == "1,234"
+    assert N.format_level(12.5, "percentage") == "12.5%"
+    assert N.format_level(10.94, "rate") == "10.9"
+    assert N.format_level(0.034, "rate") == "0.03"  # not "0.0"
+    with pytest.raises(ValueError, match="unit"):
+        N.format_level(1, "ratio")
+
+
+def test_level_comparison_sentence_has_no_direction_word():
+    text = N.level_comparison_sentence(
+        "Repeat referrals %", unit="percentage", area="Northbridge", comparator="England",
+        current_label="2020-21", previous_label="2019-20", local_current=24.5,
+        local_previous=22, comparator_current=21.25, comparator_previous=21)
+    assert text == (
+        "The repeat referrals % in Northbridge was 24.5% in 2020-21 and 22% in 2019-20, "
+        "against 21.3% and 21% in England. These are percentages, not counts, so the change is "
+        "shown but not tested against chance.")
+    assert "rose" not in text and "fell" not in text
+
+
+# --- funnel plots ----------------------------------------------------------------------------
+
+
+def _funnel(counts, names):
+    from pccanalysis.indicators.funnel import funnel
+
+    return funnel(counts, [1000] * len(counts), names, kind="rate", per=1000,
+                  overdispersion="none")
+
+
+def test_funnel_sentence_names_wards_above_and_below_the_outer_limit():
+    # 60, 10 and 10 crimes for 1,000 residents each: pooled 80 / 3,000 = 26.7 per 1,000, E =
+    # 26.67 a ward; the exact 99.8% limits are the interpolated Poisson(26.67) 0.1% and 99.9%
+    # quantiles, 11.67 and 43.53 crimes: 60 is above, both 10s below.
+    result = _funnel([60, 10, 10], ["Abbey", "Castle", "Dales"])
+    assert N.funnel_sentence(result, period="2020-21") == (
+        "Abbey had a crime rate above the 99.8% limit in 2020-21: 60.0 per 1,000 residents, "
+        "against 26.7 across the 3 wards. Castle and Dales were below the lower 99.8% limit.")
+    assert N.funnel_title(result) == "Abbey had a crime rate above the 99.8% limit"
+    # 90, 80 and four 30s: pooled 290 / 6,000 = 48.3, limits 27.8 to 70.7 crimes: two above
+    # (highest first), the 30s inside the 99.8% limits
+    result = _funnel([80, 90, 30, 30, 30, 30], ["Castle", "Abbey", "C", "D", "E", "F"])
+    assert N.funnel_sentence(result, period="2020-21") == (
+        "Abbey and Castle had crime rates above the 99.8% limit in 2020-21: 90.0 and 80.0 per "
+        "1,000 residents, against 48.3 across the 6 wards.")
+    assert N.funnel_title(result) == "Abbey and Castle had crime rates above the 99.8% limit"
+
+
+def test_funnel_sentence_when_no_ward_is_outside():
+    # 25, 27 and 28 around 26.7: all inside 11.67 to 43.53
+    result = _funnel([25, 27, 28], ["Abbey", "Castle", "Dales"])
+    assert N.funnel_sentence(result, period="2020-21") == (
+        "No ward had a crime rate above the 99.8% limit in 2020-21; the rate across the 3 wards "
+        "was 26.7 per 1,000 residents.")
+    assert N.funnel_title(result) == "No ward had a crime rate above the 99.8% limit"
+
+
+def test_funnel_method_sentence_forms():
+    import dataclasses
+
+    result = _funnel([25, 27, 28], ["Abbey", "Castle", "Dales"])
+    assert N.funnel_method_sentence(result) == "The limits allow for chance only."
+    widened = dataclasses.replace(result, overdispersion="additive", adjusted=True)
+    assert N.funnel_method_sentence(widened) == (
+        "Wards differ from one another by more than chance alone would make them, so the limits "
+        "are widened to allow for that usual variation between wards; a ward outside them "
+        "stands out even so. With only 3 wards, the allowance for variation between them is a "
+        "rough estimate.")
+    tested = dataclasses.replace(result, overdispersion="additive", adjusted=False)
+    assert N.funnel_method_sentence(tested, noun=("area", "areas")) == (
+        "Areas differ from one another by no more than chance alone would make them, so the "
+        "limits allow for chance only. With only 3 areas, the allowance for variation between "
+        "them is a rough estimate.")
+
+
+# --- harm ------------------------------------------------------------------------------------
+
+
+def test_harm_sentence_from_a_harm_index():
+    # made-up weights: burglary 10, violence 25.5. 2019-20 Q4: 6 burglaries and 4 violent
+    # crimes, 60 + 102 = 162; 2020-21 Q4: 6 and 6, 60 + 153 = 213.
+    from pccanalysis.indicators.harm import harm_index
+
+    months = [pd.Period("2020-01", freq="M")] * 10 + [pd.Period("2021-01", freq="M")] * 12
+    types = ["Burglary"] * 6 + ["Violence and sexual offences"] * 4 \
+        + ["Burglary"] * 6 + ["Violence and sexual offences"] * 6
+    frame = pd.DataFrame({"month": months, "crime_type": types})
+    table = harm_index(frame, {"Burglary": 10, "Violence and sexual offences": 25.5},
+                       period="quarter")
+    assert N.harm_sentence(table, "2020-21 Q4", "2019-20 Q4", "Made-up scheme") == (
+        "In 2020-21 Q4, 12 crimes had a harm score of 213 (Made-up scheme), against 10 crimes "
+        "with a harm score of 162 in 2019-20 Q4.")
+    with pytest.raises(ValueError, match="no row"):
+        N.harm_sentence(table, "2021-22 Q1", "2020-21 Q1", "Made-up scheme")

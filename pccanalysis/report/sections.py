@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..config import Config
-from ..numbers import format_count, format_percent, join_words
+from ..numbers import format_count, format_number, format_percent, join_words
 from ..periods import Quarter
 from ..quality import DataQuality
 from .briefing import HeadlineFigure
@@ -246,12 +246,14 @@ def simple_table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] 
 def performance_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section:
     """Headline: all crime and ASB against the same quarter last year and the year to date.
 
-    Four cards, each with its verdict; a caveat where a detected publication gap touches a
-    compared month.
+    Four cards, each with its verdict. Each change allows for the month-to-month variation of
+    the series' own history (``dispersion="estimate"``), and a month with a detected
+    publication gap is left out of both periods with its pair (``gap_policy="exclude"``), so
+    the figure compares like with like; the periods' labels then say which months were left
+    out ("... excluding October 2020"), and a caveat names the gap.
     """
-    from ..indicators.change import change, same_quarter_last_year, year_to_date
+    from ..indicators.change import same_quarter_last_year, year_to_date
     from ..indicators.counts import all_crime
-    from ..narrative import change_sentence, headline
 
     gaps = data_gaps(data) if gaps is None else gaps
     crime, asb = all_crime(data.frame), _asb(data.frame)
@@ -259,14 +261,35 @@ def performance_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section
     for comp, when in ((same_quarter_last_year(quarter), "this quarter"),
                        (year_to_date(quarter), "year to date")):
         for frame, label, subject in ((crime, "All crime", "Crime"), (asb, ASB, "ASB")):
-            result = change(frame, comp, label=label, gaps=gaps, available_months=data.months)
             short = "ASB" if label == ASB else label
-            h = headline(result, f"{short}, {when}", subject=subject, improvement="decrease")
-            section.headline.append(HeadlineFigure(**h.as_card()))
-            section.sentences.append(change_sentence(result, subject))
-            _add_gap_caveat(section, gaps, comp, label)
-            section.results[f"{short} {when}"] = result
+            _headline_change(section, data, frame, comp, label, subject,
+                             f"{short}, {when}", gaps, key=f"{short} {when}")
     return section
+
+
+def _headline_change(section: Section, data: AreaData, frame: pd.DataFrame, comp, label: str,
+                     subject: str, card: str, gaps, key: str) -> None:
+    """One headline change: its card, its sentence and its caveats, added to ``section``.
+
+    The change is tested allowing for over-dispersion estimated from the series' own months
+    before the current period, with publication-gap months left out of both periods.
+    """
+    from ..indicators.change import change
+    from ..narrative import change_sentence, figure_caveat, headline
+
+    result = change(frame, comp, label=label, gaps=gaps, available_months=data.months,
+                    gap_policy="exclude", dispersion="estimate")
+    h = headline(result, card, subject=subject, improvement="decrease")
+    section.headline.append(HeadlineFigure(**h.as_card()))
+    section.sentences.append(change_sentence(result, subject))
+    _add_gap_caveat(section, gaps, comp, label)
+    _add_caveat(section, figure_caveat(card, result.caveat))
+    section.results[key] = result
+
+
+def _add_caveat(section: Section, caveat: str | None) -> None:
+    if caveat and caveat not in section.caveats:
+        section.caveats.append(caveat)
 
 
 def _add_gap_caveat(section: Section, gaps, comp, label: str) -> None:
@@ -279,8 +302,7 @@ def _add_gap_caveat(section: Section, gaps, comp, label: str) -> None:
         caveat = gap_caveat(gaps[gaps["crime_type"].isin(types)], comp) if types else None
     else:
         caveat = gap_caveat(gaps, comp, crime_type=label)
-    if caveat and caveat not in section.caveats:
-        section.caveats.append(caveat)
+    _add_caveat(section, caveat)
 
 
 def performance_trend(config: Config, data: AreaData, quarter: Quarter, what: str = "All crime",
@@ -371,7 +393,8 @@ def performance_targets(config: Config, data: AreaData, quarter: Quarter, gaps=N
     from ..figures import target_chart
     from ..indicators.counts import month_counts
     from ..indicators.targets import target_progress
-    from ..narrative import gap_caveat, target_name, target_sentence
+    from ..narrative import figure_caveat, gap_caveat, target_name, target_sentence
+    from ..periods import parse_period
     from ..sources.targets import read_targets
 
     if config.data.targets is None:
@@ -389,14 +412,16 @@ def performance_targets(config: Config, data: AreaData, quarter: Quarter, gaps=N
         if t.source == "police_uk":
             series = month_counts(_series_frame(data, t.indicator), months=months)
             hit = series_gaps(gaps, months, t.indicator)
+            # gap months (and their calendar pairs) out of both windows and the chart's limits
             progress = target_progress(t, series, value="count", period="month",
-                                       as_of=quarter.last_month,
-                                       spc_options={"exclude": sorted(set(hit["month"]))})
+                                       as_of=quarter.last_month, gaps=hit,
+                                       gap_policy="exclude", dispersion="estimate")
             plural, source = False, police_source(config)
-            caveat = gap_caveat(hit, list(progress.baseline_months)
-                                + list(progress.current_months))
-            if caveat and caveat not in section.caveats:
-                section.caveats.append(caveat)
+            # the detected gaps from the baseline's start on, named even when left out
+            start = parse_period(t.baseline).first_month
+            _add_caveat(section, gap_caveat(hit, [m for m in months if m >= start]))
+            _add_caveat(section, figure_caveat(_cap_first(target_name(t, proper)),
+                                               progress.caveat))
         elif local is not None:
             column, plural = local
             if victim_table is None:
@@ -405,7 +430,9 @@ def performance_targets(config: Config, data: AreaData, quarter: Quarter, gaps=N
                 victim_table = repeat_victim_table(victims, freq="month")
             series = victim_table[victim_table["last_month"] <= quarter.last_month]
             progress = target_progress(t, series, value=column, period="first_month",
-                                       as_of=quarter.last_month)
+                                       as_of=quarter.last_month, dispersion="estimate")
+            _add_caveat(section, figure_caveat(_cap_first(target_name(t, proper)),
+                                               progress.caveat))
             source = local_source(config, "hate-crime victim extract")
             if column == "repeat_victims":
                 _repeat_target_notes(section, victim_table, progress)
@@ -488,11 +515,19 @@ def _repeat_target_notes(section: Section, table: pd.DataFrame, progress) -> Non
 
 
 def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, gaps=None) -> Section:
-    """Change on the same quarter last year by ward (all crime) or by crime type (every type)."""
+    """Change on the same quarter last year by ward (all crime) or by crime type (every type).
+
+    Counted on the area's own rows (and for wards, its own wards). Each row's test allows for
+    the month-to-month variation of that row's own history (``dispersion="estimate"``) and the
+    verdicts are adjusted for the number of rows (``adjust="holm"``), so a table of 14
+    categories does not show a rise or fall by chance alone. A month with a detected
+    publication gap in a counted category is left out of both periods for every row
+    (``gap_policy="exclude"``); the column headings say so and a caveat names the gap.
+    """
     from ..figures import change_chart
     from ..indicators.change import change_by, same_quarter_last_year
     from ..indicators.counts import all_crime
-    from ..narrative import as_title, gap_caveat, group_summary
+    from ..narrative import as_title, figure_caveat, gap_caveat, group_summary
 
     gaps = data_gaps(data) if gaps is None else gaps
     comp = same_quarter_last_year(quarter)
@@ -506,34 +541,72 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
             "the number recorded"
     else:
         raise ValueError(f"by must be 'ward_name' or 'crime_type', not {by!r}")
-    table = change_by(frame, comp, by, gaps=gaps, available_months=data.months)
+    table = change_by(frame, comp, by, gaps=gaps, available_months=data.months,
+                      gap_policy="exclude", dispersion="estimate", adjust="holm")
     summary = group_summary(table, by, subject, noun=noun)
     fig = change_chart(table, group=by, title=as_title(summary), source=police_source(config))
     section = Section(sentences=[summary], figures=[fig],
                       tables=[change_table_html(table, by, label)], results={"table": table})
     if by == "crime_type":
-        caveat = gap_caveat(gaps, comp)
-        if caveat:
-            section.caveats.append(caveat)
+        _add_caveat(section, gap_caveat(gaps, comp))
+    else:
+        _add_gap_caveat(section, gaps, comp, "All crime")
+    clear = (table["ratio_low"] > 1) | (table["ratio_high"] < 1)
+    if (clear & (table["verdict"] == "similar")).any():
+        section.notes.append(
+            f"Verdicts allow for the number of {noun[1]} compared, so a {noun[0]} can be "
+            "\u201csimilar\u201d even when its 95% interval, which is for that "
+            f"{noun[0]} alone, does not include no change.")
+    # months left out are the same for every row: one caveat for the table, not one per row
+    for note, rows in table.dropna(subset=["caveat"]).groupby("caveat", sort=False):
+        names = (f"Every {noun[0]}" if len(rows) == len(table)
+                 else join_words(rows[by].astype("str")))
+        _add_caveat(section, figure_caveat(names, note))
     return section
+
+
+def hate_incidents(victims: pd.DataFrame) -> pd.DataFrame:
+    """The hate-crime extract as incidents: one row per victim and day.
+
+    The extract has one row per crime *and strand* (:mod:`pccanalysis.sources.victims`), so
+    counting its rows counts strand records: a crime recorded under two strands would count
+    twice. As in :func:`repeat_victim_table`, all of a victim's rows on one day are one
+    incident (the first row is kept, with its ward); two genuinely separate hate crimes
+    against one person on one day then count once.
+    """
+    return victims.drop_duplicates(subset=["victim_id", "date"], keep="first")
 
 
 def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
     """Hate crime: incidents and repeat victims against the same quarter last year, the
-    ward with the largest usual share, and a disclosure-controlled ward by strand table."""
+    ward with the largest usual share, and a disclosure-controlled ward by strand table.
+
+    Incidents (one per victim and day, :func:`hate_incidents`) are what the totals, the
+    change and the ward's share count, the same unit as the repeat-victim figures; the ward by
+    strand table counts strand records (a crime under two strands is in both columns) and
+    says so. The change allows for the month-to-month variation of the extract's own history
+    (``dispersion="estimate"``).
+    """
     from ..indicators.change import between, change, same_quarter_last_year, share_change
     from ..indicators.disclosure import suppress_long
     from ..indicators.repeats import repeat_change
-    from ..narrative import change_sentence, repeat_sentence, share_sentence
+    from ..narrative import change_sentence, figure_caveat, repeat_sentence, share_sentence
 
     if config.data.hate_crime_victims is None:
         return Section(notes=["No hate-crime victim extract is configured "
                               "(data.hate_crime_victims)."])
     victims, dq = _victims(config, data)
+    incidents_frame = hate_incidents(victims)
+    covered = list(pd.period_range(victims["month"].min(), victims["month"].max(), freq="M"))
     section = Section(quality=[dq])
     comp = same_quarter_last_year(quarter)
-    incidents = change(victims, comp, label="Hate crime")
+    incidents = change(incidents_frame, comp, label="Hate crime", available_months=covered,
+                       dispersion="estimate")
     section.sentences.append(change_sentence(incidents, "Recorded hate crime"))
+    _add_caveat(section, figure_caveat("Recorded hate crime", incidents.caveat))
+    section.notes.append(
+        "Hate crime is counted in incidents: all of a victim's records on one day are one "
+        "incident, so a crime recorded under two strands counts once.")
     # all strands together, so one crime under two strands is one incident (see the helper)
     table = repeat_victim_table(victims, freq="quarter")
     before, after = comp.previous_label, comp.current_label
@@ -549,23 +622,26 @@ def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
     # Ward figures cover the area's own wards only; records naming another ward stay in the
     # counts above and are flagged in the data-quality note.
     own = set(area_wards(data)["ward_name"].astype("str").str.casefold())
-    in_wards = victims[victims["ward"].astype("str").str.casefold().isin(own)]
-    elsewhere = int(victims["ward"].notna().sum() - len(in_wards))
+
+    def in_own(frame):
+        return frame[frame["ward"].astype("str").str.casefold().isin(own)]
+
+    in_wards, incidents_in_wards = in_own(victims), in_own(incidents_frame)
+    elsewhere = int(incidents_frame["ward"].notna().sum() - len(incidents_in_wards))
     if elsewhere:
         section.notes.append(
-            f"{format_count(elsewhere)} hate-crime record{'s name' if elsewhere != 1 else ' names'}"
+            f"{format_count(elsewhere)} hate-crime incident{'s name' if elsewhere != 1 else ' names'}"
             f" a ward outside {data.area.name} and {'are' if elsewhere != 1 else 'is'} left out "
             "of the ward figures.")
-    # The ward that usually has the largest share: the three years before the quarter, as far
-    # back as the extract goes.
-    covered = set(pd.period_range(victims["month"].min(), victims["month"].max(), freq="M"))
+    # The ward that usually has the largest share of incidents: the three years before the
+    # quarter, as far back as the extract goes.
     usual = [quarter.first_month - k for k in range(36, 0, -1)
-             if quarter.first_month - k in covered]
-    in_usual = in_wards[in_wards["month"].isin(usual)]
+             if quarter.first_month - k in set(covered)]
+    in_usual = incidents_in_wards[incidents_in_wards["month"].isin(usual)]
     if len(in_usual) and set(quarter.months) <= set(covered):
         top = in_usual["ward"].value_counts().index[0]
-        share = share_change(in_wards, "ward", top, between(list(quarter.months), usual,
-                                                             kind="usual share"))
+        share = share_change(incidents_in_wards, "ward", top,
+                             between(list(quarter.months), usual, kind="usual share"))
         section.sentences.append(share_sentence(share, "hate crime", subject=top))
         section.results["share"] = share
     in_quarter = in_wards[in_wards["month"].isin(quarter.months)]
@@ -573,15 +649,31 @@ def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
         sup = suppress_long(in_quarter, "ward", "strand", count_column=None,
                             threshold=config.publication.suppression_threshold)
         section.tables.append(suppressed_table_html(
-            sup, f"Hate crime by ward and strand, {quarter.label}", "Ward"))
+            sup, f"Hate-crime strand records by ward and strand, {quarter.label}", "Ward"))
+        records = len(in_quarter)
+        n_inc = int(incidents_in_wards["month"].isin(quarter.months).sum())
+        note = ("The ward and strand table counts strand records: a crime recorded under two "
+                "strands is counted under each")
+        if records != n_inc:
+            note += (f", so its {format_count(records)} records in {quarter.label} are "
+                     f"{format_count(n_inc)} incidents")
+        section.notes.append(note + ".")
     section.results["incidents"] = incidents
     return section
 
 
 def missing_persons(config: Config, area: str, quarter: Quarter) -> Section:
     """Missing-person reports in the quarter against the same quarter last year, with the
-    breakdowns the indicator table gives (age, source of the report)."""
-    from ..indicators.change import compare_counts, same_quarter_last_year
+    breakdowns the indicator table gives (age, source of the report).
+
+    Each breakdown's test allows for the month-to-month variation of its own history:
+    ``phi`` from :func:`~pccanalysis.indicators.significance.estimate_dispersion` on the
+    months before the quarter (the unbroken run of months with a value, back from the month
+    before the quarter), when there are at least 12 of them; else 1 (Poisson noise), with a
+    note.
+    """
+    from ..indicators.change import DISPERSION_MIN_MONTHS, compare_counts, same_quarter_last_year
+    from ..indicators.significance import estimate_dispersion
     from ..narrative import change_sentence
     from ..sources.indicator_tables import read_indicator_tables
 
@@ -597,14 +689,23 @@ def missing_persons(config: Config, area: str, quarter: Quarter) -> Section:
     comp = same_quarter_last_year(quarter)
     section = Section(quality=[dq])
     out = []
+    short = []
     for breakdown, group in rows.groupby("breakdown", sort=False):
         now = group[group["period_start"].isin(comp.current_months)]["value"]
         then = group[group["period_start"].isin(comp.previous_months)]["value"]
         if len(now) != 3 or len(then) != 3 or now.isna().any() or then.isna().any():
             continue
+        history = _history_before(group, comp.current_months[0])
+        if len(history) >= DISPERSION_MIN_MONTHS:
+            phi = float(estimate_dispersion(history))
+        else:
+            phi = 1.0
+            short.append(str(breakdown))
         result = compare_counts(int(now.sum()), int(then.sum()), label=f"{name}: {breakdown}",
                                 current_label=comp.current_label,
-                                previous_label=comp.previous_label, kind=comp.kind)
+                                previous_label=comp.previous_label, kind=comp.kind,
+                                dispersion=phi)
+        section.results[str(breakdown)] = result
         if breakdown == "All":
             section.sentences.append(change_sentence(result, "The number of missing-person "
                                                              "reports"))
@@ -621,7 +722,28 @@ def missing_persons(config: Config, area: str, quarter: Quarter) -> Section:
     section.tables.append(simple_table_html(
         pd.DataFrame(out), f"Missing-person reports, {comp.current_label} and "
         f"{comp.previous_label}", numeric=(comp.previous_label, comp.current_label, "Change")))
+    section.notes.append("Each change allows for how much that series usually varies from "
+                         "month to month, measured on its own months before the quarter.")
+    if short:
+        section.notes.append(
+            f"For {join_words(short)}, fewer than {DISPERSION_MIN_MONTHS} months before "
+            f"{comp.current_label} have figures, too few to measure how much the count usually "
+            "varies, so the verdict allows only for chance variation around a steady rate.")
     return section
+
+
+def _history_before(group: pd.DataFrame, first: pd.Period):
+    """A series' monthly values before ``first``, oldest first: the unbroken run of months
+    with a value that ends with the month before ``first`` (a missing or suppressed month ends
+    it, so the moving ranges only ever join neighbouring months)."""
+    values = (group.dropna(subset=["value"]).drop_duplicates("period_start")
+              .set_index("period_start")["value"])
+    run = []
+    month = first - 1
+    while month in values.index:
+        run.append(float(values[month]))
+        month -= 1
+    return run[::-1]
 
 
 def data_gap_notes(data: AreaData, quarter: Quarter, gaps=None) -> Section:
@@ -758,10 +880,10 @@ def delivery_plan(config: Config, quarter: Quarter) -> DeliveryPlan:
 
 def needs_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section:
     """Headline for the needs assessment: the 12 months to the quarter's end against the 12
-    before, for all crime, violence and sexual offences, and ASB."""
-    from ..indicators.change import change, rolling_12_months
+    before, for all crime, violence and sexual offences, and ASB (over-dispersion allowed for
+    and publication-gap months left out, as in :func:`performance_headline`)."""
+    from ..indicators.change import rolling_12_months
     from ..indicators.counts import all_crime
-    from ..narrative import change_sentence, headline
 
     gaps = data_gaps(data) if gaps is None else gaps
     comp = rolling_12_months(quarter)
@@ -771,12 +893,8 @@ def needs_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section:
                                 (data.frame[data.frame["crime_type"] == violence], violence,
                                  "Violence and sexual offences"),
                                 (_asb(data.frame), ASB, "ASB")):
-        result = change(frame, comp, label=label, gaps=gaps, available_months=data.months)
-        h = headline(result, f"{short}, 12 months", subject=short, improvement="decrease")
-        section.headline.append(HeadlineFigure(**h.as_card()))
-        section.sentences.append(change_sentence(result, short))
-        _add_gap_caveat(section, gaps, comp, label)
-        section.results[short] = result
+        _headline_change(section, data, frame, comp, label, short, f"{short}, 12 months", gaps,
+                         key=short)
     return section
 
 
@@ -852,6 +970,14 @@ def local_against_national(config: Config, area: str) -> Section:
         c_before = theirs[theirs["period_label"] == before["period_label"]]["value"]
         if c_now.empty or c_before.empty:
             continue
+        units = {str(u) for u in (now["unit"], before["unit"])} | {
+            str(u) for u in theirs["unit"].dropna()}
+        if units != {"count"}:
+            # a rate or a percentage is not a count: shown as it is, never tested as one
+            _level_comparison(section, indicator, area, comparator, now, before,
+                              float(c_now.iloc[0]), float(c_before.iloc[0]),
+                              "rate" if "rate" in units else "percentage")
+            continue
         result = compare_to_comparator(
             int(now["value"]), int(before["value"]), int(c_now.iloc[0]), int(c_before.iloc[0]),
             subtract_local=True, label=indicator, comparator_label=comparator,
@@ -879,6 +1005,33 @@ def local_against_national(config: Config, area: str) -> Section:
     return section
 
 
+def _level_comparison(section: Section, indicator: str, area: str, comparator: str, now,
+                      before, c_now: float, c_before: float, unit: str) -> None:
+    """A rate or percentage with a comparator: its values in both periods, locally and for the
+    comparator, in a sentence and a table, without a test (the tests are for counts)."""
+    from ..narrative import level_comparison_sentence
+
+    section.sentences.append(level_comparison_sentence(
+        indicator, unit=unit, area=area, comparator=comparator,
+        current_label=str(now["period_label"]), previous_label=str(before["period_label"]),
+        local_current=float(now["value"]), local_previous=float(before["value"]),
+        comparator_current=c_now, comparator_previous=c_before))
+    from ..narrative import format_level
+
+    def value(v):
+        return format_level(v, unit)
+
+    frame = pd.DataFrame({
+        "Area": [area, comparator],
+        str(before["period_label"]): [value(float(before["value"])), value(c_before)],
+        str(now["period_label"]): [value(float(now["value"])), value(c_now)],
+    })
+    section.tables.append(simple_table_html(
+        frame, f"{indicator}, {area} and {comparator}",
+        numeric=(str(before["period_label"]), str(now["period_label"]))))
+    section.results[indicator] = frame
+
+
 def hotspots(config: Config, data: AreaData, quarter: Quarter,
              what: str = "Violence and sexual offences") -> Section:
     """Where ``what`` happened in the 12 months to the quarter's end, as hexagonal-bin counts;
@@ -899,10 +1052,159 @@ def hotspots(config: Config, data: AreaData, quarter: Quarter,
 
 
 def harm_view(config: Config, data: AreaData, quarter: Quarter) -> Section:
-    """Crime weighted by harm, where the configuration supplies harm weights."""
+    """Crime weighted by harm, from the harm weights the configuration names.
+
+    Reads the weights file (:func:`~pccanalysis.sources.harm_weights.read_harm_weights`) and
+    weights all crime (ASB is not recorded crime) in every whole quarter to ``quarter``'s end
+    (:func:`~pccanalysis.indicators.harm.harm_index`): a chart of crimes and their harm score
+    by quarter, a sentence on the quarter against the same quarter last year, and a table of
+    the quarter's crimes and harm by crime type with each weight. The scheme, its version and
+    its source are cited in the chart's source line and a note. A crime type the weights do
+    not cover is left out of the harm score and of the crime count beside it, and a note says
+    which and how many; it is not an error. With no weights file configured the section says
+    so and shows nothing else.
+    """
+    from ..figures import harm_chart
+    from ..indicators.counts import all_crime
+    from ..indicators.harm import harm_index
+    from ..narrative import harm_sentence
+    from ..sources.harm_weights import read_harm_weights
+
     if config.data.harm_weights is None:
-        return Section(notes=["No harm weights are configured (data.harm_weights), so crimes "
-                              "are counted, not weighted by their harm."])
-    return Section(notes=[f"Harm weights are configured ({config.data.harm_weights.name}), but "
-                          "this version of pccanalysis has no reader for a weights file yet, "
-                          "so the harm-weighted view is not shown."])
+        return Section(notes=[
+            "No harm weights are configured (data.harm_weights), so this briefing counts "
+            "crimes and does not weight them by their harm. A partnership that chooses a "
+            "scheme (for example the ONS Crime Severity Score or the Cambridge Crime Harm "
+            "Index) can name its weights file in the configuration."])
+    weights, dq = read_harm_weights(config.data.harm_weights)
+    scheme = weights.scheme + (f" {weights.version}" if weights.version else "")
+    section = Section(quality=[dq])
+    section.notes.append(
+        f"Harm weights: {scheme}, from {weights.source}. pccanalysis ships no weights; these "
+        "are the partnership's choice, given for data.police.uk's broad crime types, which "
+        "is itself an approximation of the scheme's offence-level weights.")
+    months = set(_months_to(data, quarter))
+    crime = all_crime(data.frame)
+    crime = crime[crime["month"].isin(months)]
+    types = crime["crime_type"].astype("str")
+    unweighted = sorted(set(types) - set(weights.weights))
+    if unweighted:
+        left = int(types.isin(unweighted).sum())
+        kind = "that type" if len(unweighted) == 1 else "those types"
+        section.notes.append(
+            f"The {scheme} weights give no weight for {join_words(unweighted)}, so the "
+            f"{format_count(left)} crime{'s' if left != 1 else ''} of {kind} to "
+            f"{quarter.last_month.strftime('%B %Y')} {'are' if left != 1 else 'is'} left out "
+            "of the harm score and of the crime count beside it.")
+        crime = crime[~types.isin(unweighted).to_numpy()]
+    if crime.empty:
+        section.notes.append("No crime in the data has a harm weight, so there is no "
+                             "harm-weighted view.")
+        return section
+    table = harm_index(crime, weights.weights, period="quarter")
+    table = table[table["months"] == 3].reset_index(drop=True)  # whole quarters only
+    section.results["harm"] = table
+    current, previous = quarter.label, quarter.same_quarter_last_year().label
+    have = set(table["quarter"])
+    if {current, previous} <= have:
+        section.sentences.append(harm_sentence(table, current, previous, scheme))
+    section.sentences.append(
+        "A harm score weights each crime by how serious it is, so a few serious crimes can "
+        "outweigh many minor ones; it is not tested against chance here.")
+    if len(table):
+        first, last = table["quarter"].iloc[0], table["quarter"].iloc[-1]
+        section.figures.append(harm_chart(
+            table, title=f"Crimes and their harm score each quarter, {first} to {last}",
+            source=f"{police_source(config)}; harm weights: {scheme} ({weights.source})",
+            scheme=scheme))
+    if current in have:
+        by_type = harm_index(crime.assign(category=crime["crime_type"]), weights.weights,
+                             by="category", period="quarter")
+        by_type = by_type[by_type["quarter"] == current].sort_values(
+            ["harm", "category"], ascending=[False, True], kind="stable")
+        rows = [{"Crime type": str(r["category"]),
+                 "Weight": format_number(weights.weights[str(r["category"])], 2).rstrip("0")
+                 .rstrip("."),
+                 f"Crimes, {current}": format_count(r["count"]),
+                 f"Harm score, {current}": format_number(r["harm"], 0)}
+                for _, r in by_type.iterrows()]
+        section.tables.append(simple_table_html(
+            pd.DataFrame(rows), f"Crimes and harm by crime type, {current} ({scheme})",
+            numeric=("Weight", f"Crimes, {current}", f"Harm score, {current}")))
+    return section
+
+
+def ward_rates(config: Config, data: AreaData, quarter: Quarter) -> Section:
+    """The area's wards compared on crime per 1,000 residents: a funnel plot.
+
+    All crime in the 12 months to the quarter's end in each of the area's own wards, over the
+    ward's population from the configured population file (matched by ward code; the
+    mid-year estimate for the year of the period's middle month, or the latest before it:
+    :func:`~pccanalysis.indicators.peers.peer_rates`), against the rate across the wards
+    with 95% and 99.8% control limits that allow for the usual variation between wards
+    (over-dispersion; :func:`~pccanalysis.indicators.funnel.funnel`). A sentence names the
+    wards above the 99.8% limit (or says none is). Wards without a population are left out
+    with a note; with no population file the section says so and shows nothing else.
+    """
+    from ..figures import funnel_plot
+    from ..indicators.change import rolling_12_months
+    from ..indicators.counts import all_crime
+    from ..indicators.funnel import funnel
+    from ..indicators.peers import peer_rates, population_for
+    from ..narrative import funnel_method_sentence, funnel_sentence, funnel_title
+
+    if config.data.population is None:
+        return Section(notes=[
+            "No population file is configured (data.population), so the wards are not "
+            "compared on crime per resident."])
+    from ..sources.geography import read_population
+
+    comp = rolling_12_months(quarter)
+    months = list(comp.current_months)
+    population = read_population(config.data.population).rename(
+        columns={"area_code": "ward_code"})
+    crime = all_crime(area_wards(data))
+    crime = crime[crime["month"].isin(months) & crime["ward_code"].notna()]
+    wards = (crime[["ward_code", "ward_name", "lad_name"]].drop_duplicates("ward_code")
+             .astype("str").sort_values("ward_name", kind="stable"))
+    # the same ward name in two districts is told apart by its district
+    twice = wards["ward_name"].duplicated(keep=False)
+    wards["label"] = wards["ward_name"].where(~twice, wards["ward_name"] + " ("
+                                              + wards["lad_name"] + ")")
+    _, year = population_for(population, [], unit="ward_code",
+                             year=months[len(months) // 2].year)
+    known = population["ward_code"].astype("str")
+    if year is not None:
+        known = known[population["year"] == year]
+    have = wards["ward_code"].isin(set(known))
+    section = Section()
+    if (~have).any():
+        missing = wards.loc[~have, "label"].tolist()
+        section.notes.append(
+            f"The population file has no {'figure' if year is None else f'mid-{year} figure'} "
+            f"for {join_words(missing)}, so {'it is' if len(missing) == 1 else 'they are'} "
+            "left out of the comparison.")
+    wards = wards[have]
+    if len(wards) < 2:
+        section.notes.append("Fewer than two wards have both crimes and a population, so "
+                             "there is nothing to compare.")
+        return section
+    table = peer_rates(crime, population, unit="ward_code", months=months, count_column=None,
+                       units=wards["ward_code"].tolist())
+    label = dict(zip(wards["ward_code"], wards["label"], strict=True))
+    result = funnel(table["count"].to_numpy(), table["population"].to_numpy(),
+                    [label[c] for c in table["ward_code"]], kind="rate", per=1000)
+    period = comp.current_label
+    section.sentences.append(funnel_sentence(result, period=period))
+    section.sentences.append(funnel_method_sentence(result))
+    section.figures.append(funnel_plot(
+        result, title=funnel_title(result), source=f"{police_source(config)}; population: "
+        f"{'synthetic ' if config.publication.synthetic else ''}ONS mid-year estimates"
+        + (f" (mid-{year})" if year is not None else ""),
+        xlabel="Residents", ylabel="Crimes per 1,000 residents"))
+    section.notes.append(
+        "Rates are per resident. A ward that many people visit (a town or city centre, a "
+        "shopping or night-time area) has more crime per resident than its residents' own "
+        "risk, so a high rate there is expected; crimes without a location are in no ward.")
+    section.results.update({"rates": table, "funnel": result})
+    return section

@@ -14,6 +14,7 @@ from pccanalysis.periods import Quarter
 from pccanalysis.report import sections as S
 from pccanalysis.report.inputs import AreaData
 
+MINUS = "\u2212"
 NORTHBRIDGE = Area(name="Northbridge", csps=("Northbridge",))
 
 
@@ -337,3 +338,399 @@ def test_local_against_national_tests_the_comparators_own_change(sample_dir, tmp
     ]
     assert section.figures[0].pcc_title == (
         "Recorded suicides in Northbridge: no clear difference from England")
+
+
+# --- headline and tables: over-dispersion and publication gaps ------------------------------
+
+
+def _asb_with_gap(counts: dict) -> None:
+    # ASB 100 a month from April 2019 to September 2020; October 2020 published with 10 (a
+    # gap: its 12 nearest months are ten 100s and two 128s, median 100; 10 < 0.4 x 100 and
+    # P(X <= 10 | 100) is about 1e-30), then 128 in November and December 2020.
+    for m in months("2019-04", "2020-09"):
+        counts[(m, S.ASB, "Abbey")] = 100
+    counts |= {("2020-10", S.ASB, "Abbey"): 10, ("2020-11", S.ASB, "Abbey"): 128,
+               ("2020-12", S.ASB, "Abbey"): 128}
+
+
+def test_headline_leaves_a_gap_month_out_and_allows_for_over_dispersion(config):
+    counts = {}
+    _asb_with_gap(counts)
+    # All crime (burglary here): 100 a month from April 2019 to March 2020; April to September
+    # 2020 alternate 100, 140; October to December 2020 are 83, 83, 84 (250).
+    for m in months("2019-04", "2020-03"):
+        counts[(m, "Burglary", "Abbey")] = 100
+    for i, m in enumerate(months("2020-04", "2020-09")):
+        counts[(m, "Burglary", "Abbey")] = 100 if i % 2 == 0 else 140
+    for m, n in zip(months("2020-10", "2020-12"), (83, 83, 84), strict=True):
+        counts[(m, "Burglary", "Abbey")] = n
+    section = S.performance_headline(area_data(street(counts)), Quarter(2020, 3))
+    # ASB, 2020-21 Q3: October 2020 is left out with its pair October 2019: 128 + 128 = 256
+    # against 100 + 100 = 200, +28%. Its history (April 2019 to September 2020) is flat, so
+    # phi = 1 and the exact test: binomial 256 of 456 at 1/2, p = 0.0099: "rose".
+    asb = section.results["ASB this quarter"]
+    assert (asb.current, asb.previous, asb.dispersion) == (256, 200, 1.0)
+    assert asb.p_value == pytest.approx(0.0099, abs=1e-4)
+    # Crime, 2020-21 Q3: 250 against 300, -16.7%. The exact test alone says "fell" (p =
+    # 0.037), but the 18 months before October 2020 vary more than Poisson noise: the
+    # seasonal estimate takes d = April-September 2020 minus April-September 2019 = 0, 40, 0,
+    # 40, 0, 40, moving ranges all 40, sigma = 40 / 1.128 = 35.46; the mean of the 18 months
+    # is (1,200 + 720) / 18 = 106.67, so phi = 35.46^2 / (2 x 106.67) = 5.894, and z =
+    # -2.13 / sqrt(5.894) = -0.88, p = 0.38: "similar".
+    from pccanalysis.indicators.change import compare_counts
+
+    assert compare_counts(250, 300).verdict == "fell"
+    crime = section.results["All crime this quarter"]
+    assert crime.dispersion == pytest.approx((40 / 1.128) ** 2 / (2 * 1920 / 18))
+    assert crime.p_value == pytest.approx(0.38, abs=0.005)
+    assert section.sentences == [
+        f"Crime was similar ({MINUS}16.7%) in 2020-21 Q3 compared with 2019-20 Q3, from 300 "
+        "to 250.",
+        "ASB rose by 28% in 2020-21 Q3 excluding October 2020 compared with 2019-20 Q3 "
+        "excluding October 2019, from 200 to 256.",
+        # April to December: burglary 900 against 300 + 420 + 250 = 970 (+7.8%); history
+        # April 2019 to March 2020 is flat (phi = 1), exact p = 0.11: similar.
+        "Crime was similar (+7.8%) in April to December 2020 compared with April to December "
+        "2019, from 900 to 970.",
+        # ASB: 6 x 100 + 2 x 128 = 856 against 8 x 100 = 800 without October, +7%, p = 0.18
+        "ASB was similar (+7%) in April to December 2020 excluding October 2020 compared with "
+        "April to December 2019 excluding October 2019, from 800 to 856.",
+    ]
+    card = section.headline[1]
+    assert (card.label, card.value, card.verdict) == ("ASB, this quarter", "+28%", "rose by 28%")
+    assert card.detail == ("256 in 2020-21 Q3 excluding October 2020; 200 in 2019-20 Q3 "
+                           "excluding October 2019")
+    assert section.caveats == [
+        "ASB figures for October 2020 appear incomplete (10 recorded against about 100 in a "
+        "usual month), so totals that include that month are too low.",
+        "ASB, this quarter: October 2020 left out because of a likely publication gap, with "
+        "October 2019 so that like is compared with like.",
+        "ASB, year to date: October 2020 left out because of a likely publication gap, with "
+        "October 2019 so that like is compared with like.",
+    ]
+
+
+def test_category_table_leaves_the_gap_month_out_and_adjusts_for_the_number_of_rows(config):
+    counts = {}
+    _asb_with_gap(counts)
+    # Drugs 50 and burglary 100 every month, except drugs at 66 and 67 in November and
+    # December 2020. Every history is flat: phi = 1 for each row.
+    for m in months("2019-04", "2020-12"):
+        counts[(m, "Drugs", "Abbey")] = 50
+        counts[(m, "Burglary", "Abbey")] = 100
+    counts |= {("2020-11", "Drugs", "Abbey"): 66, ("2020-12", "Drugs", "Abbey"): 67}
+    data = area_data(street(counts))
+    section = S.performance_by(config, data, Quarter(2020, 3), "crime_type")
+    table = section.results["table"].set_index("crime_type")
+    # October is left out of every row (the ASB gap), with October 2019: November and
+    # December only. ASB 256 / 200 (p = 0.0099), drugs 133 / 100 (exact p = 0.0358, "rose" on
+    # its own), burglary 200 / 200 (p = 1). Holm over 3 rows: 3 x 0.0099 = 0.030 (rose),
+    # max(0.030, 2 x 0.0358) = 0.0716 (similar), 1 (similar).
+    assert table.loc["Drugs", ["previous", "current"]].tolist() == [100, 133]
+    assert table.loc["Drugs", "p_value"] == pytest.approx(0.0358, abs=1e-4)
+    assert table.loc["Drugs", "adjusted_p"] == pytest.approx(2 * table.loc["Drugs", "p_value"])
+    assert table["verdict"].to_dict() == {S.ASB: "rose", "Drugs": "similar",
+                                          "Burglary": "similar"}
+    assert (table["dispersion"] == 1.0).all()
+    assert section.sentences == ["The number recorded was similar in every category except "
+                                 "Anti-social behaviour, where it rose."]
+    assert ('<th scope="col" class="num">2019-20 Q3 excluding October 2019</th>'
+            '<th scope="col" class="num">2020-21 Q3 excluding October 2020</th>'
+            in section.tables[0])
+    assert section.caveats == [
+        "ASB figures for October 2020 appear incomplete (10 recorded against about 100 in a "
+        "usual month), so totals that include that month are too low.",
+        "Every category: October 2020 left out because of a likely publication gap, with "
+        "October 2019 so that like is compared with like.",
+    ]
+    # drugs' own interval (+1.8% to +74.2%) excludes no change, but its verdict is adjusted
+    assert section.notes == [
+        "Verdicts allow for the number of categories compared, so a category can be "
+        "\u201csimilar\u201d even when its 95% interval, which is for that category alone, "
+        "does not include no change."]
+
+
+def _config(sample_dir, tmp_path, data_lines: str):
+    """A pcc.yaml in ``tmp_path`` on the sample's police data and lookups, plus ``data_lines``
+    (indented two spaces under ``data:``)."""
+    g = sample_dir / "geography"
+    (tmp_path / "pcc.yaml").write_text(
+        "areas:\n- name: Northbridge\n  csp: Northbridge\n"
+        f"data:\n  police_uk: {sample_dir / 'police-uk'}\n"
+        f"  lsoa_lookup: {g / 'lsoa11_ward19_lad19_lookup.csv'}\n"
+        f"  lad_lookup: {g / 'lad19_csp19_pfa19_lookup.csv'}\n" + data_lines)
+    return load_config(tmp_path / "pcc.yaml")
+
+
+def test_police_target_leaves_a_gap_month_out_of_both_windows(sample_dir, tmp_path):
+    (tmp_path / "targets.yaml").write_text(
+        "targets:\n  - name: ASB\n    indicator: Anti-social behaviour\n    baseline: 2019-20\n"
+        "    direction: reduce\n    percent: 25\n    deadline: 2021-22\n    source: police_uk\n")
+    config = _config(sample_dir, tmp_path, "  targets: targets.yaml\n")
+    # ASB 100 a month in 2019-20, 90 a month in 2020-21 except October 2020, published with
+    # 10 (a gap: its 12 nearest months are eleven 90s and one 100, median 90).
+    counts = {(m, S.ASB, "Abbey"): 100 for m in months("2019-04", "2020-03")}
+    counts |= {(m, S.ASB, "Abbey"): 90 for m in months("2020-04", "2021-03")}
+    counts[("2020-10", S.ASB, "Abbey")] = 10
+    section = S.performance_targets(config, area_data(street(counts)), Quarter(2020, 4))
+    progress = section.results["ASB"]
+    # Without October 2020 and its pair October 2019: 11 x 90 = 990 against 11 x 100 =
+    # 1,100, -10% (with the gap month it would be 1,000 against 1,200, -16.7%, a fall that is
+    # partly missing data). History before April 2020 is flat: phi = 1, exact test on 990 of
+    # 2,090: z = -55 / 22.9 = -2.4, "fell". Half the time to 2021-22 has passed, so the
+    # trajectory asks for -12.5% (ratio 0.875); the interval for 0.9 (about 0.83 to 0.98)
+    # straddles it: at risk.
+    assert (progress.current_value, progress.baseline_count) == (990, 1100)
+    assert progress.dispersion == 1.0 and progress.status == "at risk"
+    assert progress.ratio_low < 0.875 < progress.ratio_high
+    assert section.sentences == [
+        "The target to reduce ASB by 25% against 2019-20 by 2021-22 is at risk: ASB was 10% "
+        "lower in 2020-21 excluding October 2020 than in 2019-20 excluding October 2019; the "
+        "trajectory asks for a fall of 12.5% by now."
+    ]
+    assert section.caveats == [
+        "ASB figures for October 2020 appear incomplete (10 recorded against about 90 in a "
+        "usual month), so totals that include that month are too low.",
+        "Reduce ASB by 25%: October 2020 left out because of a likely publication gap, with "
+        "October 2019 so that like is compared with like.",
+    ]
+    # the chart leaves the gap month out of its limits
+    frame = progress.spc.frame
+    assert frame.loc[frame["period"] == pd.Period("2020-10", freq="M"), "excluded"].all()
+
+
+def _strand_victims_csv(path):
+    # Every month from April 2019 to December 2020, four incidents, each against a different
+    # victim: one in City Centre recorded under three strands (three rows), two in Abbey and
+    # one in Castle (one row each): 4 incidents, 6 rows. January to March 2021, eight a month:
+    # two in City Centre (three strands each), four in Abbey and two in Castle: 8 incidents,
+    # 12 rows.
+    lines = ["victim_id,date,strand,ward"]
+    n = 0
+    for m in pd.period_range("2019-04", "2021-03", freq="M"):
+        late = m >= pd.Period("2021-01", freq="M")
+        wards = ["City Centre"] * (2 if late else 1) + ["Abbey"] * (4 if late else 2) \
+            + ["Castle"] * (2 if late else 1)
+        for day, ward in enumerate(wards, start=1):
+            n += 1
+            strands = ["Race", "Religion", "Disability"] if ward == "City Centre" else ["Race"]
+            lines += [f"V{n:04d},{m.year}-{m.month:02d}-{day:02d},{s},{ward}" for s in strands]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_hate_crime_counts_incidents_not_strand_records(sample_dir, tmp_path):
+    _strand_victims_csv(tmp_path / "victims.csv")
+    config = _config(sample_dir, tmp_path, "  hate_crime_victims: victims.csv\n")
+    counts = {(m, "Burglary", w): 1 for m in months("2019-04", "2021-03")
+              for w in ("Abbey", "Castle", "City Centre")}
+    section = S.hate_crime(config, area_data(street(counts)), Quarter(2020, 4))
+    # 2020-21 Q4: 24 incidents (36 rows) against 12 incidents (18 rows) in 2019-20 Q4. The
+    # 21 months before January 2021 are flat (4 a month), so phi = 1 and the exact test: 24
+    # of 36 at 1/2, p = 0.065: similar. Counting rows would give 36 against 18.
+    incidents = section.results["incidents"]
+    assert (incidents.current, incidents.previous, incidents.dispersion) == (24, 12, 1.0)
+    assert incidents.p_value == pytest.approx(0.0652, abs=1e-4)
+    assert section.sentences[0] == ("Recorded hate crime was similar (+100%) in 2020-21 Q4 "
+                                    "compared with 2019-20 Q4, from 12 to 24.")
+    # The usual share: April 2019 to December 2020 (21 months, as far back as the extract
+    # goes), 84 incidents: Abbey 42 (50%), City Centre 21 (25%), Castle 21. By rows City
+    # Centre would lead (63 of 126). Abbey in 2020-21 Q4: 12 of 24 = 50%: Fisher p = 1.
+    share = section.results["share"]
+    assert (share.label, share.current_count, share.current_total) == ("Abbey", 12, 24)
+    assert (share.usual_count, share.usual_total) == (42, 84)
+    assert section.sentences[-1] == ("Abbey accounted for 50% of hate crime in January to "
+                                     "March 2021, similar to its usual 50% in April 2019 to "
+                                     "December 2020.")
+    # The ward and strand table is per strand: 2020-21 Q4 has 36 rows for 24 incidents.
+    assert "Hate-crime strand records by ward and strand, 2020-21 Q4" in section.tables[0]
+    assert section.notes == [
+        "Hate crime is counted in incidents: all of a victim's records on one day are one "
+        "incident, so a crime recorded under two strands counts once.",
+        "The ward and strand table counts strand records: a crime recorded under two strands "
+        "is counted under each, so its 36 records in 2020-21 Q4 are 24 incidents.",
+    ]
+    # the repeat-victim figures count the same incidents
+    from pccanalysis.sources.victims import read_hate_crime_victims
+
+    victims, _ = read_hate_crime_victims(tmp_path / "victims.csv")
+    assert len(S.hate_incidents(victims)) == 4 * 21 + 8 * 3  # 108 incidents, 162 rows
+    table = S.repeat_victim_table(victims)
+    assert table.loc[table["period"] == "2020-21 Q4", "incidents"].item() == 24
+
+
+def test_missing_persons_allow_for_each_series_own_variation(sample_dir, tmp_path):
+    # All: 100 a month April 2019 to March 2020; April to December 2020 alternate 100, 140;
+    # January to March 2021 are 83, 83, 84 (250 against 300 in January-March 2020).
+    # Age: Child: 50 a month to March 2020, April 2020 suppressed ("*"), 50 a month May to
+    # December 2020, then 35 a month (105 against 150).
+    lines = ["indicator,area,period,breakdown,value"]
+    for i, m in enumerate(months("2019-04", "2021-03")):
+        if m < "2020-04":
+            value = 100
+        elif m < "2021-01":
+            value = 100 if (i - 12) % 2 == 0 else 140
+        else:
+            value = {"2021-01": 83, "2021-02": 83, "2021-03": 84}[m]
+        child = "*" if m == "2020-04" else 35 if m >= "2021-01" else 50
+        lines += [f"Missing person reports,Northbridge,{m},All,{value}",
+                  f"Missing person reports,Northbridge,{m},Age: Child,{child}"]
+    (tmp_path / "mp.csv").write_text("\n".join(lines) + "\n")
+    config = _config(sample_dir, tmp_path, "  indicator_tables: [mp.csv]\n")
+    section = S.missing_persons(config, "Northbridge", Quarter(2020, 4))
+    # All: 21 months before January 2021, seasonal estimate: d = April-December 2020 minus
+    # April-December 2019 = 0, 40, 0, 40, 0, 40, 0, 40, 0; moving ranges all 40, sigma =
+    # 40 / 1.128; mean (1,200 + 5 x 100 + 4 x 140) / 21 = 2,260 / 21 = 107.62; phi =
+    # 1,257.5 / (2 x 107.62) = 5.842. 250 against 300: z = -2.13 / sqrt(5.842), p = 0.38:
+    # similar (the exact test alone: p = 0.037, "fell").
+    everyone = section.results["all"]
+    assert everyone.dispersion == pytest.approx((40 / 1.128) ** 2 / (2 * 2260 / 21))
+    assert everyone.verdict == "similar"
+    assert section.sentences == [
+        f"The number of missing-person reports was similar ({MINUS}16.7%) in 2020-21 Q4 "
+        "compared with 2019-20 Q4, from 300 to 250."]
+    # Child: the unbroken run before January 2021 is May to December 2020, 8 months (the
+    # suppressed April ends it): too few, phi = 1 and the exact test: 105 of 255 at 1/2,
+    # p = 0.0058: fell.
+    child = section.results["Age: Child"]
+    assert (child.current, child.previous, child.dispersion) == (105, 150, 1.0)
+    assert child.verdict == "fell"
+    assert "<td>Age: Child</td><td class=\"num\">150</td><td class=\"num\">105</td>" in (
+        section.tables[0])
+    assert section.notes == [
+        "Each change allows for how much that series usually varies from month to month, "
+        "measured on its own months before the quarter.",
+        "For Age: Child, fewer than 12 months before 2020-21 Q4 have figures, too few to "
+        "measure how much the count usually varies, so the verdict allows only for chance "
+        "variation around a steady rate.",
+    ]
+
+
+def test_a_rate_with_a_comparator_is_shown_whole_and_not_tested(sample_dir, tmp_path):
+    # int() would have made 10.9 into 10 and tested rates as if they were counts
+    (tmp_path / "rates.csv").write_text(
+        "indicator,area,period,breakdown,value,unit,comparator_area\n"
+        "Suicide rate,Northbridge,2019,All,9.8,rate,England\n"
+        "Suicide rate,England,2019,All,10.1,rate,\n"
+        "Suicide rate,Northbridge,2020,All,10.9,rate,England\n"
+        "Suicide rate,England,2020,All,10.4,rate,\n")
+    config = _config(sample_dir, tmp_path, "  indicator_tables: [rates.csv]\n")
+    section = S.local_against_national(config, "Northbridge")
+    assert section.sentences == [
+        "The suicide rate in Northbridge was 10.9 in 2020 and 9.8 in 2019, against 10.4 and "
+        "10.1 in England. These are rates, not counts, so the change is shown but not tested "
+        "against chance."]
+    assert section.figures == []
+    assert ('<tr><td>Northbridge</td><td class="num">9.8</td><td class="num">10.9</td></tr>'
+            '<tr><td>England</td><td class="num">10.1</td><td class="num">10.4</td></tr>'
+            in section.tables[0])
+
+
+# --- harm weights ----------------------------------------------------------------------------
+
+
+def _harm_frame() -> pd.DataFrame:
+    # January 2020 to March 2021: burglary 2 a month; drugs 3 a month; violence 1 a month,
+    # except 2 in January 2020 and 2 a month in January to March 2021.
+    counts = {}
+    for m in months("2020-01", "2021-03"):
+        counts[(m, "Burglary", "Abbey")] = 2
+        counts[(m, "Drugs", "Abbey")] = 3
+        counts[(m, "Violence and sexual offences", "Abbey")] = 2 if m >= "2021-01" else 1
+    counts[("2020-01", "Violence and sexual offences", "Abbey")] = 2
+    return street(counts)
+
+
+def test_harm_view_weights_crime_with_a_made_up_scheme(sample_dir, tmp_path):
+    # MADE-UP weights for this test only: no real scheme gives these numbers. Drugs has no
+    # weight on purpose.
+    (tmp_path / "weights.csv").write_text(
+        "scheme,Made-up test scheme\nversion,v0\nsource,invented for this test\n"
+        "crime_type,weight\nBurglary,10\nViolence and sexual offences,25.5\n")
+    config = _config(sample_dir, tmp_path, "  harm_weights: weights.csv\n")
+    section = S.harm_view(config, area_data(_harm_frame()), Quarter(2020, 4))
+    # 2020-21 Q4: burglary 6 x 10 = 60, violence 6 x 25.5 = 153: 12 crimes, 213.
+    # 2019-20 Q4: burglary 6 x 10 = 60, violence 4 x 25.5 = 102: 10 crimes, 162.
+    # Each quarter between: 6 burglaries and 3 violent crimes, 60 + 76.5 = 136.5.
+    harm = section.results["harm"]
+    assert harm["quarter"].tolist() == ["2019-20 Q4", "2020-21 Q1", "2020-21 Q2",
+                                        "2020-21 Q3", "2020-21 Q4"]
+    assert harm["count"].tolist() == [10, 9, 9, 9, 12]
+    assert harm["harm"].tolist() == pytest.approx([162, 136.5, 136.5, 136.5, 213])
+    assert section.sentences == [
+        "In 2020-21 Q4, 12 crimes had a harm score of 213 (Made-up test scheme v0), against 10 "
+        "crimes with a harm score of 162 in 2019-20 Q4.",
+        "A harm score weights each crime by how serious it is, so a few serious crimes can "
+        "outweigh many minor ones; it is not tested against chance here.",
+    ]
+    # drugs: 3 a month for 15 months = 45 crimes, left out of both the harm and the count
+    assert section.notes == [
+        "Harm weights: Made-up test scheme v0, from invented for this test. pccanalysis ships "
+        "no weights; these are the partnership's choice, given for data.police.uk's broad "
+        "crime types, which is itself an approximation of the scheme's offence-level weights.",
+        "The Made-up test scheme v0 weights give no weight for Drugs, so the 45 crimes of that "
+        "type to March 2021 are left out of the harm score and of the crime count beside it.",
+    ]
+    assert ("<tr><td>Violence and sexual offences</td><td class=\"num\">25.5</td>"
+            "<td class=\"num\">6</td><td class=\"num\">153</td></tr>"
+            "<tr><td>Burglary</td><td class=\"num\">10</td><td class=\"num\">6</td>"
+            "<td class=\"num\">60</td></tr>") in section.tables[0]
+    fig = section.figures[0]
+    assert "harm weights: Made-up test scheme v0 (invented for this test)" in fig.pcc_source
+    assert [q.source for q in section.quality] == ["harm weights"]
+
+
+def test_harm_view_says_plainly_when_no_weights_are_configured(config):
+    section = S.harm_view(config, area_data(_harm_frame()), Quarter(2020, 4))
+    assert section.figures == [] and section.sentences == []
+    assert section.notes[0].startswith(
+        "No harm weights are configured (data.harm_weights), so this briefing counts crimes "
+        "and does not weight them by their harm.")
+
+
+# --- ward rates ------------------------------------------------------------------------------
+
+
+def test_ward_rates_funnel_on_residents(sample_dir, tmp_path):
+    # April 2020 to March 2021 (the 12 months to 2020-21 Q4): Abbey 100 crimes for 10,000
+    # residents, Castle 200 for 20,000, Dales 50 for 5,000: 10 per 1,000 each. Moorside has
+    # 40 crimes but no population.
+    (tmp_path / "population.csv").write_text(
+        "area_code,area_name,year,population\n"
+        "E05000001,Abbey,2019,9000\nE05000002,Castle,2019,19000\nE05000003,Dales,2019,4000\n"
+        "E05000001,Abbey,2020,10000\nE05000002,Castle,2020,20000\nE05000003,Dales,2020,5000\n")
+    config = _config(sample_dir, tmp_path, "  population: population.csv\n")
+    codes = {"Abbey": "E05000001", "Castle": "E05000002", "Dales": "E05000003",
+             "Moorside": "E05000009"}
+    counts = {}
+    for ward, n in (("Abbey", 100), ("Castle", 200), ("Dales", 50), ("Moorside", 40)):
+        counts[("2020-04", "Burglary", ward)] = n // 2
+        counts[("2021-03", "Burglary", ward)] = n - n // 2
+    frame = street(counts)
+    frame["ward_code"] = frame["ward_name"].map(codes)
+    frame["lad_name"] = "Northbridge"
+    section = S.ward_rates(config, area_data(frame), Quarter(2020, 4))
+    # The middle month is October 2020: mid-2020 populations. Pooled rate 350 / 35,000 =
+    # 10 per 1,000; every ward is exactly at it (z = 0), so phi = 0, no over-dispersion
+    # (chi-square p = 1), exact Poisson limits, every ward within them.
+    result = section.results["funnel"]
+    assert result.units.set_index("unit")["value"].to_dict() == pytest.approx(
+        {"Abbey": 10.0, "Castle": 10.0, "Dales": 10.0})
+    assert not result.adjusted and set(result.units["flag"]) == {"within"}
+    assert section.sentences == [
+        "No ward had a crime rate above the 99.8% limit in April 2020 to March 2021; the rate "
+        "across the 3 wards was 10.0 per 1,000 residents.",
+        "Wards differ from one another by no more than chance alone would make them, so the "
+        "limits allow for chance only. With only 3 wards, the allowance for variation between "
+        "them is a rough estimate.",
+    ]
+    assert section.notes[0] == ("The population file has no mid-2020 figure for Moorside, so "
+                                "it is left out of the comparison.")
+    assert section.figures[0].pcc_title == "No ward had a crime rate above the 99.8% limit"
+
+
+def test_ward_rates_say_so_without_a_population_file(sample_dir, tmp_path):
+    config = _config(sample_dir, tmp_path, "")
+    section = S.ward_rates(config, area_data(_wards_frame()), Quarter(2020, 4))
+    assert section.notes == ["No population file is configured (data.population), so the "
+                             "wards are not compared on crime per resident."]
+    assert section.figures == [] and section.sentences == []
