@@ -878,12 +878,16 @@ def target_chart(progress, *, title: str, source: str, alt: str | None = None) -
         The status is written beside the point ("Off track: +30%"; after the deadline "Met",
         "Not clearly met" or "Missed") as well as coloured.
     """
-    from .narrative import in_sentence
+    from .narrative import in_sentence, target_baseline
+    from .periods import parse_period
 
     status = progress.status
     if status not in STATUS_STYLE:
         raise ValueError(f"target_chart: unknown status {status!r}")
-    base_end = progress.baseline_months[-1]
+    # the baseline as the target writes it: months left out for a publication gap are named
+    # in the label of the point now, not on the axis
+    baseline = target_baseline(progress.target)
+    base_end = parse_period(progress.target.baseline).last_month
     now_end = progress.current_months[-1]
     total = _months_between(base_end, _deadline_end(progress))
     now_x = _months_between(base_end, now_end)
@@ -895,7 +899,7 @@ def target_chart(progress, *, title: str, source: str, alt: str | None = None) -
     shown = PAST_STATUS[status] if past else status
     needed_words = "needed" if not past else "the target"
     description = (f"Chart of {in_sentence(t.name)} against the target to {t.direction} it by "
-                   f"{format_percent(t.percent)} from {progress.baseline_label} by "
+                   f"{format_percent(t.percent)} from {baseline} by "
                    f"{progress.deadline_label}: now {format_percent(progress.percent_change, signed=True)} "
                    f"in {progress.current_label} against "
                    f"{format_percent(progress.needed_percent_by_now, signed=True)} "
@@ -936,14 +940,14 @@ def target_chart(progress, *, title: str, source: str, alt: str | None = None) -
                     fontsize=9, fontweight="bold", color="black", gid="status-label")
         ax.axhline(0, color="black", linewidth=0.9, zorder=1)
         ticks = [0, now_x, total] if now_x not in (0, total) else [0, total]
-        labels = {0: f"{progress.baseline_label}\n(baseline)", now_x: "Now",
+        labels = {0: f"{baseline}\n(baseline)", now_x: "Now",
                   total: f"{progress.deadline_label}\n(deadline)"}
         ax.set_xticks(ticks, [labels[k] for k in ticks])
         ax.set_xlim(-0.05 * max(total, now_x), 1.08 * max(total, now_x))
         _pad_y(ax, [0.0, target_pct, lo, hi, progress.needed_percent_by_now])
         ax.yaxis.set_major_formatter(_signed_percent_formatter())
         # the title names the indicator; a long name would not fit along the axis
-        ax.set_ylabel(f"Change against {progress.baseline_label}")
+        ax.set_ylabel(f"Change against {baseline}")
     return fig
 
 

@@ -59,6 +59,7 @@ __all__ = [
     "shift_sentence",
     "spc_sentence",
     "spc_title",
+    "target_baseline",
     "target_sentence",
     "tracker_sentence",
 ]
@@ -580,8 +581,9 @@ def target_name(target, proper_nouns: Iterable[str] = ()) -> str:
             f"{format_percent(target.percent)}")
 
 
-def _baseline_words(target) -> str:
-    """The target's baseline as written for a reader: "2019-20", "2019-20 Q4", "March 2020"."""
+def target_baseline(target) -> str:
+    """A target's baseline as a reader sees it written: "2019-20", "2019-20 Q4", "March 2020"
+    (without any month a comparison left out, which the figures name themselves)."""
     from .periods import parse_period
 
     period = parse_period(target.baseline)
@@ -642,7 +644,7 @@ def target_sentence(progress, *, trajectory: bool = True, plural: bool = False,
         raise ValueError(f"unknown target status {progress.status!r}")
     _check_verdict(progress.verdict)
     # the target as written ("against 2019-20"); the level clause names any month left out
-    start = (f"{_cap(_target_words(t, proper_nouns))} against {_baseline_words(t)} by "
+    start = (f"{_cap(_target_words(t, proper_nouns))} against {target_baseline(t)} by "
              f"{progress.deadline_label} {status}")
     level = _level_change(progress.verdict, progress.percent_change,
                           in_sentence(t.name, proper_nouns), progress.current_label,

@@ -642,3 +642,26 @@ def test_harm_chart_labels_the_latest_quarter_when_ticks_are_thinned():
     fig = F.harm_chart(table, title="t", source=SOURCE, scheme="s")
     shown = [t.get_text() for t in fig.axes[1].get_xticklabels()]
     assert shown == quarters[1::2] and shown[-1] == "2020-21 Q4"
+
+
+def test_target_chart_names_months_left_out_beside_the_point_not_on_the_axis():
+    from pccanalysis.indicators.targets import Target, target_progress
+
+    # As above (100 a month, then 130), with October 2020 left out as a publication gap and
+    # October 2019 with it: 11 x 130 against 11 x 100, still +30%, still 12 months in.
+    months = pd.period_range("2019-04", "2021-03", freq="M")
+    series = pd.Series([100] * 12 + [130] * 12, index=months)
+    progress = target_progress(Target("ASB", "Anti-social behaviour", "2019-20", "reduce", 25,
+                                      "2022-23"), series, gaps=["2020-10"], gap_policy="exclude")
+    assert progress.baseline_label == "2019-20 excluding October 2019"
+    fig = F.target_chart(progress, title="The ASB target is off track", source=SOURCE)
+    ax = fig.axes[0]
+    np.testing.assert_allclose(_by_gid(ax.lines, "current").get_xdata(), [12])
+    assert _by_gid(ax.texts, "status-label").get_text() == (
+        "Off track: +30%\n2020-21 excluding October 2020")
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "2019-20\n(baseline)", "Now", "2022-23\n(deadline)"]
+    assert ax.get_ylabel() == "Change against 2019-20"
+    assert fig.pcc_alt.startswith(
+        "Chart of ASB against the target to reduce it by 25% from 2019-20 by 2022-23: now +30% "
+        "in 2020-21 excluding October 2020 against")
