@@ -459,9 +459,11 @@ def _read_arrow(data: bytes, spec: _Spec, header: list[str], positions: dict[str
     for tidy, i in positions.items():
         names[i] = tidy
     types = {tidy: _ARROW_TYPES[t] for _, tidy, t in spec.columns}
+    # One thread per file: files are already parsed in parallel (see _read), and Arrow's own
+    # threads on top of those contend for the same cores (measured in bench/bench_load.py).
     return pacsv.read_csv(
         pa.py_buffer(data),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
         parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values),
         convert_options=pacsv.ConvertOptions(
             column_types=types,
