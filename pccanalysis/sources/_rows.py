@@ -137,6 +137,35 @@ def header_map(cells: Iterable[object], aliases: Mapping[str, str]) -> dict[int,
     return out
 
 
+def extra_columns(cells: Iterable[object], hmap: Mapping[int, object]) -> dict[int, str]:
+    """Column index -> snake_case name for the headed columns ``hmap`` does not recognise.
+
+    They are kept as text under that name (``"Data source"`` -> ``"data_source"``).
+    """
+    return {
+        i: normalise_header(c).replace(" ", "_")
+        for i, c in enumerate(cells)
+        if i not in hmap and not blank(c) and normalise_header(c)
+    }
+
+
+def data_rows(table: RawTable, header: int, hmap: Mapping[int, tuple[str, str]],
+              extras: Mapping[int, str]):
+    """Each row below ``table.rows[header]`` as ``(number, values, other)``.
+
+    ``values`` maps canonical names to the raw cells, ``other`` maps the extra columns' names
+    to their text (None when blank); a short row's missing cells are None. Rows with every
+    cell blank are yielded as ``(number, None, None)`` so the caller can count them.
+    """
+    for number, row in table.rows[header + 1 :]:
+        values = {c: (row[i] if i < len(row) else None) for i, (c, _) in hmap.items()}
+        raw = {w: (row[i] if i < len(row) else None) for i, w in extras.items()}
+        if all(blank(v) for v in values.values()) and all(blank(v) for v in raw.values()):
+            yield number, None, None
+            continue
+        yield number, values, {w: (None if blank(v) else cell_text(v)) for w, v in raw.items()}
+
+
 def find_header(
     table: RawTable, aliases: Mapping[str, str], required: Iterable[str], *, search: int = 15
 ) -> int | None:

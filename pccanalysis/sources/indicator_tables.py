@@ -59,7 +59,16 @@ import pandas as pd
 from ..errors import DataError, PeriodError
 from ..periods import parse_period
 from ..quality import DataQuality, FileRecord
-from ._rows import blank, cell_text, find_header, header_map, normalise_header, read_rows
+from ._rows import (
+    blank,
+    cell_text,
+    data_rows,
+    extra_columns,
+    find_header,
+    header_map,
+    normalise_header,
+    read_rows,
+)
 
 REQUIRED = ("indicator", "area", "period", "value")
 OPTIONAL = ("breakdown", "unit", "denominator", "comparator_area")
@@ -179,21 +188,13 @@ def _read_one(path: Path, sheet, quality: DataQuality, seen: dict) -> pd.DataFra
                 "comparator_area are optional)",
                 **table.where(None),
             )
-    # Other columns keep their values as text under a snake_case name ("Data source" ->
-    # "data_source").
-    extras = {
-        i: normalise_header(c).replace(" ", "_")
-        for i, c in enumerate(cells)
-        if i not in hmap and not blank(c) and normalise_header(c)
-    }
+    extras = extra_columns(cells, hmap)
     rows = []
     n_read = n_blank = 0
     suppressed = blank_values = 0
-    for number, row in table.rows[k + 1 :]:
+    for number, values, other in data_rows(table, k, hmap, extras):
         n_read += 1
-        values = {c: (row[i] if i < len(row) else None) for i, (c, _) in hmap.items()}
-        other = {w: (row[i] if i < len(row) else None) for i, w in extras.items()}
-        if all(blank(v) for v in values.values()) and all(blank(v) for v in other.values()):
+        if values is None:
             n_blank += 1
             continue
 
@@ -265,7 +266,7 @@ def _read_one(path: Path, sheet, quality: DataQuality, seen: dict) -> pd.DataFra
                 "unit": unit,
                 "denominator": denominator,
                 "comparator_area": None if blank(comparator) else cell_text(comparator),
-                **{w: (None if blank(v) else cell_text(v)) for w, v in other.items()},
+                **other,
             }
         )
     quality.rows_read += n_read

@@ -38,6 +38,8 @@ from ._rows import (
     RawTable,
     blank,
     cell_text,
+    data_rows,
+    extra_columns,
     find_header,
     header_map,
     normalise_header,
@@ -249,11 +251,7 @@ def read_hate_crime_victims(
                 "needed are victim_id, date, strand, ward",
                 **table.where(None),
             )
-    extras = {
-        i: normalise_header(c).replace(" ", "_")
-        for i, c in enumerate(cells)
-        if i not in hmap and not blank(c) and normalise_header(c)
-    }
+    extras = extra_columns(cells, hmap)
     latest = pd.Timestamp(dt.date.today() if as_of is None else as_of).normalize()
     return _rows_to_frame(table, k, hmap, names, extras, wards, latest)
 
@@ -263,11 +261,9 @@ def _rows_to_frame(table: RawTable, k: int, hmap, names, extras, wards, latest: 
     known_wards = None if wards is None else {w.casefold() for w in wards}
     rows = []
     n_read = n_blank = 0
-    for number, row in table.rows[k + 1 :]:
+    for number, values, other in data_rows(table, k, hmap, extras):
         n_read += 1
-        values = {c: (row[i] if i < len(row) else None) for i, (c, _) in hmap.items()}
-        other = {w: (row[i] if i < len(row) else None) for i, w in extras.items()}
-        if all(blank(v) for v in values.values()) and all(blank(v) for v in other.values()):
+        if values is None:
             n_blank += 1
             continue
 
@@ -312,7 +308,7 @@ def _rows_to_frame(table: RawTable, k: int, hmap, names, extras, wards, latest: 
         ward = None if blank(values["ward"]) else cell_text(values["ward"])
         rows.append(
             {"victim_id": vid, "date": day, "strand": strand, "ward": ward}
-            | {w: (None if blank(v) else cell_text(v)) for w, v in other.items()}
+            | other
         )
     extra_cols = list(extras.values())
     frame = pd.DataFrame(rows, columns=["victim_id", "date", "strand", "ward", *extra_cols])
