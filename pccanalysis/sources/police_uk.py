@@ -114,19 +114,23 @@ class _Spec:
         return next(h for h, _, t in self.columns if t in ("month", "date"))
 
 
+# The street and outcomes files both open with the same nine columns describing the crime.
+_CRIME_COLUMNS = (
+    ("Crime ID", "crime_id", "str"),
+    ("Month", "month", "month"),
+    ("Reported by", "reported_by", "cat"),
+    ("Falls within", "falls_within", "cat"),
+    ("Longitude", "longitude", "float"),
+    ("Latitude", "latitude", "float"),
+    ("Location", "location", "str"),
+    ("LSOA code", "lsoa_code", "str"),
+    ("LSOA name", "lsoa_name", "cat"),
+)
 STREET = _Spec(
     "street",
     "data.police.uk street",
-    (
-        ("Crime ID", "crime_id", "str"),
-        ("Month", "month", "month"),
-        ("Reported by", "reported_by", "cat"),
-        ("Falls within", "falls_within", "cat"),
-        ("Longitude", "longitude", "float"),
-        ("Latitude", "latitude", "float"),
-        ("Location", "location", "str"),
-        ("LSOA code", "lsoa_code", "str"),
-        ("LSOA name", "lsoa_name", "cat"),
+    _CRIME_COLUMNS
+    + (
         ("Crime type", "crime_type", "cat"),
         ("Last outcome category", "last_outcome", "str"),
         ("Context", "context", "str"),
@@ -135,18 +139,7 @@ STREET = _Spec(
 OUTCOMES = _Spec(
     "outcomes",
     "data.police.uk outcomes",
-    (
-        ("Crime ID", "crime_id", "str"),
-        ("Month", "month", "month"),
-        ("Reported by", "reported_by", "cat"),
-        ("Falls within", "falls_within", "cat"),
-        ("Longitude", "longitude", "float"),
-        ("Latitude", "latitude", "float"),
-        ("Location", "location", "str"),
-        ("LSOA code", "lsoa_code", "str"),
-        ("LSOA name", "lsoa_name", "cat"),
-        ("Outcome type", "outcome_type", "cat"),
-    ),
+    _CRIME_COLUMNS + (("Outcome type", "outcome_type", "cat"),),
 )
 STOP_AND_SEARCH = _Spec(
     "stop-and-search",
