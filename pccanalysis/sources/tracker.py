@@ -577,12 +577,7 @@ def _read_yaml(reader: _Reader, quality: DataQuality):
         raise DataError(
             "a YAML tracker must be a mapping with a 'deliverables' list", file=path, line=1
         )
-    for key in doc:
-        if key not in _YAML_TOP_KEYS:
-            reader.error(
-                f"unknown key {key!r}; a tracker has {', '.join(_YAML_TOP_KEYS)}",
-                line=doc.line_of(key),
-            )
+    _unknown_keys(reader, doc, _YAML_TOP_KEYS, "a tracker")
     items = doc.get("deliverables")
     if not isinstance(items, list):
         raise DataError(
@@ -597,12 +592,7 @@ def _read_yaml(reader: _Reader, quality: DataQuality):
             reader.error("each deliverable must be a mapping (theme, number, ...)",
                          line=doc.line_of("deliverables"))
             continue
-        for key in item:
-            if key not in _YAML_DELIVERABLE_KEYS:
-                reader.error(
-                    f"unknown key {key!r}; a deliverable has {', '.join(_YAML_DELIVERABLE_KEYS)}",
-                    line=item.line_of(key),
-                )
+        _unknown_keys(reader, item, _YAML_DELIVERABLE_KEYS, "a deliverable")
         values = {c: _none_if_blank(item.get(c)) for c in DELIVERABLE_COLUMNS}
         dels.append(_Rec(values, {"line": item.line}, _YamlColumns(item)))
         updates = item.get("updates") or []
@@ -615,17 +605,20 @@ def _read_yaml(reader: _Reader, quality: DataQuality):
                 reader.error("each update must be a mapping (date, author, text)",
                              line=item.line_of("updates"))
                 continue
-            for key in u:
-                if key not in _YAML_UPDATE_KEYS:
-                    reader.error(
-                        f"unknown key {key!r}; an update has {', '.join(_YAML_UPDATE_KEYS)}",
-                        line=u.line_of(key),
-                    )
+            _unknown_keys(reader, u, _YAML_UPDATE_KEYS, "an update")
             uvals = {"theme": values["theme"], "number": values["number"]}
             uvals.update({c: _none_if_blank(u.get(c)) for c in ("date", "author", "text")})
             upds.append(_Rec(uvals, {"line": u.line}, _YamlColumns(u)))
     quality.files.append(FileRecord(str(path), n_read))
     return dels, upds, doc.get("quarter"), doc.get("title"), n_read, 0
+
+
+def _unknown_keys(reader: _Reader, mapping: LineDict, allowed: tuple[str, ...], owner: str):
+    """Report each key of ``mapping`` not in ``allowed`` at the key's own line."""
+    for key in mapping:
+        if key not in allowed:
+            reader.error(f"unknown key {key!r}; {owner} has {', '.join(allowed)}",
+                         line=mapping.line_of(key))
 
 
 class _YamlColumns(dict):
