@@ -54,7 +54,7 @@ import pandas as pd
 from ..errors import DataError, PeriodError
 from ..periods import parse_quarter
 from ..quality import DataQuality, FileRecord
-from ._rows import parse_day, read_csv_rows
+from ._rows import blank, parse_day, read_csv_rows
 from ._yaml_lines import LineDict, load_yaml_with_lines
 
 #: The four statuses in the order the status key shows them.
@@ -164,7 +164,7 @@ def normalise_status(value: object) -> str | None:
 
     ``"g"``, ``" Green "``, ``"WHITE (NS)"``, ``"ns"`` -> ``"Green"``, ..., ``"Not started"``.
     """
-    if value is None or _blank(value):
+    if blank(value):
         return None
     key = re.sub(r"[^a-z]+", " ", str(value).lower()).strip()
     return _STATUS_SPELLINGS.get(key)
@@ -303,7 +303,7 @@ def _read(path, *, quarter, as_of) -> tuple[Tracker, DataQuality, list[DataError
     label = None
     if quarter is not None:
         label = parse_quarter(quarter).label
-    elif file_quarter is not None and not _blank(file_quarter):
+    elif file_quarter is not None and not blank(file_quarter):
         try:
             label = parse_quarter(str(file_quarter)).label
         except PeriodError as exc:
@@ -331,7 +331,7 @@ def _read(path, *, quarter, as_of) -> tuple[Tracker, DataQuality, list[DataError
         deliverables=deliverables,
         updates=updates,
         quarter=label,
-        title=None if title is None or _blank(title) else str(title).strip(),
+        title=None if blank(title) else str(title).strip(),
         source=str(path),
         notes=notes,
     )
@@ -353,7 +353,7 @@ def _header_map(cells: Iterable[object]) -> dict[int, tuple[str, str]]:
     """Column index -> (canonical name, header as written) for recognised headers."""
     out = {}
     for i, cell in enumerate(cells):
-        if cell is None or _blank(cell):
+        if blank(cell):
             continue
         written = str(cell).strip()
         key = re.sub(r"[^a-z0-9]+", " ", written.lower()).strip()
@@ -409,7 +409,7 @@ def _table_records(
         values = {}
         for i, (canonical, _) in hmap.items():
             v = cells[i] if i < len(cells) else None
-            values[canonical] = None if v is None or _blank(v) else v
+            values[canonical] = None if blank(v) else v
         if all(v is None for v in values.values()):
             n_blank += 1
             continue
@@ -633,7 +633,7 @@ class _YamlColumns(dict):
 
 
 def _none_if_blank(value):
-    return None if value is None or _blank(value) else value
+    return None if blank(value) else value
 
 
 def _rec_line(rec: _Rec, column: str) -> dict:
@@ -808,15 +808,6 @@ def _whole_number(value) -> int | None:
     if re.fullmatch(r"\d+\.0+", text):
         return int(float(text))
     return None
-
-
-def _blank(value: object) -> bool:
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 # --------------------------------------------------------------------------------------------
