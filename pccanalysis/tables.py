@@ -101,9 +101,7 @@ def render_status_key(
     cap = caption or ""
     if label:
         cap = f"{cap}: overall rating {label}" if cap else f"Overall rating: {label}"
-    parts = [_css(include_css), '<table class="pcc-status-key">']
-    if cap:
-        parts.append(f"<caption>{escape_text(cap)}</caption>")
+    parts = _table_start("pcc-status-key", cap, include_css)
     parts.append("<thead><tr>")
     for s in key["status"]:
         parts.append(rag_cell(s, tag="th", extra=' scope="col"'))
@@ -153,13 +151,8 @@ def render_tracker_table(
     if updates_since is not None:
         updates = updates[updates["date"] >= pd.Timestamp(updates_since)]
     by_key = {k: g for k, g in updates.groupby(["theme", "number"], sort=False)}
-    parts = [_css(include_css), '<table class="pcc-tracker">']
-    if caption:
-        parts.append(f"<caption>{escape_text(caption)}</caption>")
-    parts.append(
-        '<thead><tr><th scope="col">No.</th><th scope="col">Lead</th>'
-        '<th scope="col">Deliverable</th><th scope="col">RAG status</th></tr></thead>'
-    )
+    parts = _table_start("pcc-tracker", caption, include_css)
+    parts.append(_column_headings("No.", "Lead", "Deliverable", "RAG status"))
     for theme, group in deliverables.groupby("theme", sort=False):
         heading = theme_titles.get(theme)
         heading = f"{theme}: {heading}" if heading else f"Theme {theme}"
@@ -201,14 +194,9 @@ def render_movement_table(moves: pd.DataFrame, *, caption: str | None = None,
     moves : DataFrame
         :func:`pccanalysis.indicators.delivery_plan.movement`.
     """
-    parts = [_css(include_css), '<table class="pcc-tracker pcc-movement">']
-    if caption:
-        parts.append(f"<caption>{escape_text(caption)}</caption>")
-    parts.append(
-        '<thead><tr><th scope="col">Theme</th><th scope="col">No.</th>'
-        '<th scope="col">Deliverable</th><th scope="col">Change</th>'
-        '<th scope="col">Previous</th><th scope="col">Now</th></tr></thead><tbody>'
-    )
+    parts = _table_start("pcc-tracker pcc-movement", caption, include_css)
+    parts.append(_column_headings("Theme", "No.", "Deliverable", "Change", "Previous", "Now"))
+    parts.append("<tbody>")
     for r in moves.itertuples(index=False):
         change = r.change if pd.isna(r.direction) else f"{r.change} ({r.direction})"
         parts.append(
@@ -222,3 +210,16 @@ def render_movement_table(moves: pd.DataFrame, *, caption: str | None = None,
 
 def _css(include: bool) -> str:
     return f"<style>{TRACKER_CSS}</style>" if include else ""
+
+
+def _table_start(css_class: str, caption: str | None, include_css: bool) -> list[str]:
+    """The opening of every table here: optional style block, ``<table>``, optional caption."""
+    parts = [_css(include_css), f'<table class="{css_class}">']
+    if caption:
+        parts.append(f"<caption>{escape_text(caption)}</caption>")
+    return parts
+
+
+def _column_headings(*names: str) -> str:
+    cells = "".join(f'<th scope="col">{name}</th>' for name in names)
+    return f"<thead><tr>{cells}</tr></thead>"
