@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The sample is remade when the code that writes it changes (it is deterministic).
-SAMPLE_CODE := pccanalysis/sample.py pccanalysis/sample_extracts.py pccanalysis/config.py
+SAMPLE_CODE := $(wildcard pccanalysis/sample/*.py) pccanalysis/config.py
 
 data/sample/.complete: $(STAMP) $(SAMPLE_CODE)
 	$(BIN)/pcc sample-data --out data/sample --force

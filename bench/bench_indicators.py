@@ -51,14 +51,14 @@ LAD_LOOKUP = SHARED / "ons" / "lad19_csp19_pfa19_lookup.csv"
 def load(tmp: Path):
     """The street frame with wards attached, and a description of where it came from."""
     from pccanalysis.sources.geography import attach_geography, read_lad_lookup, read_lsoa_lookup
-    from pccanalysis.sources.police_uk import read_street
+    from pccanalysis.sources.police_uk.read import read_street
 
     if DERBYSHIRE.exists() and LSOA_LOOKUP.exists() and LAD_LOOKUP.exists():
         frame, _ = read_street(DERBYSHIRE, cache_dir=False)
         lsoa, lad = read_lsoa_lookup(LSOA_LOOKUP), read_lad_lookup(LAD_LOOKUP)
         source = f"Derbyshire, {DERBYSHIRE.name}"
     else:
-        from pccanalysis.sample import write_sample
+        from pccanalysis.sample.data import write_sample
 
         paths = write_sample(tmp / "sample")
         frame, _ = read_street(paths["police_uk"], cache_dir=False)

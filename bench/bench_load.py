@@ -2,7 +2,7 @@
 
 Reports, in one run, on the same zip (members read in place, never unpacked):
 
-(a) cold load with ``pccanalysis.sources.police_uk.read_street`` (cache off): parse, checks,
+(a) cold load with ``pccanalysis.sources.police_uk.read.read_street`` (cache off): parse, checks,
     typed tidy frame, duplicate flags;
 (b) warm load of the same call from the Parquet cache (filled once beforehand);
 (c) raw ``pyarrow.csv.read_csv`` of every member, concatenated: the practical floor;
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
               "../shared, outside the repository).")
         return 0
 
-    from pccanalysis.sources.police_uk import read_street
+    from pccanalysis.sources.police_uk.read import read_street
 
     n_files = len(_members(args.zip))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

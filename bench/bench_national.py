@@ -66,7 +66,7 @@ def _months(n: int, end: str = END_MONTH) -> list[str]:
 
 
 def _forces(n: int) -> list[str]:
-    from pccanalysis.sources.police_uk_download import FORCES
+    from pccanalysis.sources.police_uk.download import FORCES
 
     england_wales = [f for f in FORCES if f not in ("btp", "northern-ireland")]
     if n > len(england_wales):
@@ -142,7 +142,7 @@ def _peak() -> dict:
 
 def phase(name: str, workdir: Path) -> dict:
     csv_dir, pq_dir = workdir / "csv", workdir / "parquet"
-    from pccanalysis.sources import national
+    from pccanalysis.sources.police_uk import national
 
     if name == "ingest":
         shutil.rmtree(pq_dir, ignore_errors=True)
@@ -199,7 +199,7 @@ def phase(name: str, workdir: Path) -> dict:
             read_lad_lookup,
             read_lsoa_lookup,
         )
-        from pccanalysis.sources.police_uk import read_street
+        from pccanalysis.sources.police_uk.read import read_street
 
         files = sorted(csv_dir.glob(f"*/*-{BASELINE_FORCE}-street.csv"))
         t0 = time.perf_counter()

@@ -32,7 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def one_run(config: Path, out: Path, jobs: int | None) -> dict:
-    from pccanalysis.report.run import run_quarter
+    from pccanalysis.publish.run import run_quarter
 
     t0 = time.perf_counter()
     result = run_quarter(config, "latest", output_dir=out, jobs=jobs, force=True)
@@ -50,7 +50,7 @@ def one_run(config: Path, out: Path, jobs: int | None) -> dict:
 
 
 def main() -> int:
-    from pccanalysis.sample import write_sample
+    from pccanalysis.sample.data import write_sample
 
     print(f"{os.cpu_count()} CPU cores; Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:

@@ -46,7 +46,7 @@ def cli(verbose: bool) -> None:
 def download_command(forces, start, end, kinds, to_dir, archive, base_url, cache_dir, refresh,
                      no_progress) -> None:
     """Download data.police.uk monthly files for forces and months (cached, resumable)."""
-    from .sources.police_uk_download import download
+    from .sources.police_uk.download import download
 
     report = download([f for item in forces for f in item.split(",") if f.strip()], start, end,
                       kinds=kinds, to_dir=to_dir, archive=archive, base_url=base_url,
@@ -62,7 +62,7 @@ def download_command(forces, start, end, kinds, to_dir, archive, base_url, cache
 @click.option("--discard", default=None, help="Delete this kept vintage.")
 def vintages_command(to_dir, choose, discard) -> None:
     """List kept data.police.uk vintages and their revisions, or choose or discard one."""
-    from .sources.police_uk_download import choose_vintage, discard_vintage, list_vintages
+    from .sources.police_uk.download import choose_vintage, discard_vintage, list_vintages
 
     if choose:
         names = choose_vintage(to_dir, choose)
@@ -89,7 +89,7 @@ def sample_data_command(out: str, seed: int, force: bool) -> None:
     """Write the SYNTHETIC sample: fictional Northbridge CSP, April 2018 to March 2021."""
     from pathlib import Path
 
-    from .sample import is_sample_folder, write_sample
+    from .sample.data import is_sample_folder, write_sample
 
     out = Path(out)
     if out.is_dir() and is_sample_folder(out) and not force:
@@ -129,7 +129,7 @@ def run_command(ctx, quarter, areas, notebooks, config_path, jobs, force, output
     with `pip install -e .` (`make` does this); anywhere else, give the folder with
     --notebooks-dir.
     """
-    from .report.run import execute_plan, failure_message, plan_run
+    from .publish.run import execute_plan, failure_message, plan_run
 
     verbose = bool(ctx.parent and ctx.parent.params.get("verbose"))
     plan = plan_run(config_path, quarter, areas=areas or None, notebooks=notebooks or None,
@@ -137,7 +137,7 @@ def run_command(ctx, quarter, areas, notebooks, config_path, jobs, force, output
     # Progress goes to the terminal as one line per briefing; the full log goes to run.log.
     root = logging.getLogger()
     quiet = logging.Filter()
-    quiet.filter = lambda record: not record.name.startswith("pccanalysis.report.run")
+    quiet.filter = lambda record: not record.name.startswith("pccanalysis.publish.run")
     if not verbose:
         for h in root.handlers:
             h.setLevel(logging.WARNING)
@@ -188,7 +188,7 @@ def lab_command(jupyter_args) -> None:
     import os
     import subprocess
 
-    from .report.run import NOTEBOOKS_DIR
+    from .publish.run import NOTEBOOKS_DIR
 
     if not NOTEBOOKS_DIR.is_dir():
         raise click.ClickException(f"{NOTEBOOKS_DIR} does not exist: `pcc lab` works from a "
@@ -221,7 +221,8 @@ def lab_command(jupyter_args) -> None:
 def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, cache_dir, no_cache,
                        by_month, show_files) -> None:
     """Load data.police.uk files (folders, CSVs, zips) and show how every row was accounted for."""
-    from .sources import geography, police_uk
+    from .sources import geography
+    from .sources.police_uk import read as police_uk
 
     if force_area and not lad_lookup:
         raise click.UsageError("--force-area needs --lad-lookup.")

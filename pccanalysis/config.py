@@ -348,7 +348,7 @@ def write_sample_config(out_dir: str | os.PathLike, paths: Mapping[str, Any]) ->
     out_dir = Path(out_dir).resolve()
     paths = dict(paths)
     try:  # the local extracts' flat keys (tracker_q3, ...) -> the shapes of the data section
-        from .sample_extracts import config_entries
+        from .sample.extracts import config_entries
 
         paths.update(config_entries(paths))
     except (ImportError, KeyError):

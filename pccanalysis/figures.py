@@ -109,7 +109,7 @@ VERDICT_STYLE = {
 
 #: Delivery-plan status (as :mod:`pccanalysis.indicators.delivery_plan` names them): fill,
 #: hatch (so a status never depends on colour alone) and the colour of text on the fill. The
-#: fills are the Okabe-Ito ones the tracker table uses (:mod:`pccanalysis.tables`), so chart and
+#: fills are the Okabe-Ito ones the tracker table uses (:mod:`pccanalysis.briefing.html`), so chart and
 #: table agree; black text on each passes WCAG AA contrast.
 RAG_STYLE = {
     "Green": {"colour": OKABE_ITO["bluish_green"], "hatch": "", "text": "black"},
@@ -274,7 +274,7 @@ def figure_to_html(fig: Figure, dpi: int = DPI) -> str:
     the figure's width in inches times 96, so the chart shows at its designed (A4 print) size
     whatever the PNG's resolution; the house stylesheet lets it shrink on a narrow screen. This
     is the one way a briefing embeds a chart
-    (:meth:`pccanalysis.report.briefing.Briefing.show_figure` calls it).
+    (:meth:`pccanalysis.briefing.context.Briefing.show_figure` calls it).
     """
     png = base64.b64encode(figure_to_png(fig, dpi)).decode("ascii")
     alt = html.escape(alt_text(fig), quote=True)

@@ -262,7 +262,7 @@ class Headline:
         return asdict(self)
 
     def as_card(self) -> dict:
-        """The fields of :class:`pccanalysis.report.briefing.HeadlineFigure`: ``label``,
+        """The fields of :class:`pccanalysis.briefing.context.HeadlineFigure`: ``label``,
         ``value``, ``verdict`` (the phrase), ``tone``, ``detail``, so
         ``HeadlineFigure(**headline.as_card())`` builds a panel card."""
         return {"label": self.label, "value": self.value, "verdict": self.phrase,

@@ -1,6 +1,6 @@
 """The sample quarter's real briefings, made once per test session (shared by test modules).
 
-tests/report/test_notebooks.py and tests/test_browser.py both need the three notebooks run on
+tests/publish/test_notebooks.py and tests/test_browser.py both need the three notebooks run on
 the synthetic sample; running them costs tens of seconds, so the run is cached here under the
 session's base temporary folder. tests/ is on sys.path (tests/conftest.py is loaded first), so
 both modules import this one.
@@ -18,12 +18,12 @@ def sample_quarter_run(base: Path):
 
     Returns
     -------
-    pccanalysis.report.run.RunResult
+    pccanalysis.publish.run.RunResult
     """
     base = Path(base)
     if base not in _RUNS:
-        from pccanalysis.report.run import run_quarter
-        from pccanalysis.sample import write_sample
+        from pccanalysis.publish.run import run_quarter
+        from pccanalysis.sample.data import write_sample
 
         sample = base / "sample"
         if not (sample / ".complete").exists():

@@ -42,3 +42,18 @@ def ons_lad_csp_lookup() -> Path:
 def test_data() -> Path:
     """Folder of tiny hand-made fixtures."""
     return TEST_DATA
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory) -> Path:
+    """The synthetic sample (with its pcc.yaml), written once per test session."""
+    from pccanalysis.sample.data import write_sample
+
+    out = tmp_path_factory.mktemp("sample") / "sample"
+    write_sample(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_config(sample_dir) -> Path:
+    return sample_dir / "pcc.yaml"

@@ -37,7 +37,7 @@ def test_the_briefing_template_is_package_data():
     package = ROOT / "pccanalysis"
     shipped = {p for pattern in PYPROJECT["tool"]["setuptools"]["package-data"]["pccanalysis"]
                for p in package.glob(pattern) if p.is_file()}
-    template = {p for p in (package / "report" / "templates").rglob("*") if p.is_file()}
+    template = {p for p in (package / "publish" / "templates").rglob("*") if p.is_file()}
     assert template and template <= shipped
 
 

@@ -8,13 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pccanalysis.safe_html import (
-    ALLOWED_TAGS,
-    SafeHtml,
-    escape_text,
-    sanitise_html,
-    text_to_html,
-)
+from pccanalysis.safe_html import ALLOWED_TAGS, SafeHtml, escape_text, sanitise_html, text_to_html
 
 # Script tags, event handlers, dangerous URL schemes, malformed tags, entity tricks, foreign
 # content (svg/math), embedding tags, style, and mixed case. Each must lose anything executable.

@@ -2,9 +2,9 @@
 
 Input is a tidy frame of counts for several units (forces, CSPs, local authorities), e.g.
 ``month, force, crime_type, count`` from
-:func:`pccanalysis.sources.national.count_by_csp`, :func:`pccanalysis.indicators.counts.count_by`,
+:func:`pccanalysis.sources.police_uk.national.count_by_csp`, :func:`pccanalysis.indicators.counts.count_by`,
 or the street rows themselves (``count_column=None``, one row per crime) of several forces read
-at once by :func:`pccanalysis.sources.police_uk.read_street`; plus a population per unit.
+at once by :func:`pccanalysis.sources.police_uk.read.read_street`; plus a population per unit.
 
 For the chosen :class:`~pccanalysis.indicators.change.Comparison` each unit gets
 

@@ -29,13 +29,7 @@ import pandas as pd
 
 from ..errors import ConfigError, DataError, PeriodError
 from ..periods import parse_period, quarter_of, to_month
-from .change import (
-    GAP_POLICIES,
-    _check_dispersion_arg,
-    _estimated,
-    _excluding,
-    _join_notes,
-)
+from .change import GAP_POLICIES, _check_dispersion_arg, _estimated, _excluding, _join_notes
 from .change import Comparison as _Periods
 from .counts import ALL_CRIME, ASB
 from .significance import compare_poisson, verdict

@@ -290,7 +290,7 @@ def attach_geography(
     Parameters
     ----------
     frame : DataFrame
-        From :func:`~pccanalysis.sources.police_uk.read_street` (needs ``lsoa_code`` and
+        From :func:`~pccanalysis.sources.police_uk.read.read_street` (needs ``lsoa_code`` and
         ``local_authority``).
     lsoa_lookup : DataFrame
         From :func:`read_lsoa_lookup`.

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from backtest.golden_io import GOLDEN_DIR, GoldenStore, regen_refusal
 
-from pccanalysis.sample import SAMPLE_AREA as AREA
+from pccanalysis.sample.data import SAMPLE_AREA as AREA
 
 
 def pytest_addoption(parser):
@@ -49,7 +49,7 @@ def golden(regen_golden) -> GoldenStore:
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory):
     """The SYNTHETIC Northbridge sample, seed 2021 (deterministic), in a temporary folder."""
-    from pccanalysis.sample import write_sample
+    from pccanalysis.sample.data import write_sample
 
     return write_sample(tmp_path_factory.mktemp("backtest") / "sample", seed=2021)
 
@@ -64,7 +64,7 @@ def street(sample):
         read_lad_lookup,
         read_lsoa_lookup,
     )
-    from pccanalysis.sources.police_uk import read_street
+    from pccanalysis.sources.police_uk.read import read_street
 
     lads = read_lad_lookup(sample["lad_lookup"])
     lsoa = read_lsoa_lookup(sample["lsoa_lookup"])

@@ -22,7 +22,7 @@ from backtest.golden_io import relative_paths
 
 from pccanalysis.indicators.counts import ASB, all_crime, month_counts
 from pccanalysis.periods import parse_quarter
-from pccanalysis.sample import SAMPLE_AREA as AREA
+from pccanalysis.sample.data import SAMPLE_AREA as AREA
 
 QUARTER = parse_quarter("2020-21 Q4")  # the sample's latest quarter
 LAST_MONTH = "2021-03"

@@ -104,7 +104,7 @@ def test_derbyshire_november_2024_asb_is_the_only_gap(derbyshire_zip):
     # The real data: November 2024 was published with no ASB rows at all. Across all 14 crime
     # types and 24 months, that is the one month that must be flagged (and no ordinary month,
     # including the seasonal lows of bicycle theft and ASB in winter).
-    from pccanalysis.sources.police_uk import read_street
+    from pccanalysis.sources.police_uk.read import read_street
 
     frame, _ = read_street(derbyshire_zip, cache_dir=False)
     assert frame["crime_type"].nunique() == 14

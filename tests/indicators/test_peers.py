@@ -16,11 +16,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pytest
 
-from pccanalysis import sample
 from pccanalysis.errors import DataError
 from pccanalysis.indicators.change import VERDICTS, rolling_12_months, same_period_last_year
 from pccanalysis.indicators.funnel import FLAG_WORDS
 from pccanalysis.indicators.peers import compare_with_peers, peer_rates, population_for
+from pccanalysis.sample import data as sample
 from pccanalysis.sources.geography import (
     attach_geography,
     local_authorities_of,
@@ -28,7 +28,7 @@ from pccanalysis.sources.geography import (
     read_lsoa_lookup,
     read_population,
 )
-from pccanalysis.sources.police_uk import read_street
+from pccanalysis.sources.police_uk.read import read_street
 
 # --- a hand-made group of three forces ------------------------------------------------------
 #

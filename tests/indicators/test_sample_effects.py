@@ -31,9 +31,9 @@ FY = between("2020-21", "2019-20")
 
 @pytest.fixture(scope="module")
 def street(tmp_path_factory) -> pd.DataFrame:
-    from pccanalysis.sample import write_sample
+    from pccanalysis.sample.data import write_sample
     from pccanalysis.sources.geography import attach_geography, read_lad_lookup, read_lsoa_lookup
-    from pccanalysis.sources.police_uk import read_street
+    from pccanalysis.sources.police_uk.read import read_street
 
     paths = write_sample(tmp_path_factory.mktemp("sample") / "sample")
     frame, _ = read_street(paths["police_uk"], force_areas=["Northbridge"], cache_dir=False)

@@ -25,7 +25,7 @@ from pccanalysis.sources.geography import (
     read_lsoa_lookup,
     read_population,
 )
-from pccanalysis.sources.police_uk import read_street
+from pccanalysis.sources.police_uk.read import read_street
 
 LSOA_LOOKUP = """FID,LSOA11CD,LSOA11NM,WD19CD,WD19NM,LAD19CD,LAD19NM
 1,E01000001,Testville 001A,E05000001,Central,E07000001,Testville

@@ -1,0 +1,254 @@
+"""What a notebook calls to become a briefing: its context, and the page pieces it displays.
+
+A notebook's parameters cell sets ``quarter``, ``area``, ``config_path`` and ``output_dir``;
+its first library call is::
+
+    b = open_briefing(config_path, area=area, quarter=quarter, output_dir=output_dir)
+
+which loads the configuration once, picks the area and resolves ``"latest"``. The notebook then
+displays library results through ``b``: the headline panel (:meth:`Briefing.show_headline`),
+charts with their alt text (:meth:`Briefing.show_figure`), notes and caveats, and the
+data-quality note (:meth:`Briefing.show_quality`). What it shows as headline figures and data
+quality is also written to ``<output_dir>/briefing.json`` (the *sidecar*), which the runner
+copies into the run manifest: one source of truth for what a briefing reported.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ..config import Area, Config, load_config
+from ..periods import Quarter
+from ..quality import DataQuality
+from .inputs import resolve_quarter
+
+SIDECAR_NAME = "briefing.json"
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    """One card of the headline panel.
+
+    Attributes
+    ----------
+    label : str
+        What is counted, e.g. ``"All crime"``.
+    value : str
+        The figure as the reader should see it, already formatted (``"4,812"``).
+    verdict : str
+        The finding in words, e.g. ``"fell 12% on last year"`` or ``"was similar (-2%)"``.
+    tone : {"good", "bad", "neutral"}
+        Whether the finding is good news (blue), bad news (orange) or neither (grey). The verdict
+        always carries the meaning in words; colour only helps.
+    detail : str
+        One short line of context, e.g. ``"January to March 2021; same quarter last year 5,470"``.
+    """
+
+    label: str
+    value: str
+    verdict: str
+    tone: Literal["good", "bad", "neutral"] = "neutral"
+    detail: str = ""
+
+
+def headline_panel_html(figures: list[HeadlineFigure]) -> str:
+    """The headline panel (three to six cards) as an HTML fragment styled by the house sheet."""
+    figures = list(figures)
+    if not 1 <= len(figures) <= 6:
+        raise ValueError(f"a headline panel shows one to six figures, not {len(figures)}.")
+    cards = []
+    for f in figures:
+        if f.tone not in ("good", "bad", "neutral"):
+            raise ValueError(f"tone must be 'good', 'bad' or 'neutral', not {f.tone!r}.")
+        detail = f'<p class="pcc-card-detail">{html.escape(f.detail)}</p>' if f.detail else ""
+        cards.append(
+            f'<div class="pcc-card pcc-{f.tone}">'
+            f'<p class="pcc-card-label">{html.escape(f.label)}</p>'
+            f'<p class="pcc-card-value">{html.escape(f.value)}</p>'
+            f'<p class="pcc-card-verdict">{html.escape(f.verdict)}</p>'
+            f"{detail}</div>"
+        )
+    return ('<section class="pcc-panel" aria-label="Headline figures">'
+            + "".join(cards) + "</section>")
+
+
+def quality_lines(quality: DataQuality) -> list[str]:
+    """Plain lines for the data-quality note: :meth:`DataQuality.summary_lines`, except that a
+    record of a step that read no files (placing rows in an area) opens with its counts only."""
+    lines = quality.summary_lines()
+    if not quality.files:
+        lines[0] = (f"{quality.source}: {quality.rows_kept:,} of {quality.rows_read:,} rows "
+                    "used.")
+    return lines
+
+
+def note_html(lines: list[str] | str, *, kind: Literal["note", "caveat"] = "note",
+              title: str | None = None) -> str:
+    """A boxed note (grey) or caveat (orange) holding plain sentences."""
+    lines = [lines] if isinstance(lines, str) else list(lines)
+    head = f"<p><strong>{html.escape(title)}</strong></p>" if title else ""
+    if len(lines) == 1:
+        body = f"<p>{html.escape(lines[0])}</p>"
+    else:
+        body = "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in lines) + "</ul>"
+    return f'<div class="pcc-{kind}" role="note">{head}{body}</div>'
+
+
+@dataclass
+class Briefing:
+    """One briefing being made: configuration, area, quarter, and what it has reported.
+
+    Attributes
+    ----------
+    config : Config
+    area : Area
+    quarter : Quarter
+    output_dir : Path or None
+        Where the sidecar goes (``None`` when the notebook runs by hand).
+    record : dict
+        ``{"quality": {source: DataQuality dict}, "headline": [...], "notes": [...]}``.
+    """
+
+    config: Config
+    area: Area
+    quarter: Quarter
+    output_dir: Path | None = None
+    record: dict[str, Any] = field(default_factory=lambda: {"quality": {}, "headline": [],
+                                                             "notes": []})
+    _quality: dict[str, DataQuality] = field(default_factory=dict, repr=False)
+
+    # -- recording --------------------------------------------------------------------------
+    def record_quality(self, *quality: DataQuality) -> None:
+        """Keep each loader's DataQuality for the manifest (and check it ties out)."""
+        for q in quality:
+            self.record["quality"][q.source] = q.check().to_dict()
+            self._quality[q.source] = q
+        self._save()
+
+    def _save(self) -> None:
+        if self.output_dir is None:
+            return
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        path = self.output_dir / SIDECAR_NAME
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(self.record, indent=2, default=str), encoding="utf-8")
+        os.replace(tmp, path)
+
+    # -- display ----------------------------------------------------------------------------
+    def show_headline(self, figures: list[HeadlineFigure]) -> None:
+        """Display the headline panel and record its figures."""
+        self.record["headline"] = [asdict(f) for f in figures]
+        _display_html(headline_panel_html(figures))
+        self._save()
+
+    def show_quality(self, *quality: DataQuality, title: str | None = None) -> None:
+        """Record ``quality`` and display the data-quality note (rows read, used, excluded and
+        why): ``quality`` first, then every other input the briefing has recorded."""
+        self.record_quality(*quality)
+        given = {q.source for q in quality}
+        shown = list(quality) + [q for s, q in self._quality.items() if s not in given]
+        lines = [line for q in shown for line in quality_lines(q)]
+        _display_html(note_html(lines or ["No input was read."], title=title))
+
+    def show_note(self, lines: list[str] | str, title: str | None = None) -> None:
+        """Display a plain note."""
+        _display_html(note_html(lines, title=title))
+
+    def show_caveat(self, lines: list[str] | str, title: str | None = "Caveat") -> None:
+        """Display a caveat (e.g. a detected publication gap) and record it."""
+        lines_list = [lines] if isinstance(lines, str) else list(lines)
+        self.record["notes"].extend(lines_list)
+        _display_html(note_html(lines_list, kind="caveat", title=title))
+        self._save()
+
+    def show(self, section) -> None:
+        """Display a :class:`~pccanalysis.briefing.sections.Section`: its caveats, headline
+        panel, sentences, figures, tables and notes, in that order, and record its inputs'
+        data quality and its caveats."""
+        for caveat in section.caveats:
+            self.show_caveat(caveat)
+        if section.headline:
+            self.show_headline(section.headline)
+        if section.sentences:
+            _display_html("".join(f"<p>{html.escape(s)}</p>" for s in section.sentences))
+        for fig in section.figures:
+            self.show_figure(fig)
+        for table in section.tables:
+            _display_html(str(table))
+        if section.notes:
+            self.show_note(section.notes)
+        if section.quality:
+            self.record_quality(*section.quality)
+
+    def show_html(self, fragment: str) -> None:
+        """Display an HTML fragment made by a library function (a table, a list)."""
+        _display_html(fragment)
+
+    def show_figure(self, fig, alt: str | None = None) -> None:
+        """Display a matplotlib figure as an ``<img>`` with alt text, then close it.
+
+        The one embedding path of the project: :func:`pccanalysis.figures.figure_to_html`
+        (an inline PNG at :data:`pccanalysis.figures.DPI`, rendered in the house style, with the
+        description in the ``alt`` attribute and the figure's width), displayed as HTML, so the
+        exported briefing carries the ``<img>`` as it is.
+
+        Parameters
+        ----------
+        fig : matplotlib.figure.Figure
+        alt : str, optional
+            One-sentence description for readers who cannot see the chart; defaults to the
+            figure's ``alt_text`` attribute (set by :mod:`pccanalysis.figures`).
+
+        Raises
+        ------
+        ValueError
+            When the chart has no description: every chart in a briefing carries alt text.
+        """
+        import matplotlib.pyplot as plt
+
+        from ..figures import figure_to_html
+
+        alt = alt or getattr(fig, "alt_text", None) or getattr(fig, "pcc_alt", None)
+        if not alt or not str(alt).strip():
+            raise ValueError("this chart has no alt text: pass alt='one-sentence description'.")
+        # figure_to_html reads the alt text from the figure (a chart made by hand has none)
+        fig.pcc_alt = fig.alt_text = " ".join(str(alt).split())
+        fragment = figure_to_html(fig)
+        plt.close(fig)
+        _display_html(fragment)
+
+
+def open_briefing(config_path: str | os.PathLike | None = None, *, area: str | None = None,
+                  quarter: str | Quarter = "latest",
+                  output_dir: str | os.PathLike | None = None) -> Briefing:
+    """Start a briefing: load the configuration, pick the area, resolve the quarter.
+
+    Parameters
+    ----------
+    config_path : path-like, optional
+        ``pcc.yaml``; the sample's when omitted (see :func:`pccanalysis.config.default_config_path`).
+    area : str, optional
+        The area's name; the configuration's first area when omitted.
+    quarter : str or Quarter
+        ``"2020-21 Q4"`` or ``"latest"`` (the latest complete quarter in the police data).
+    output_dir : path-like, optional
+        Where the run wants the sidecar; ``None`` when running by hand.
+    """
+    config: Config = load_config(config_path)
+    return Briefing(
+        config=config,
+        area=config.area(area),
+        quarter=resolve_quarter(config, quarter),
+        output_dir=Path(output_dir) if output_dir else None,
+    )
+
+
+def _display_html(fragment: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(fragment))

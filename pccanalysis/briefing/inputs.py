@@ -1,0 +1,248 @@
+"""What a briefing reads, found from the configuration (no statistics here).
+
+The run and the notebooks both need to know which months the police data covers (for
+``--quarter latest``) and to describe the data sources in the footer; the notebooks need the
+configured inputs loaded for one area. Those joins of configuration and loaders live here so
+that neither the runner nor a notebook does it by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..config import Area, Config
+from ..errors import ConfigError, DataError
+from ..periods import Quarter, latest_complete_quarter, parse_quarter
+from ..publish.export import OGL_ATTRIBUTION, ONS_ATTRIBUTION
+from ..quality import DataQuality
+
+_STREET_FILE = re.compile(r"(?:^|/)(\d{4})-(\d{2})-[^/]+-street\.csv$", re.IGNORECASE)
+
+
+def street_months(paths: Iterable[str | Path]) -> list[pd.Period]:
+    """The months for which data.police.uk street files are present, from file names only.
+
+    Looks at ``YYYY-MM-<force>-street.csv`` names in folders (recursively) and inside zip
+    downloads, without reading any rows, so ``--quarter latest`` is cheap.
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+        Folders of monthly files, zip downloads, or single street files.
+
+    Returns
+    -------
+    list of pandas.Period
+        Sorted distinct months (freq "M").
+    """
+    months: set[pd.Period] = set()
+
+    def add(name: str) -> None:
+        m = _STREET_FILE.search(name.replace("\\", "/"))
+        if m and 1 <= int(m.group(2)) <= 12:
+            months.add(pd.Period(year=int(m.group(1)), month=int(m.group(2)), freq="M"))
+
+    def add_zip(z: Path) -> None:
+        try:
+            with zipfile.ZipFile(z) as archive:
+                for name in archive.namelist():
+                    add(name)
+        except zipfile.BadZipFile as exc:
+            raise DataError(f"this is not a readable zip file ({exc})", file=z) from exc
+
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.suffix.lower() == ".zip":
+                    add_zip(f)
+                elif f.is_file():
+                    add(f.relative_to(p).as_posix())
+        elif p.suffix.lower() == ".zip":
+            add_zip(p)
+        else:
+            add(p.name)
+    return sorted(months)
+
+
+def resolve_quarter(config: Config, quarter: str | Quarter) -> Quarter:
+    """``quarter`` parsed, or for ``"latest"`` the latest complete quarter in the police data.
+
+    Raises
+    ------
+    PeriodError
+        When the text is not a quarter, or no quarter is complete in the data.
+    ConfigError
+        When ``"latest"`` is asked for and the police data folders hold no street files.
+    """
+    if isinstance(quarter, Quarter):
+        return quarter
+    if str(quarter).strip().lower() == "latest":
+        months = street_months(config.data.police_uk)
+        if not months:
+            raise ConfigError(
+                f"{config.path}: no data.police.uk street files (YYYY-MM-<force>-street.csv) were "
+                f"found in {', '.join(str(p) for p in config.data.police_uk)}, so there is no "
+                "latest quarter."
+            )
+        return latest_complete_quarter(months)
+    return parse_quarter(quarter)
+
+
+def describe_sources(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """One plain line per data source for a briefing's footer, and the licence attributions.
+
+    Returns
+    -------
+    (sources, attributions) : tuple of tuple of str
+    """
+    d = config.data
+    months = street_months(d.police_uk)
+    forces = (f"the {' and '.join(config.force)} police force area" if config.force
+              else "the force")
+    span = f", {months[0].strftime('%B %Y')} to {months[-1].strftime('%B %Y')}" if months else ""
+    kind = "synthetic files in the format of " if config.publication.synthetic else ""
+    sources = [
+        f"Police recorded crime and anti-social behaviour: {kind}data.police.uk street-level "
+        f"files for {forces}{span}.",
+        f"Geography: {kind}ONS lookups from LSOA to ward, local authority, Community Safety "
+        f"Partnership and police force area ({d.lsoa_lookup.name}, {d.lad_lookup.name}).",
+    ]
+    if d.population is not None:
+        sources.append(f"Population: {kind}ONS mid-year estimates ({d.population.name}).")
+    local = []
+    if d.targets is not None:
+        local.append(f"partnership targets ({d.targets.name})")
+    if d.tracker:
+        local.append("delivery-plan tracker (" + ", ".join(p.name for p in d.tracker.values()) + ")")
+    if d.indicator_tables:
+        local.append("service indicator tables (" + ", ".join(p.name for p in d.indicator_tables)
+                     + ")")
+    if d.hate_crime_victims is not None:
+        local.append(f"pseudonymised hate-crime victim records ({d.hate_crime_victims.name})")
+    if d.harm_weights is not None:
+        local.append(f"offence harm weights ({d.harm_weights.name})")
+    if local:
+        sources.append("Local extracts kept by the partnership: " + "; ".join(local) + ".")
+    return tuple(sources), (OGL_ATTRIBUTION, ONS_ATTRIBUTION)
+
+
+@dataclass
+class AreaData:
+    """The police data placed in one area, ready for the indicators.
+
+    Attributes
+    ----------
+    area : Area
+    frame : pandas.DataFrame
+        The street frame (every month, geography attached) restricted to rows located in the
+        area; duplicates are kept and flagged, as data.police.uk counts rows.
+    months : list of pandas.Period
+        Every month the police data covers (first to last), for ``available_months``.
+    quality : tuple of DataQuality
+        The loader's record, then the record of placing rows in the area.
+    lad_lookup : pandas.DataFrame
+        The LAD -> CSP -> police force area lookup that was used.
+    """
+
+    area: Area
+    frame: pd.DataFrame
+    months: list
+    quality: tuple[DataQuality, ...]
+    lad_lookup: pd.DataFrame
+
+
+def load_area(config: Config, area: Area | str | None = None) -> AreaData:
+    """Read the configured police data, attach geography and keep the rows in ``area``.
+
+    Rows are placed by their LSOA: in a CSP area by the CSP of the LSOA's local authority, in
+    a local-authority area by the local authority, in a force area by the police force area.
+    Rows without a location, and rows located in another area, are not in the area's figures;
+    the second DataQuality record counts them.
+
+    Parameters
+    ----------
+    config : Config
+    area : Area or str, optional
+        The area (or its name); the configuration's first area by default.
+
+    Raises
+    ------
+    ConfigError
+        When the area names a CSP, local authority or force area the lookup does not have.
+    """
+    from ..sources.geography import (
+        attach_geography,
+        local_authorities_of,
+        read_lad_lookup,
+        read_lsoa_lookup,
+    )
+    from ..sources.police_uk.read import read_street
+
+    if not isinstance(area, Area):
+        area = config.area(area)
+    lsoa = read_lsoa_lookup(config.data.lsoa_lookup)
+    lads = read_lad_lookup(config.data.lad_lookup)
+    force_areas = None
+    if config.force:
+        force_areas = sorted({la for f in config.force
+                              for la in local_authorities_of(lads, f, level="pfa")})
+    frame, dq = read_street(list(config.data.police_uk), force_areas=force_areas,
+                            cache_dir=config.cache_dir)
+    frame = attach_geography(frame, lsoa, lads, dq=dq)
+    column, wanted, key = _placing(area)
+    known = lads[column].dropna().unique().tolist() if column in lads else []
+    known_keys = {key(k) for k in known}
+    for name in wanted:
+        if key(name) not in known_keys:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"{config.path}: area {area.name!r} names {name!r}, which is not a "
+                f"{column.split('_')[0].upper()} name in {config.data.lad_lookup.name}{hint}."
+            )
+    in_area = in_area_mask(frame, area)
+    placed = DataQuality(source=f"placing rows in {area.name}", rows_read=len(frame),
+                         rows_kept=int(in_area.sum()))
+    no_location = frame["no_location"].to_numpy()
+    placed.exclude("no location, so in no area", int((~in_area & no_location).sum()))
+    placed.exclude(f"located outside {area.name}", int((~in_area & ~no_location).sum()))
+    months = list(pd.period_range(frame["month"].min(), frame["month"].max(), freq="M"))
+    return AreaData(area=area, frame=frame.loc[in_area].reset_index(drop=True), months=months,
+                    quality=(dq, placed.check()), lad_lookup=lads)
+
+
+def _placing(area: Area):
+    """The geography column that places a row in ``area``, the names it must have there, and
+    how names are compared."""
+    from ..sources.geography import la_name_key
+
+    if area.kind == "csp":
+        return "csp_name", area.csps, str.casefold
+    if area.kind == "local_authority":
+        return "lad_name", area.local_authorities, la_name_key
+    return "pfa_name", (area.force,), str.casefold
+
+
+def in_area_mask(frame: pd.DataFrame, area: Area) -> np.ndarray:
+    """Which rows of a street frame (geography attached) are located in ``area``.
+
+    A row is in a CSP area when its LSOA's CSP is one of the area's, in a local-authority area
+    by its local authority, in a force area by its police force area; rows without a location
+    are in no area.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    column, wanted, key = _placing(area)
+    wanted_keys = {key(w) for w in wanted}
+    in_area = frame[column].map(lambda v: key(v) in wanted_keys, na_action="ignore")
+    return in_area.fillna(False).astype(bool).to_numpy()

@@ -1,0 +1,668 @@
+"""Street-level crime for every force at once: a Parquet dataset read with Arrow, not pandas.
+
+Thirty-six months of every force in England and Wales is about 20 million rows: too many for one
+pandas frame on a small machine, but little work for a columnar engine that never holds them all.
+This module
+
+1. converts the published ``YYYY-MM/YYYY-MM-<force>-street.csv`` files (in folders or in the zip
+   archives, read in place) into a Parquet dataset partitioned by force and month,
+   ``<dest>/force=<force>/month=<YYYY-MM>/part-0.parquet``, streaming each file through
+   ``pyarrow.csv`` and storing the repetitive text columns dictionary-encoded;
+   a file already converted (same fingerprint) is not converted again;
+2. counts rows by force, month, Community Safety Partnership (CSP) and crime type, one partition
+   at a time, with ``pyarrow.compute`` working on dictionary indices (a few thousand distinct
+   LSOAs per partition are looked up, not millions of rows);
+3. gives the monthly counts a year-on-year table by CSP needs for every force
+   (:func:`year_on_year_counts`); the table itself, with its uncertainty and verdicts, is
+   :func:`pccanalysis.indicators.change.change_by` on those counts (sources count, indicators
+   compare).
+
+For one force the pandas loader (:func:`pccanalysis.sources.police_uk.read.read_street`) stays the
+default; this path is for national and peer comparisons. Counts are data.police.uk's own (rows,
+duplicates included). CSPs are found as :func:`pccanalysis.sources.geography.attach_geography`
+does: by LSOA code, else by the local authority named in the LSOA name (2021 LSOA codes against
+a 2011-based lookup), and left missing for rows without a location.
+
+DuckDB would do the counting in one SQL statement, but pyarrow is already a dependency and,
+used this way, meets the targets (see ``bench/bench_national.py``), so no new dependency.
+
+References
+----------
+data.police.uk, "About" (https://data.police.uk/about/): file layout and columns.
+Apache Arrow, "Tabular Datasets" (https://arrow.apache.org/docs/python/dataset.html).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+
+from ...cache import file_fingerprint, zip_member_fingerprint
+from ...errors import DataError, PccError
+from ...quality import DataQuality, FileRecord
+from ..geography import la_name_key
+
+log = logging.getLogger(__name__)
+
+#: The published street-level header, in order.
+STREET_HEADER = [
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+]  # fmt: skip
+#: Tidy names of the stored columns (``month`` lives in the partition, not in the files).
+COLUMNS = {
+    "Crime ID": "crime_id", "Reported by": "reported_by", "Falls within": "falls_within",
+    "Longitude": "longitude", "Latitude": "latitude", "Location": "location",
+    "LSOA code": "lsoa_code", "LSOA name": "lsoa_name", "Crime type": "crime_type",
+    "Last outcome category": "last_outcome", "Context": "context",
+}  # fmt: skip
+_DICTIONARY = ("reported_by", "falls_within", "location", "lsoa_code", "lsoa_name", "crime_type",
+               "last_outcome")
+SCHEMA = pa.schema(
+    [(name, pa.float64() if name in ("longitude", "latitude")
+      else pa.dictionary(pa.int32(), pa.string()) if name in _DICTIONARY else pa.string())
+     for name in COLUMNS.values()]
+)
+PARTITIONING = pads.partitioning(
+    pa.schema([("force", pa.string()), ("month", pa.string())]), flavor="hive"
+)
+FORMAT_VERSION = "1"
+_FILE_RE = re.compile(r"(?:^|/)(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv$")
+_LSOA_SUFFIX_RE = re.compile(r"\s+\d{3}[A-Z]$")  # " 001A" closing every LSOA name
+
+
+# --------------------------------------------------------------------------------------------
+# 1. CSV -> Parquet
+
+
+@dataclass(frozen=True)
+class _Input:
+    display: str
+    month: str
+    force: str
+    fingerprint: str
+    path: Path
+    member: str | None = None
+
+    def open(self):
+        if self.member is None:
+            return open(self.path, "rb")
+        zf = zipfile.ZipFile(self.path)
+        try:
+            fh = zf.open(self.member)
+        except BaseException:
+            zf.close()
+            raise
+        fh._pcc_zip = zf  # closed with the member below
+        return fh
+
+
+def _close(fh) -> None:
+    fh.close()
+    zf = getattr(fh, "_pcc_zip", None)
+    if zf is not None:
+        zf.close()
+
+
+def _discover(sources) -> list[_Input]:
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    found: dict[tuple[str, str], _Input] = {}
+    for src in sources:
+        src = Path(src).expanduser()
+        if src.is_dir():
+            items = []
+            for root, dirs, files in os.walk(src):
+                # dot folders hold other vintages (pcc download) or staging: never read them
+                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__MACOSX")))
+                for name in sorted(files):
+                    p = Path(root) / name
+                    if name.lower().endswith(".zip"):
+                        items.extend(_zip_inputs(p))
+                    elif (m := _FILE_RE.search(name)):
+                        items.append(_Input(str(p), m["month"], m["force"], file_fingerprint(p),
+                                            p))
+        elif src.is_file() and zipfile.is_zipfile(src):
+            items = _zip_inputs(src)
+        elif src.is_file() and (m := _FILE_RE.search(src.name)):
+            items = [_Input(str(src), m["month"], m["force"], file_fingerprint(src), src)]
+        elif src.exists():
+            raise DataError("this is neither a folder, a zip archive nor a file named like "
+                            "YYYY-MM-<force>-street.csv", file=src)
+        else:
+            raise DataError("the file or folder does not exist", file=src)
+        for item in items:
+            found[(item.force, item.month)] = item  # a later source wins
+    return [found[k] for k in sorted(found)]
+
+
+def _zip_inputs(path: Path) -> list[_Input]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile:
+        raise DataError("the zip archive is corrupt", file=path) from None
+    out = []
+    for info in infos:
+        m = _FILE_RE.search(info.filename)
+        if m and not info.is_dir():
+            out.append(_Input(f"{path}:{info.filename}", m["month"], m["force"],
+                              zip_member_fingerprint(info), path, info.filename))
+    return out
+
+
+def _diagnose(item: _Input, exc: Exception) -> DataError:
+    """Name the first line and column a CSV row breaks (pyarrow's message gives neither)."""
+    fh = item.open()
+    try:
+        text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
+        reader = csv.reader(text)
+        next(reader, None)
+        for row in reader:
+            line = reader.line_num
+            if len(row) != len(STREET_HEADER):
+                return DataError(f"the row has {len(row)} fields where the header has "
+                                 f"{len(STREET_HEADER)}", file=item.display, line=line)
+            for col in ("Longitude", "Latitude"):
+                value = row[STREET_HEADER.index(col)]
+                try:
+                    if value:
+                        float(value)
+                except ValueError:
+                    return DataError(f"{value!r} is not a number", file=item.display, line=line,
+                                     column=col)
+    finally:
+        _close(fh)
+    return DataError(f"the file cannot be read as CSV ({exc})", file=item.display)
+
+
+def _target(dest: Path, force: str, month: str) -> Path:
+    return dest / f"force={force}" / f"month={month}" / "part-0.parquet"
+
+
+def _already_converted(path: Path, fingerprint: str) -> int | None:
+    """Rows in an existing partition converted from the same input, else None."""
+    try:
+        # the footer's key-value metadata (read_schema would return the stored Arrow schema's)
+        meta = pq.ParquetFile(path).metadata.metadata or {}
+    except (OSError, pa.ArrowException):
+        return None
+    if (meta.get(b"pcc_source") == fingerprint.encode()
+            and meta.get(b"pcc_format") == FORMAT_VERSION.encode()):
+        return int(meta[b"pcc_rows"])
+    return None
+
+
+def _convert_batch(batch: pa.RecordBatch, item: _Input, rows_before: int) -> pa.RecordBatch:
+    months = batch.column("Month")
+    wrong = pc.invert(pc.fill_null(pc.equal(months, item.month), False))
+    if pc.any(wrong).as_py():
+        i = pc.index(wrong, True).as_py()
+        value = months[i].as_py()
+        # +2: the header is line 1 and i is 0-based
+        raise DataError(f"the month {value or '(empty)'} differs from the file's month "
+                        f"{item.month}", file=item.display, line=rows_before + i + 2,
+                        column="Month")
+    arrays = []
+    for field in SCHEMA:
+        col = batch.column(next(k for k, v in COLUMNS.items() if v == field.name))
+        if pa.types.is_dictionary(field.type):
+            col = pc.dictionary_encode(col)
+        arrays.append(col)
+    return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
+
+
+def _convert(item: _Input, dest: Path) -> tuple[int, bool]:
+    """Convert one CSV into its partition; returns (rows, converted now?)."""
+    target = _target(dest, item.force, item.month)
+    rows = _already_converted(target, item.fingerprint)
+    if rows is not None:
+        return rows, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    fh = item.open()
+    rows = 0
+    try:
+        try:
+            reader = pacsv.open_csv(
+                fh,
+                read_options=pacsv.ReadOptions(use_threads=False, block_size=8 << 20),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={name: pa.float64() if name in ("Longitude", "Latitude")
+                                  else pa.string() for name in STREET_HEADER},
+                    strings_can_be_null=True,
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            if "Empty CSV file" in str(exc):
+                raise DataError("the file is empty (no header)", file=item.display,
+                                line=1) from None
+            raise _diagnose(item, exc) from None
+        names = reader.schema.names
+        if names != STREET_HEADER:
+            missing = [c for c in STREET_HEADER if c not in names]
+            what = (f"column {missing[0]!r} is missing" if missing
+                    else "the columns are not in the published order")
+            raise DataError(f"the header is not data.police.uk's street-level header: {what}",
+                            file=item.display, line=1)
+        meta = {b"pcc_source": item.fingerprint.encode(), b"pcc_format": FORMAT_VERSION.encode(),
+                b"pcc_input": item.display.encode()}
+        with pq.ParquetWriter(tmp, SCHEMA, compression="zstd", compression_level=1) as writer:
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except pa.ArrowInvalid as exc:
+                    raise _diagnose(item, exc) from None
+                writer.write_batch(_convert_batch(batch, item, rows))
+                rows += batch.num_rows
+            # Rows are known only at the end: the footer metadata carries them.
+            writer.add_key_value_metadata({**meta, b"pcc_rows": str(rows).encode()})
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        _close(fh)
+    return rows, True
+
+
+def build_street_dataset(
+    sources,
+    dest: str | os.PathLike,
+    *,
+    forces: Iterable[str] | None = None,
+    months: Iterable[str] | None = None,
+    workers: int | None = None,
+) -> DataQuality:
+    """Convert data.police.uk street-level CSVs into a Parquet dataset partitioned by force/month.
+
+    Parameters
+    ----------
+    sources : path or list of paths
+        Folders laid out like data.police.uk (searched recursively, dot folders skipped), zip
+        archives of them (read in place), or single ``YYYY-MM-<force>-street.csv`` files. When
+        the same force and month come twice, the later source in the list wins.
+    dest : path
+        The dataset folder (``force=<force>/month=<YYYY-MM>/part-0.parquet``). Partitions
+        already there for other files are left as they are.
+    forces, months : iterable of str, optional
+        Only these force identifiers / ``YYYY-MM`` months.
+    workers : int, optional
+        Files converted at once (default: the number of CPUs).
+
+    Returns
+    -------
+    DataQuality
+        Every row read is kept (``rows_read == rows_kept``); one FileRecord per input, noting
+        whether it was converted now or found already converted.
+
+    Raises
+    ------
+    DataError
+        Naming the file, line and column of a malformed row, a wrong header, or a row whose
+        Month differs from the file's. The partition being written is not left behind.
+    """
+    dest = Path(dest)
+    items = _discover(sources)
+    if forces is not None:
+        wanted = set(forces)
+        items = [i for i in items if i.force in wanted]
+    if months is not None:
+        wanted_m = {str(m) for m in months}
+        items = [i for i in items if i.month in wanted_m]
+    if not items:
+        raise PccError(f"No data.police.uk street file (YYYY-MM-<force>-street.csv) was found "
+                       f"in {', '.join(str(s) for s in _as_list(sources))} for the forces and "
+                       f"months asked for.")
+    dest.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+        results = list(pool.map(lambda item: _convert(item, dest), items))
+    dq = DataQuality(source="data.police.uk street (national Parquet dataset)")
+    for item, (rows, converted) in zip(items, results, strict=True):
+        dq.rows_read += rows
+        dq.files.append(FileRecord(path=item.display, rows=rows, month=item.month,
+                                   note="converted" if converted else "already converted"))
+    dq.rows_kept = dq.rows_read
+    return dq.check()
+
+
+def _as_list(x) -> list:
+    return [x] if isinstance(x, (str, os.PathLike)) else list(x)
+
+
+def open_street_dataset(dest: str | os.PathLike) -> pads.Dataset:
+    """The Parquet dataset written by :func:`build_street_dataset` (``force``, ``month`` columns
+    come from the partition folders)."""
+    dest = Path(dest)
+    if not dest.is_dir() or not any(dest.glob("force=*/month=*/*.parquet")):
+        raise PccError(f"{dest} holds no street dataset; build it with build_street_dataset.")
+    return pads.dataset(dest, format="parquet", partitioning=PARTITIONING,
+                        exclude_invalid_files=False, ignore_prefixes=[".", "_"])
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Counting by CSP
+
+
+@dataclass(frozen=True)
+class CspMap:
+    """LSOA code and local-authority name -> row of the CSP table. Built by :func:`csp_map`.
+
+    Plain dicts on purpose: each partition has a few thousand distinct LSOAs, and looking those
+    up in a dict is cheaper than hashing the 35,000-row lookup for every partition.
+    """
+
+    by_lsoa: dict  # LSOA code -> CSP row, or None when the LSOA's local authority has no one CSP
+    by_lad_name: dict  # geography.la_name_key(local authority name) -> CSP row or None
+    csps: pa.Table  # csp_code, csp_name (+ pfa_code, pfa_name when known)
+
+
+def csp_map(lsoa_lookup, lad_lookup) -> CspMap:
+    """Prepare the LSOA -> CSP lookup from the ONS lookups.
+
+    Parameters
+    ----------
+    lsoa_lookup : DataFrame or path
+        :func:`pccanalysis.sources.geography.read_lsoa_lookup` output (or the file).
+    lad_lookup : DataFrame or path
+        :func:`pccanalysis.sources.geography.read_lad_lookup` output (or the file); a local
+        authority split between two CSPs gets no CSP (its rows cannot be placed).
+    """
+    import pandas as pd
+
+    from ..geography import read_lad_lookup, read_lsoa_lookup
+
+    lsoas = lsoa_lookup if isinstance(lsoa_lookup, pd.DataFrame) else read_lsoa_lookup(lsoa_lookup)
+    lads = lad_lookup if isinstance(lad_lookup, pd.DataFrame) else read_lad_lookup(lad_lookup)
+    if "csp_code" not in lads:
+        raise PccError("The local authority lookup has no CSP columns (CSP<yy>CD, CSP<yy>NM).")
+    extra = [c for c in ("pfa_code", "pfa_name") if c in lads]
+    csp_cols = ["csp_code", "csp_name", *extra]
+    csps = lads[csp_cols].drop_duplicates("csp_code").sort_values("csp_code")
+    csps = csps.reset_index(drop=True)
+    csp_pos = pd.Series(range(len(csps)), index=csps["csp_code"].to_numpy())
+    # one CSP per LAD code, none where a LAD sits in two CSPs
+    per_lad = lads.groupby("lad_code")["csp_code"].agg(lambda s: s.iloc[0] if s.nunique() == 1
+                                                       else None)
+    lad_csp = per_lad.map(csp_pos)
+    lsoa_csp = lsoas["lad_code"].map(lad_csp)
+    names = lads.assign(key=lads["lad_name"].map(la_name_key))[["key", "lad_code"]]
+    names = names.drop_duplicates("key")
+    name_csp = names["lad_code"].map(lad_csp)
+
+    def plain(keys, values) -> dict:
+        return {k: (None if pd.isna(v) else int(v)) for k, v in zip(keys, values, strict=True)}
+
+    return CspMap(
+        by_lsoa=plain(lsoas["lsoa_code"], lsoa_csp),
+        by_lad_name=plain(names["key"], name_csp),
+        csps=pa.Table.from_pandas(csps, preserve_index=False),
+    )
+
+
+def _str(col):
+    """Arrow strings -> pandas "str" column (missing stays missing)."""
+    return col.cast(pa.string()).to_pandas().astype("str").array
+
+
+def _dict(col) -> pa.DictionaryArray:
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    return col if pa.types.is_dictionary(col.type) else pc.dictionary_encode(col)
+
+
+def _count_batch(batch: pa.RecordBatch, mapping: CspMap, by_crime_type: bool) -> tuple:
+    """Counts by (CSP index, crime type), rows matched by name, rows without location."""
+    code = _dict(batch.column("lsoa_code"))
+    name = _dict(batch.column("lsoa_name"))
+    # Look up each distinct code and name once, then spread to rows through the indices.
+    codes = code.dictionary.to_pylist()
+    known = pa.array([c in mapping.by_lsoa for c in codes], pa.bool_())
+    code_csp = pa.array([mapping.by_lsoa.get(c) for c in codes], pa.int32())
+    name_csp = pa.array([None if n is None else mapping.by_lad_name.get(
+        la_name_key(_LSOA_SUFFIX_RE.sub("", n))) for n in name.dictionary.to_pylist()], pa.int32())
+    in_lookup = pc.fill_null(pc.take(known, code.indices), False)
+    by_name = pc.take(name_csp, name.indices)
+    # An LSOA in the lookup keeps the lookup's answer, even an ambiguous (missing) one.
+    csp = pc.if_else(in_lookup, pc.take(code_csp, code.indices), by_name)
+    keys = {"csp": csp}
+    ctype = None
+    if by_crime_type:
+        ctype = _dict(batch.column("crime_type"))
+        keys["ct"] = ctype.indices
+    table = pa.table(keys)
+    counts = table.group_by(list(keys), use_threads=False).aggregate([([], "count_all")])
+    if by_crime_type:
+        counts = counts.set_column(counts.schema.get_field_index("ct"), "crime_type",
+                                   pc.take(ctype.dictionary, counts.column("ct")))
+    by_name_n = pc.sum(pc.cast(pc.and_(pc.invert(in_lookup), pc.is_valid(by_name)),
+                               pa.int64())).as_py() or 0
+    no_loc = code.null_count
+    return counts, by_name_n, no_loc
+
+
+def _fragments(dataset: pads.Dataset, forces, months) -> list[tuple[str, str, pads.Fragment]]:
+    expr = None
+    if forces is not None:
+        expr = pc.field("force").isin(list(forces))
+    if months is not None:
+        m = pc.field("month").isin([str(x) for x in months])
+        expr = m if expr is None else expr & m
+    out = []
+    for frag in dataset.get_fragments(filter=expr):
+        keys = pads.get_partition_keys(frag.partition_expression)
+        out.append((keys["force"], keys["month"], frag))
+    return sorted(out, key=lambda t: (t[0], t[1]))
+
+
+def count_by_csp(
+    dataset,
+    mapping: CspMap,
+    *,
+    forces: Iterable[str] | None = None,
+    months: Iterable[str] | None = None,
+    by_crime_type: bool = True,
+    workers: int | None = None,
+):
+    """Rows by force, month, CSP (and crime type) over the whole dataset.
+
+    Parameters
+    ----------
+    dataset : pyarrow.dataset.Dataset or path
+        From :func:`open_street_dataset` (or its folder).
+    mapping : CspMap
+        From :func:`csp_map`.
+    forces, months : iterable of str, optional
+        Only these force identifiers / ``YYYY-MM`` months (partitions not read otherwise).
+    by_crime_type : bool
+        Keep crime type as a key (else all crime and ASB together).
+    workers : int, optional
+        Partitions counted at once (default: the number of CPUs).
+
+    Returns
+    -------
+    (pandas.DataFrame, DataQuality)
+        ``force`` (str), ``month`` (period[M]), ``csp_code``, ``csp_name`` (str, <NA> for rows
+        without a location or in an unknown / split local authority), ``pfa_code``,
+        ``pfa_name`` (the CSP's force area, when the lookup has it), ``crime_type`` (str, when
+        asked), ``count`` (int64). The counts add up to the rows read; the DataQuality record
+        flags rows matched by local-authority name, without location, and unmatched.
+    """
+    import pandas as pd
+
+    if not isinstance(dataset, pads.Dataset):
+        dataset = open_street_dataset(dataset)
+    frags = _fragments(dataset, forces, months)
+    if not frags:
+        raise PccError("The street dataset holds no partition for the forces and months asked "
+                       "for.")
+    columns = ["lsoa_code", "lsoa_name"] + (["crime_type"] if by_crime_type else [])
+
+    def work(task):
+        force, month, frag = task
+        parts, n_name, n_none, rows = [], 0, 0, 0
+        for batch in frag.to_batches(columns=columns, use_threads=False):
+            if batch.num_rows == 0:
+                continue
+            counts, b, c = _count_batch(batch, mapping, by_crime_type)
+            parts.append(counts)
+            n_name, n_none, rows = n_name + b, n_none + c, rows + batch.num_rows
+        return force, month, parts, n_name, n_none, rows
+
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+        done = list(pool.map(work, frags))
+
+    dq = DataQuality(source="data.police.uk street (national Parquet dataset)")
+    tables = []
+    matched_name = no_location = 0
+    for force, month, parts, n_name, n_none, rows in done:
+        dq.rows_read += rows
+        dq.files.append(FileRecord(path=f"force={force}/month={month}", rows=rows, month=month))
+        matched_name += n_name
+        no_location += n_none
+        for t in parts:
+            n = t.num_rows
+            tables.append(t.append_column("force", pa.array([force] * n, pa.string()))
+                          .append_column("month", pa.array([month] * n, pa.string())))
+    dq.rows_kept = dq.rows_read
+    keys = ["force", "month", "csp"] + (["crime_type"] if by_crime_type else [])
+    if tables:
+        counts = pa.concat_tables(tables, promote_options="permissive")
+        counts = counts.group_by(keys).aggregate([("count_all", "sum")])
+        counts = counts.select([*keys, "count_all_sum"]).rename_columns([*keys, "count"])
+    else:
+        counts = pa.table({k: pa.array([], pa.int32() if k == "csp" else pa.string())
+                           for k in keys} | {"count": pa.array([], pa.int64())})
+    csp_idx = counts.column("csp")
+    csp_cols = {c: pc.take(mapping.csps.column(c), csp_idx) for c in mapping.csps.column_names}
+    total = pc.sum(counts.column("count")).as_py() or 0
+    unmatched = int(pc.sum(pc.if_else(pc.is_null(csp_idx), counts.column("count"), 0)).as_py()
+                    or 0)
+    dq.flag("CSP found from the local authority in the LSOA name (LSOA code not in the lookup)",
+            matched_name)
+    dq.flag("no location, so no CSP", no_location)
+    dq.flag("located in a local authority not in the lookup or split between CSPs, so no CSP",
+            unmatched - no_location)
+    if total != dq.rows_read:  # pragma: no cover - a broken invariant, not a user error
+        raise PccError(f"Counting lost rows: {total:,} counted of {dq.rows_read:,} read.")
+
+    month = _dict(counts.column("month"))  # 36 distinct months: parse each once
+    periods = pd.PeriodIndex(month.dictionary.to_pylist(), freq="M")
+    frame = pd.DataFrame({
+        "force": _str(counts.column("force")),
+        "month": periods.take(month.indices.to_numpy()),
+        **{c: _str(v) for c, v in csp_cols.items()},
+        **({"crime_type": _str(counts.column("crime_type"))} if by_crime_type else {}),
+        "count": counts.column("count").to_numpy().astype("int64"),
+    })
+    sort = ["force", "month", "csp_code"] + (["crime_type"] if by_crime_type else [])
+    frame = frame.sort_values(sort, na_position="last", kind="stable").reset_index(drop=True)
+    return frame, dq.check()
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Counts for a year-on-year table by CSP
+
+
+def _months_back(end: str, n: int) -> list[str]:
+    y, m = (int(x) for x in end.split("-"))
+    i = y * 12 + m - 1
+    return [f"{j // 12:04d}-{j % 12 + 1:02d}" for j in range(i - n + 1, i + 1)]
+
+
+def year_on_year_counts(
+    dataset,
+    mapping: CspMap,
+    end_month: str,
+    *,
+    forces: Sequence[str] | None = None,
+    by_crime_type: bool = False,
+    workers: int | None = None,
+):
+    """Monthly counts by force and CSP over the 24 months to ``end_month``: the input of a
+    year-on-year table (the 12 months to ``end_month`` against the 12 before).
+
+    This source only counts; the change, its uncertainty and its verdict come from
+    :func:`pccanalysis.indicators.change.change_by`::
+
+        counts, dq = year_on_year_counts(dataset, mapping, "2024-12")
+        gaps = find_gaps(counts, by="force", count_column="count")  # missing or thin months
+        table = change_by(counts, rolling_12_months("2024-12"),
+                          ["force", "csp_code", "csp_name"], count_column="count",
+                          dropna=False, available_months=counts.attrs["months"],
+                          gaps=gaps, gap_policy="exclude",
+                          dispersion="estimate", adjust="holm")
+
+    Parameters
+    ----------
+    dataset : pyarrow.dataset.Dataset or path
+        From :func:`open_street_dataset` (or its folder).
+    mapping : CspMap
+        From :func:`csp_map`.
+    end_month : str or month-like
+        Last month of the current year, ``YYYY-MM``.
+    forces : sequence of str, optional
+        Only these forces (default: every force in the dataset).
+    by_crime_type : bool
+        Keep crime type as a key.
+    workers : int, optional
+        Partitions counted at once.
+
+    Returns
+    -------
+    (pandas.DataFrame, DataQuality)
+        The :func:`count_by_csp` frame for the 24 months (``force``, ``month``, ``csp_code``,
+        ``csp_name`` (+ ``pfa_code``, ``pfa_name``), [``crime_type``], ``count``; <NA> CSP
+        for rows without a location). ``attrs``: ``months`` (the 24 months, period[M], the
+        ``available_months`` of the table), ``period_now`` and ``period_before`` (in words,
+        ``"2024-01 to 2024-12"``) and ``missing``: a frame of ``month`` and ``force``, one row
+        per month of the 24 with no file for a force that has files in the others (a
+        publication gap, not zero crime), in the shape ``change_by``'s ``gaps`` takes (for
+        forces with too few rows for :func:`~pccanalysis.indicators.gaps.find_gaps` to flag a
+        month at zero). The DataQuality record notes the windows and each missing month.
+    """
+    import pandas as pd
+
+    from ...periods import to_month
+
+    end = str(to_month(end_month))
+    now = _months_back(end, 12)
+    before = _months_back(end, 24)[:12]
+    if not isinstance(dataset, pads.Dataset):
+        dataset = open_street_dataset(dataset)
+    counts, dq = count_by_csp(dataset, mapping, forces=forces, months=before + now,
+                              by_crime_type=by_crime_type, workers=workers)
+    present: dict[str, set[str]] = {}
+    for force, month, _ in _fragments(dataset, forces, before + now):
+        present.setdefault(force, set()).add(month)
+    gaps = [(m, f) for f, have in sorted(present.items()) for m in before + now if m not in have]
+    missing = pd.DataFrame({"month": pd.PeriodIndex([m for m, _ in gaps], freq="M"),
+                            "force": pd.array([f for _, f in gaps], dtype="str")})
+    counts.attrs["months"] = list(pd.period_range(before[0], now[-1], freq="M"))
+    counts.attrs["period_now"] = f"{now[0]} to {now[-1]}"
+    counts.attrs["period_before"] = f"{before[0]} to {before[-1]}"
+    counts.attrs["missing"] = missing
+    dq.notes.append(f"Year on year: {now[0]} to {now[-1]} against {before[0]} to {before[-1]}.")
+    for force, months in missing.groupby("force", sort=True)["month"]:
+        listed = ", ".join(str(m) for m in months)
+        dq.notes.append(f"{force} has no street file for {listed}: a publication gap, not zero "
+                        "crime.")
+    return counts, dq

@@ -1,0 +1,115 @@
+"""Tests for pccanalysis.briefing.context: what notebooks call to display and record results."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pytest
+
+from pccanalysis.briefing.context import (
+    SIDECAR_NAME,
+    HeadlineFigure,
+    headline_panel_html,
+    note_html,
+    open_briefing,
+)
+from pccanalysis.periods import Quarter
+from pccanalysis.quality import DataQuality
+
+
+def test_headline_panel_html_exact():
+    figures = [
+        HeadlineFigure("All crime", "4,812", "fell by 12%", "good", "January to March 2021"),
+        HeadlineFigure("ASB & nuisance", "1,020", "was similar (<1%)"),
+    ]
+    assert headline_panel_html(figures) == (
+        '<section class="pcc-panel" aria-label="Headline figures">'
+        '<div class="pcc-card pcc-good"><p class="pcc-card-label">All crime</p>'
+        '<p class="pcc-card-value">4,812</p><p class="pcc-card-verdict">fell by 12%</p>'
+        '<p class="pcc-card-detail">January to March 2021</p></div>'
+        '<div class="pcc-card pcc-neutral"><p class="pcc-card-label">ASB &amp; nuisance</p>'
+        '<p class="pcc-card-value">1,020</p><p class="pcc-card-verdict">was similar (&lt;1%)</p>'
+        "</div></section>"
+    )
+
+
+def test_headline_panel_refuses_too_many_figures_or_an_unknown_tone():
+    seven = [HeadlineFigure(str(i), "1", "rose") for i in range(7)]
+    with pytest.raises(ValueError, match="one to six figures, not 7"):
+        headline_panel_html(seven)
+    with pytest.raises(ValueError, match="not 'green'"):
+        headline_panel_html([HeadlineFigure("x", "1", "rose", tone="green")])
+
+
+def test_note_html():
+    assert note_html("One line.") == '<div class="pcc-note" role="note"><p>One line.</p></div>'
+    assert note_html(["A <b>.", "B."], kind="caveat", title="Caveat") == (
+        '<div class="pcc-caveat" role="note"><p><strong>Caveat</strong></p>'
+        "<ul><li>A &lt;b&gt;.</li><li>B.</li></ul></div>"
+    )
+
+
+def test_briefing_records_headline_and_quality_in_the_sidecar(sample_config, tmp_path, capsys):
+    b = open_briefing(sample_config, quarter="2020-21 Q3", output_dir=tmp_path / "work")
+    assert b.quarter == Quarter(2020, 3)
+    assert b.area.name == "Northbridge"
+    q = DataQuality("data.police.uk street", rows_read=10, rows_kept=8)
+    q.exclude("no month", 2)
+    b.show_quality(q)
+    b.show_headline([HeadlineFigure("All crime", "8", "rose", "bad")])
+    b.show_caveat("October 2020 was published with most ASB missing.")
+    record = json.loads((tmp_path / "work" / SIDECAR_NAME).read_text())
+    assert record["headline"] == [{"label": "All crime", "value": "8", "verdict": "rose",
+                                   "tone": "bad", "detail": ""}]
+    assert record["quality"]["data.police.uk street"]["rows_read"] == 10
+    assert record["quality"]["data.police.uk street"]["excluded"] == {"no month": 2}
+    assert record["notes"] == ["October 2020 was published with most ASB missing."]
+
+
+def test_latest_quarter_of_the_sample(sample_config):
+    # The sample runs April 2018 to March 2021: the latest complete quarter is 2020-21 Q4.
+    assert open_briefing(sample_config).quarter == Quarter(2020, 4)
+
+
+def test_show_figure_needs_alt_text(sample_config):
+    b = open_briefing(sample_config)
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="no alt text"):
+        b.show_figure(fig)
+    plt.close(fig)
+
+
+def test_show_figure_uses_the_figures_alt_text_attribute(sample_config, capsys):
+    b = open_briefing(sample_config)
+    fig, _ = plt.subplots()
+    fig.alt_text = "An empty chart."
+    b.show_figure(fig)  # outside a kernel, display() prints a text form
+    assert not plt.get_fignums()  # closed, so the inline backend cannot show it twice
+
+
+def test_show_figure_displays_the_figures_img_element(sample_config):
+    # One embedding path: show_figure displays, as HTML, exactly what figures.figure_to_html
+    # makes (the alt text in the img's alt attribute, the width 6.4 x 96 = 614 CSS pixels for
+    # matplotlib's default 6.4-inch figure), and no image/png output with alt metadata.
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from pccanalysis import figures
+
+    InteractiveShell.instance()  # display() publishes rich outputs, as in a kernel
+    b = open_briefing(sample_config)
+    fig, ax = plt.subplots()
+    ax.plot([1, 3, 2])
+    with capture_output() as captured:
+        b.show_figure(fig, alt='A line "rising" then falling.')
+    assert len(captured.outputs) == 1
+    assert "image/png" not in captured.outputs[0].data
+    shown = [captured.outputs[0].data["text/html"]]
+    assert shown[0] == figures.figure_to_html(fig)
+    assert shown[0].startswith('<img class="pcc-figure" src="data:image/png;base64,')
+    assert 'alt="A line &quot;rising&quot; then falling."' in shown[0]
+    assert shown[0].endswith(' width="614">')

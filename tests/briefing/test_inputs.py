@@ -1,0 +1,80 @@
+"""Tests for pccanalysis.briefing.inputs: months present, the latest quarter, source lines."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pandas as pd
+import pytest
+
+from pccanalysis.briefing.inputs import describe_sources, resolve_quarter, street_months
+from pccanalysis.config import load_config
+from pccanalysis.errors import ConfigError, PeriodError
+from pccanalysis.periods import Quarter
+
+
+def months(*labels):
+    return [pd.Period(m, freq="M") for m in labels]
+
+
+def test_street_months_from_folders_and_zips_by_name_only(tmp_path):
+    folder = tmp_path / "police-uk"
+    for name in ("2020-04/2020-04-northbridge-street.csv",
+                 "2020-05/2020-05-northbridge-street.csv",
+                 "2020-05/2020-05-northbridge-outcomes.csv",   # not a street file
+                 "2020-06/2020-06-northbridge-stop-and-search.csv",
+                 "2020-13/2020-13-northbridge-street.csv"):    # no such month
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("not read\n")
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("2020-05/2020-05-eastshire-street.csv", "")
+        z.writestr("2020-07/2020-07-eastshire-street.csv", "")
+    assert street_months([folder]) == months("2020-04", "2020-05")
+    assert street_months([folder, archive]) == months("2020-04", "2020-05", "2020-07")
+    # A zip inside the folder counts too.
+    (folder / "old.zip").write_bytes(archive.read_bytes())
+    assert street_months([folder]) == months("2020-04", "2020-05", "2020-07")
+
+
+def test_resolve_quarter(sample_config):
+    config = load_config(sample_config)
+    # The sample has April 2018 to March 2021: all of 2020-21 Q4 (January to March 2021).
+    assert resolve_quarter(config, "latest") == Quarter(2020, 4)
+    assert resolve_quarter(config, " Latest ") == Quarter(2020, 4)
+    assert resolve_quarter(config, "Q2 2019/20") == Quarter(2019, 2)
+    with pytest.raises(PeriodError):
+        resolve_quarter(config, "2019-20 Q7")
+
+
+def test_latest_with_no_street_files(tmp_path, sample_dir):
+    import shutil
+
+    folder = tmp_path / "cfg"
+    (folder / "police-uk").mkdir(parents=True)
+    shutil.copytree(sample_dir / "geography", folder / "geography")
+    (folder / "pcc.yaml").write_text(
+        "areas: [{name: N, csp: Northbridge}]\n"
+        "data: {police_uk: police-uk, lsoa_lookup: geography/lsoa11_ward19_lad19_lookup.csv,"
+        " lad_lookup: geography/lad19_csp19_pfa19_lookup.csv}\n")
+    config = load_config(folder / "pcc.yaml")
+    with pytest.raises(ConfigError) as err:
+        resolve_quarter(config, "latest")
+    assert str(err.value) == (
+        f"{folder / 'pcc.yaml'}: no data.police.uk street files (YYYY-MM-<force>-street.csv) were "
+        f"found in {folder / 'police-uk'}, so there is no latest quarter."
+    )
+
+
+def test_describe_sources_of_the_sample(sample_config):
+    sources, attributions = describe_sources(load_config(sample_config))
+    assert sources[0] == (
+        "Police recorded crime and anti-social behaviour: synthetic files in the format of "
+        "data.police.uk street-level files for the Northbridge police force area, April 2018 to "
+        "March 2021."
+    )
+    assert attributions == (
+        "Contains public sector information licensed under the Open Government Licence v3.0.",
+        "Source: Office for National Statistics licensed under the OGL v3.0; contains OS data "
+        "(c) Crown copyright and database right.",
+    )
