@@ -50,7 +50,8 @@ LAD_LOOKUP = SHARED / "ons" / "lad19_csp19_pfa19_lookup.csv"
 
 def load(tmp: Path):
     """The street frame with wards attached, and a description of where it came from."""
-    from pccanalysis.sources.geography import attach_geography, read_lad_lookup, read_lsoa_lookup
+    from pccanalysis.sources.geography import read_lad_lookup, read_lsoa_lookup
+    from pccanalysis.sources.placing import attach_geography
     from pccanalysis.sources.police_uk.read import read_street
 
     if DERBYSHIRE.exists() and LSOA_LOOKUP.exists() and LAD_LOOKUP.exists():

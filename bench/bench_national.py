@@ -194,11 +194,8 @@ def phase(name: str, workdir: Path) -> dict:
             rows = sum(pool.map(lambda f: pacsv.read_csv(f, read_options=opts).num_rows, files))
         out = {"seconds": time.perf_counter() - t0, "rows": rows}
     elif name == "pandas":
-        from pccanalysis.sources.geography import (
-            attach_geography,
-            read_lad_lookup,
-            read_lsoa_lookup,
-        )
+        from pccanalysis.sources.geography import read_lad_lookup, read_lsoa_lookup
+        from pccanalysis.sources.placing import attach_geography
         from pccanalysis.sources.police_uk.read import read_street
 
         files = sorted(csv_dir.glob(f"*/*-{BASELINE_FORCE}-street.csv"))

@@ -222,6 +222,7 @@ def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, cache_d
                        by_month, show_files) -> None:
     """Load data.police.uk files (folders, CSVs, zips) and show how every row was accounted for."""
     from .sources import geography
+    from .sources.placing import attach_geography
     from .sources.police_uk import read as police_uk
 
     if force_area and not lad_lookup:
@@ -236,7 +237,7 @@ def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, cache_d
         frame, dq = reader(paths, force_areas=areas, cache_dir=cache)
         if lsoa_lookup:
             lsoa = geography.read_lsoa_lookup(lsoa_lookup)
-            frame = geography.attach_geography(frame, lsoa, lad, dq)
+            frame = attach_geography(frame, lsoa, lad, dq)
     for line in dq.summary_lines():
         click.echo(line)
     month = frame["month"]

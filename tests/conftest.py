@@ -12,6 +12,11 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 DERBYSHIRE_ZIP = SHARED_DATA / "police-uk" / "derbyshire-street-2023-01_2024-12.zip"
 LSOA_WARD_LOOKUP = SHARED_DATA / "ons" / "lsoa11_ward19_lad19_lookup.csv"
 LAD_CSP_LOOKUP = SHARED_DATA / "ons" / "lad19_csp19_pfa19_lookup.csv"
+LSOA_BRIDGE = SHARED_DATA / "ons" / "lsoa11_lsoa21_lad22_exact_fit_lookup.csv"
+LSOA21_WARD_LOOKUP = SHARED_DATA / "ons" / "lsoa21_ward23_lad23_best_fit_lookup.csv"
+LAD24_CSP_LOOKUP = SHARED_DATA / "ons" / "lad24_csp24_pfa24_lookup.csv"
+LSOA21_POPULATION = SHARED_DATA / "ons" / "lsoa21_population_mid2022.csv"
+WARD_BOUNDARIES = SHARED_DATA / "boundaries" / "ward25"
 
 
 def _require(path: Path) -> Path:
@@ -36,6 +41,16 @@ def ons_lsoa_ward_lookup() -> Path:
 def ons_lad_csp_lookup() -> Path:
     """ONS LAD -> CSP -> PFA lookup from ../shared (skips when absent)."""
     return _require(LAD_CSP_LOOKUP)
+
+
+@pytest.fixture(scope="session")
+def ons_2021() -> dict[str, Path]:
+    """The ONS 2021-based files in ../shared (skips when absent): ``bridge`` (LSOA 2011 ->
+    2021), ``lsoa_lookup`` (LSOA 2021 -> ward 2023), ``lad_lookup`` (LAD 2024 -> CSP -> PFA),
+    ``population`` (LSOA 2021, mid-2022) and ``wards`` (ward polygons of Derbyshire)."""
+    return {"bridge": _require(LSOA_BRIDGE), "lsoa_lookup": _require(LSOA21_WARD_LOOKUP),
+            "lad_lookup": _require(LAD24_CSP_LOOKUP), "population": _require(LSOA21_POPULATION),
+            "wards": _require(WARD_BOUNDARIES)}
 
 
 @pytest.fixture(scope="session")

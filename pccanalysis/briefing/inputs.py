@@ -178,12 +178,8 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     ConfigError
         When the area names a CSP, local authority or force area the lookup does not have.
     """
-    from ..sources.geography import (
-        attach_geography,
-        local_authorities_of,
-        read_lad_lookup,
-        read_lsoa_lookup,
-    )
+    from ..sources.geography import local_authorities_of, read_lad_lookup, read_lsoa_lookup
+    from ..sources.placing import attach_geography
     from ..sources.police_uk.read import read_street
 
     if not isinstance(area, Area):

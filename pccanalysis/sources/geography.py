@@ -31,19 +31,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..quality import DataQuality
 
 __all__ = [
-    "UNMATCHED_REASON",
-    "attach_geography",
+    "CHANGE_KINDS",
     "la_name_key",
     "local_authorities_of",
     "read_lad_lookup",
+    "read_lsoa_bridge",
     "read_lsoa_lookup",
     "read_population",
 ]
-
-UNMATCHED_REASON = "LSOA not in the ward lookup (ward unknown)"
 
 _ONS_COLUMN = re.compile(r"^(?P<level>LSOA|WD|LAD|CSP|PFA)(?P<year>\d{2})(?P<part>CD|NM)$", re.I)
 _LEVELS = {"LSOA": "lsoa", "WD": "ward", "LAD": "lad", "CSP": "csp", "PFA": "pfa"}
@@ -181,6 +178,60 @@ def read_lsoa_lookup(path: str | os.PathLike) -> pd.DataFrame:
     return _read_lookup(path, "lsoa", ["lsoa", "ward", "lad"], ["csp", "pfa"])
 
 
+#: ONS's change indicator in its LSOA 2011 -> 2021 lookup.
+CHANGE_KINDS = {"U": "unchanged", "S": "split", "M": "merged", "X": "irregular"}
+
+
+def read_lsoa_bridge(path: str | os.PathLike) -> pd.DataFrame:
+    """Read an ONS LSOA (2011) -> LSOA (2021) lookup, the bridge between the two code sets.
+
+    Parameters
+    ----------
+    path : path
+        CSV with two LSOA vintages, ``LSOA11CD`` and ``LSOA21CD`` (any two ``LSOA<yy>CD``), and
+        optionally ONS's change indicator ``CHGIND`` (U unchanged, S split, M merged, X
+        irregular). A UTF-8 byte-order mark, ``ObjectId`` and Welsh-name columns are normal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``old_code``, ``new_code`` (str) and ``change`` (``"unchanged"``, ``"split"``,
+        ``"merged"``, ``"irregular"``, or missing without ``CHGIND``), one row per pair;
+        ``attrs["vintages"]`` is ``{"old": "2011", "new": "2021"}``.
+
+    Raises
+    ------
+    DataError
+        For fewer than two LSOA code columns, an empty code or an unknown change indicator.
+    """
+    header, rows = _read_rows(path)
+    codes = sorted(((f"20{m['year']}", i, name) for i, name in enumerate(header)
+                    if (m := _ONS_COLUMN.match(name)) and m["level"].upper() == "LSOA"
+                    and m["part"].upper() == "CD"))
+    if len(codes) < 2:
+        raise _missing(path, header, "LSOA<yy>CD" if codes else "LSOA11CD")
+    (old_year, old_i, old_name), (new_year, new_i, new_name) = codes[0], codes[-1]
+    change_i = next((i for i, h in enumerate(header) if h.upper() == "CHGIND"), None)
+    if not rows:
+        raise DataError("the file has a header but no data rows", file=path, line=2)
+    out: dict[str, list] = {"old_code": [], "new_code": [], "change": []}
+    for line, fields in rows:
+        for i, name, key in ((old_i, old_name, "old_code"), (new_i, new_name, "new_code")):
+            value = fields[i] if i < len(fields) else ""
+            if not value:
+                raise DataError("the code is empty", file=path, line=line, column=name)
+            out[key].append(value)
+        flag = fields[change_i].upper() if change_i is not None and change_i < len(fields) else ""
+        if change_i is not None and flag not in CHANGE_KINDS:
+            raise DataError(f"{flag!r} is not a change indicator (U, S, M or X)", file=path,
+                            line=line, column=header[change_i])
+        out["change"].append(CHANGE_KINDS.get(flag))
+    frame = pd.DataFrame({k: pd.array(v, dtype="str") for k, v in out.items()})
+    frame.attrs["source"] = str(path)
+    frame.attrs["vintages"] = {"old": old_year, "new": new_year}
+    return frame
+
+
 def read_lad_lookup(path: str | os.PathLike) -> pd.DataFrame:
     """Read an ONS local authority -> CSP -> police force area lookup, whatever its vintage.
 
@@ -249,113 +300,9 @@ def local_authorities_of(
     )
 
 
-def _take(values: pd.Series, idx: np.ndarray):
-    """values[idx], missing where idx is -1."""
-    return values.array.take(idx, allow_fill=True)
-
-
-def _positions(keys: pd.Series, index: pd.Series, key=None) -> np.ndarray:
-    """Position of each key in ``index`` (unique), -1 where absent or missing; ``key`` (a
-    function) is applied to the keys first.
-
-    Works on the distinct keys only (a few thousand LSOAs against 200,000 rows).
-    """
-    codes, uniques = pd.factorize(keys)
-    if len(uniques) == 0:
-        return np.full(len(keys), -1, dtype=np.intp)
-    if key is not None:
-        uniques = pd.Index([key(u) for u in uniques], dtype="str")
-    found = pd.Index(index).get_indexer(uniques)
-    return np.where(codes >= 0, found[codes], -1)
-
-
-def _one_row_per_lad(lads: pd.DataFrame) -> pd.DataFrame:
-    """One row per LAD code; a value that differs between a LAD's rows (its CSP, when the LAD
-    is split between two CSPs) becomes missing, since rows cannot be placed in either."""
-    lads = lads.drop_duplicates()
-    if not lads["lad_code"].duplicated().any():
-        return lads.reset_index(drop=True)
-    groups = lads.groupby("lad_code", sort=False)
-    return groups.first().mask(groups.nunique(dropna=False) > 1).reset_index()
-
-
-def attach_geography(
-    frame: pd.DataFrame,
-    lsoa_lookup: pd.DataFrame,
-    lad_lookup: pd.DataFrame | None = None,
-    dq: DataQuality | None = None,
-) -> pd.DataFrame:
-    """Add ward, local authority, CSP and police force area to police rows by LSOA code.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        From :func:`~pccanalysis.sources.police_uk.read.read_street` (needs ``lsoa_code`` and
-        ``local_authority``).
-    lsoa_lookup : DataFrame
-        From :func:`read_lsoa_lookup`.
-    lad_lookup : DataFrame, optional
-        From :func:`read_lad_lookup`, for the CSP and police force area columns.
-    dq : DataQuality, optional
-        The frame's record: the rows whose LSOA is not in the lookup are counted in its flags
-        (reason :data:`UNMATCHED_REASON`) with a note.
-
-    Returns
-    -------
-    DataFrame
-        A copy with ``ward_code``, ``ward_name``, ``lad_code``, ``lad_name``, ``csp_code``,
-        ``csp_name``, ``pfa_code``, ``pfa_name`` (str, missing when unknown) and the flag
-        ``ward_unmatched`` (an LSOA code not in the lookup; rows without location are not
-        flagged, they carry ``no_location``). Where the LSOA is unmatched, ``lad_name`` is the
-        ``local_authority`` from the LSOA name and the codes above it follow from that name.
-    """
-    out = frame.copy(deep=False)
-    lookup = lsoa_lookup.reset_index(drop=True)
-    if not lookup["lsoa_code"].is_unique:
-        raise ValueError("the LSOA lookup must have one row per LSOA code")
-    idx = _positions(out["lsoa_code"], lookup["lsoa_code"])
-    matched = idx >= 0
-    unmatched = (~matched) & out["lsoa_code"].notna().to_numpy()
-    for col in ("ward_code", "ward_name"):
-        out[col] = _take(lookup[col], idx)
-
-    # The LAD level: from the LAD lookup when given, else the LSOA lookup's own LADs.
-    source = lad_lookup if lad_lookup is not None else lookup
-    lad_cols = [c for c in ("lad_code", "lad_name", "csp_code", "csp_name", "pfa_code", "pfa_name")
-                if c in source]
-    lads = _one_row_per_lad(source[lad_cols])
-
-    # Unmatched LSOAs: the local authority from the LSOA name, and its code by that name.
-    fill = pd.Series(~matched & out["local_authority"].notna().to_numpy(), index=out.index)
-    by_name = lads.assign(key=lads["lad_name"].map(la_name_key, na_action="ignore"))
-    by_name = by_name.dropna(subset=["key"]).drop_duplicates("key")
-    at_name = _positions(out["local_authority"], by_name["key"], key=la_name_key)
-    out["lad_code"] = pd.Series(_take(lookup["lad_code"], idx), index=out.index).mask(
-        fill, pd.Series(_take(by_name["lad_code"], at_name), index=out.index)
-    )
-    out["lad_name"] = pd.Series(_take(lookup["lad_name"], idx), index=out.index).mask(
-        fill, out["local_authority"]
-    )
-    at = _positions(out["lad_code"], lads["lad_code"])
-    for col in ("csp_code", "csp_name", "pfa_code", "pfa_name"):
-        out[col] = _take(lads[col], at) if col in lads else pd.array([None] * len(out), dtype="str")
-    out["ward_unmatched"] = unmatched
-    if dq is not None:
-        n = int(unmatched.sum())
-        dq.flag(UNMATCHED_REASON, n)
-        if n:
-            lsoas = out.loc[unmatched, "lsoa_code"].nunique()
-            year = lsoa_lookup.attrs.get("vintages", {}).get("lsoa")
-            based = f" ({year}-based)" if year else ""
-            dq.notes.append(
-                f"{n:,} row{'s' * (n != 1)} in {lsoas:,} LSOA{'s' * (lsoas != 1)} with codes not "
-                f"in the ward lookup{based}: ward unknown, local authority taken from the LSOA name."
-            )
-    return out
-
-
 _POP_ALIASES = {
-    "area_code": {"areacode", "code", "geographycode", "areacd"},
+    "area_code": {"areacode", "code", "geographycode", "areacd", "lsoacd", "lsoacode",
+                  "wardcd", "wardcode", "ladcd", "ladcode"},
     "area_name": {"areaname", "name", "geographyname", "areanm", "geography"},
     "year": {"year", "midyear", "period"},
     "population": {"population", "pop", "allages", "count"},
@@ -383,9 +330,11 @@ def read_population(path: str | os.PathLike) -> pd.DataFrame:
     ----------
     path : path
         CSV with columns for the area code, area name, year and population (headers
-        ``area_code, area_name, year, population``; ONS-style ``LAD21CD``/``LAD21NM``, "Area
-        code", "Mid-year" and "All ages" are understood too). Years may be written "mid-2019";
-        populations may carry thousands separators ("12,345").
+        ``area_code, area_name, year, population``; ONS-style ``LAD21CD``/``LAD21NM``,
+        ``lsoacd``, "Area code", "Mid-year" and "All ages" are understood too). Years may be
+        written "mid-2019"; populations may carry thousands separators ("12,345"). The name
+        column is optional, and so is the year when the file name carries it
+        (``lsoa21_population_mid2022.csv`` is mid-2022).
 
     Returns
     -------
@@ -404,7 +353,10 @@ def read_population(path: str | os.PathLike) -> pd.DataFrame:
         tidy = _alias(name)
         if tidy and tidy not in where:
             where[tidy] = i
+    year_in_name = re.search(r"(?:mid[-_ ]?)?((?:19|20)\d{2})", Path(path).stem, re.I)
     for tidy in _POP_HEADERS:
+        if tidy == "area_name" or (tidy == "year" and year_in_name):
+            continue  # optional: names are for reading, the year can come from the file name
         if tidy not in where:
             near = get_close_matches(tidy, header, n=1, cutoff=0.6)
             hint = f" (is {near[0]!r} the same column renamed?)" if near else ""
@@ -416,6 +368,8 @@ def read_population(path: str | os.PathLike) -> pd.DataFrame:
     seen: dict[tuple[str, int], int] = {}
     for line, fields in rows:
         def get(tidy: str, fields=fields) -> str:
+            if tidy not in where:
+                return year_in_name[1] if tidy == "year" else ""
             i = where[tidy]
             return fields[i] if i < len(fields) else ""
 

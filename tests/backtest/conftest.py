@@ -59,11 +59,11 @@ def street(sample):
     """The sample's street files read and placed (read_street + attach_geography), with the
     loader's DataQuality; the force's local authorities from the LAD lookup, as a run does."""
     from pccanalysis.sources.geography import (
-        attach_geography,
         local_authorities_of,
         read_lad_lookup,
         read_lsoa_lookup,
     )
+    from pccanalysis.sources.placing import attach_geography
     from pccanalysis.sources.police_uk.read import read_street
 
     lads = read_lad_lookup(sample["lad_lookup"])

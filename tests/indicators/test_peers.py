@@ -22,12 +22,12 @@ from pccanalysis.indicators.funnel import FLAG_WORDS
 from pccanalysis.indicators.peers import compare_with_peers, peer_rates, population_for
 from pccanalysis.sample import data as sample
 from pccanalysis.sources.geography import (
-    attach_geography,
     local_authorities_of,
     read_lad_lookup,
     read_lsoa_lookup,
     read_population,
 )
+from pccanalysis.sources.placing import attach_geography
 from pccanalysis.sources.police_uk.read import read_street
 
 # --- a hand-made group of three forces ------------------------------------------------------

@@ -32,7 +32,8 @@ FY = between("2020-21", "2019-20")
 @pytest.fixture(scope="module")
 def street(tmp_path_factory) -> pd.DataFrame:
     from pccanalysis.sample.data import write_sample
-    from pccanalysis.sources.geography import attach_geography, read_lad_lookup, read_lsoa_lookup
+    from pccanalysis.sources.geography import read_lad_lookup, read_lsoa_lookup
+    from pccanalysis.sources.placing import attach_geography
     from pccanalysis.sources.police_uk.read import read_street
 
     paths = write_sample(tmp_path_factory.mktemp("sample") / "sample")

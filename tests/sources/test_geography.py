@@ -17,14 +17,13 @@ import pytest
 
 from pccanalysis.errors import DataError
 from pccanalysis.sources.geography import (
-    UNMATCHED_REASON,
-    attach_geography,
     la_name_key,
     local_authorities_of,
     read_lad_lookup,
     read_lsoa_lookup,
     read_population,
 )
+from pccanalysis.sources.placing import UNMATCHED_REASON, attach_geography
 from pccanalysis.sources.police_uk.read import read_street
 
 LSOA_LOOKUP = """FID,LSOA11CD,LSOA11NM,WD19CD,WD19NM,LAD19CD,LAD19NM

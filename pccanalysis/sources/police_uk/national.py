@@ -19,7 +19,7 @@ This module
 
 For one force the pandas loader (:func:`pccanalysis.sources.police_uk.read.read_street`) stays the
 default; this path is for national and peer comparisons. Counts are data.police.uk's own (rows,
-duplicates included). CSPs are found as :func:`pccanalysis.sources.geography.attach_geography`
+duplicates included). CSPs are found as :func:`pccanalysis.sources.placing.attach_geography`
 does: by LSOA code, else by the local authority named in the LSOA name (2021 LSOA codes against
 a 2011-based lookup), and left missing for rows without a location.
 

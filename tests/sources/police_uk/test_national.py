@@ -281,7 +281,8 @@ def test_open_street_dataset_refuses_an_empty_folder(tmp_path):
 @pytest.mark.real_data
 def test_real_counts_equal_the_pandas_path(derbyshire_zip, ons_lsoa_ward_lookup,
                                            ons_lad_csp_lookup, tmp_path):
-    from pccanalysis.sources.geography import attach_geography, read_lad_lookup, read_lsoa_lookup
+    from pccanalysis.sources.geography import read_lad_lookup, read_lsoa_lookup
+    from pccanalysis.sources.placing import attach_geography
     from pccanalysis.sources.police_uk.read import read_street
 
     lsoas, lads = read_lsoa_lookup(ons_lsoa_ward_lookup), read_lad_lookup(ons_lad_csp_lookup)
