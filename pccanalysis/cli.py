@@ -212,17 +212,26 @@ def lab_command(jupyter_args) -> None:
               help="ONS LSOA -> ward lookup: count rows whose LSOA it does not hold.")
 @click.option("--lad-lookup", default=None, type=click.Path(dir_okay=False),
               help="ONS LAD -> CSP -> police force area lookup.")
+@click.option("--lsoa-bridge", default=None, type=click.Path(dir_okay=False),
+              help="ONS LSOA 2011 -> 2021 lookup: bridge the other code set to the ward lookup.")
+@click.option("--lsoa-population", default=None, type=click.Path(dir_okay=False),
+              help="Population by LSOA of the ward lookup's vintage: decides split LSOAs.")
+@click.option("--ward-boundaries", default=None, type=click.Path(),
+              help="Ward polygons (GeoJSON/GeoPackage file or folder): place rows by point.")
 @click.option("--cache-dir", default=None, type=click.Path(file_okay=False),
               help="Parquet cache folder (default: $PCC_CACHE_DIR, else "
                    "$XDG_CACHE_HOME/pccanalysis or ~/.cache/pccanalysis).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option("--by-month", is_flag=True, help="Rows (and ASB rows) per month, to spot gaps.")
+@click.option("--by-month", is_flag=True, help="Rows (and ASB rows) per month, to spot gaps; "
+              "with --lsoa-lookup, rows placed in a ward per month and by which route.")
 @click.option("--files", "show_files", is_flag=True, help="List every file read.")
-def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, cache_dir, no_cache,
-                       by_month, show_files) -> None:
+def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, lsoa_bridge,
+                       lsoa_population, ward_boundaries, cache_dir, no_cache, by_month,
+                       show_files) -> None:
     """Load data.police.uk files (folders, CSVs, zips) and show how every row was accounted for."""
     from .sources import geography
-    from .sources.placing import attach_geography
+    from .sources.boundaries import read_boundaries
+    from .sources.placing import attach_geography, placement_by_month
     from .sources.police_uk import read as police_uk
 
     if force_area and not lad_lookup:
@@ -237,7 +246,16 @@ def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, cache_d
         frame, dq = reader(paths, force_areas=areas, cache_dir=cache)
         if lsoa_lookup:
             lsoa = geography.read_lsoa_lookup(lsoa_lookup)
-            frame = attach_geography(frame, lsoa, lad, dq)
+            frame = attach_geography(
+                frame, lsoa, lad, dq,
+                bridge=geography.read_lsoa_bridge(lsoa_bridge) if lsoa_bridge else None,
+                lsoa_population=(geography.read_population(lsoa_population)
+                                 if lsoa_population else None),
+                boundaries=(read_boundaries(ward_boundaries, level="ward")
+                            if ward_boundaries else None))
+        elif lsoa_bridge or lsoa_population or ward_boundaries:
+            raise click.UsageError("--lsoa-bridge, --lsoa-population and --ward-boundaries "
+                                   "need --lsoa-lookup.")
     for line in dq.summary_lines():
         click.echo(line)
     month = frame["month"]
@@ -248,6 +266,14 @@ def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, cache_d
             asb = frame["crime_type"].eq("Anti-social behaviour").groupby(frame["month"]).sum()
             counts["ASB"] = asb
         click.echo(counts.to_string())
+        if "ward_route" in frame:
+            vintage = frame.attrs.get("ward_vintage")
+            click.echo(f"Rows placed in a ward{f' (wards of {vintage})' if vintage else ''}, "
+                       "by route:")
+            table = placement_by_month(frame).set_index("month")
+            table = table.loc[:, (table != 0).any()]  # routes no row took are left out
+            table["placed_share"] = (100 * table["placed_share"]).map("{:.1f}%".format)
+            click.echo(table.rename(columns={"placed_share": "placed %"}).to_string())
     if show_files:
         for f in dq.files:
             click.echo(f"  {f.path}: {f.rows:,} rows" + (f" ({f.note})" if f.note else ""))

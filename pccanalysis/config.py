@@ -63,8 +63,9 @@ _TOP_KEYS = (
 )
 _AREA_KEYS = ("name", "csp", "local_authorities", "force")
 _DATA_KEYS = (
-    "police_uk", "lsoa_lookup", "lad_lookup", "population", "targets", "tracker",
-    "indicator_tables", "hate_crime_victims", "harm_weights",
+    "police_uk", "lsoa_lookup", "lad_lookup", "lsoa_bridge", "lsoa_population",
+    "ward_boundaries", "population", "targets", "tracker", "indicator_tables",
+    "hate_crime_victims", "harm_weights",
 )
 _PUBLICATION_KEYS = ("protective_marking", "public", "synthetic", "suppression_threshold")
 # Characters that cannot appear in a folder name on Windows or Linux.
@@ -122,7 +123,17 @@ class DataPaths:
     police_uk : tuple of Path
         Folders of data.police.uk monthly files, or zip downloads.
     lsoa_lookup, lad_lookup : Path
-        ONS LSOA -> ward -> LAD and LAD -> CSP -> PFA lookups.
+        ONS LSOA -> ward -> LAD and LAD -> CSP -> PFA lookups. The LSOA lookup's ward vintage
+        is the one every row is placed in.
+    lsoa_bridge : Path or None
+        ONS LSOA (2011) -> LSOA (2021) lookup, so rows published with either code set reach
+        the lookup's wards.
+    lsoa_population : Path or None
+        Population by LSOA of the lookup's vintage: decides a split LSOA's ward and gives
+        ward populations on the same ground as the wards' crime.
+    ward_boundaries : Path or None
+        Ward polygons (a GeoJSON or GeoPackage file, or a folder of them): rows are placed by
+        their coordinates and the lookup becomes the cross-check.
     population : Path or None
         Population estimates by area.
     targets : Path or None
@@ -142,6 +153,9 @@ class DataPaths:
     lad_lookup: Path
     population: Path | None = None
     targets: Path | None = None
+    lsoa_bridge: Path | None = None
+    lsoa_population: Path | None = None
+    ward_boundaries: Path | None = None
     tracker: Mapping[Quarter, Path] = field(default_factory=dict)
     indicator_tables: tuple[Path, ...] = ()
     hate_crime_victims: Path | None = None
@@ -154,7 +168,8 @@ class DataPaths:
     def files(self) -> list[Path]:
         """Every configured input file or folder, in a stable order."""
         out: list[Path] = list(self.police_uk) + [self.lsoa_lookup, self.lad_lookup]
-        for p in (self.population, self.targets):
+        for p in (self.lsoa_bridge, self.lsoa_population, self.ward_boundaries,
+                  self.population, self.targets):
             if p is not None:
                 out.append(p)
         out.extend(self.tracker[q] for q in sorted(self.tracker))
@@ -600,10 +615,10 @@ class _Reader:
         if not police_paths:
             raise self.fail((d, "police_uk"), "data.police_uk must name at least one folder or zip")
 
-        def optional(key: str) -> Path | None:
+        def optional(key: str, folder_ok: bool = False) -> Path | None:
             if d.get(key) is None:
                 return None
-            return self.existing(d[key], d, key, f"data.{key}")
+            return self.existing(d[key], d, key, f"data.{key}", folder_ok=folder_ok)
 
         tracker: dict[Quarter, Path] = {}
         if d.get("tracker") is not None:
@@ -629,6 +644,9 @@ class _Reader:
             lad_lookup=self.existing(self.require(d, "lad_lookup", "data"), d, "lad_lookup",
                                      "data.lad_lookup"),
             population=optional("population"),
+            lsoa_bridge=optional("lsoa_bridge"),
+            lsoa_population=optional("lsoa_population"),
+            ward_boundaries=optional("ward_boundaries", folder_ok=True),
             targets=optional("targets"),
             tracker=_FrozenDict(tracker),
             indicator_tables=tables,

@@ -150,6 +150,18 @@ class AreaData:
         The loader's record, then the record of placing rows in the area.
     lad_lookup : pandas.DataFrame
         The LAD -> CSP -> police force area lookup that was used.
+    ward_vintage : str or None
+        The year of the wards every row is placed in (the LSOA lookup's, e.g. ``"2023"``).
+    ward_population : pandas.DataFrame or None
+        Residents per ward of that vintage (from LSOA populations), when configured.
+    ward_agreement : pandas.DataFrame or None
+        With ward boundaries configured: per ward, rows placed by boundary against the
+        lookup route (:func:`~pccanalysis.sources.placing.boundary_agreement`).
+    wards : pandas.DataFrame or None
+        The area's wards of that vintage (``ward_code``, ``ward_name``, ``lad_name``), whether
+        or not any crime was placed in them, so a ward with none is shown, not dropped.
+    unlocated : pandas.Series or None
+        Rows without a location by month, across everything read (such rows are in no area).
     """
 
     area: Area
@@ -157,6 +169,11 @@ class AreaData:
     months: list
     quality: tuple[DataQuality, ...]
     lad_lookup: pd.DataFrame
+    ward_vintage: str | None = None
+    ward_population: pd.DataFrame | None = None
+    ward_agreement: pd.DataFrame | None = None
+    wards: pd.DataFrame | None = None
+    unlocated: pd.Series | None = None
 
 
 def load_area(config: Config, area: Area | str | None = None) -> AreaData:
@@ -178,8 +195,15 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     ConfigError
         When the area names a CSP, local authority or force area the lookup does not have.
     """
-    from ..sources.geography import local_authorities_of, read_lad_lookup, read_lsoa_lookup
-    from ..sources.placing import attach_geography
+    from ..sources.boundaries import read_boundaries
+    from ..sources.geography import (
+        local_authorities_of,
+        read_lad_lookup,
+        read_lsoa_bridge,
+        read_lsoa_lookup,
+        read_population,
+    )
+    from ..sources.placing import attach_geography, boundary_agreement, ward_population
     from ..sources.police_uk.read import read_street
 
     if not isinstance(area, Area):
@@ -192,7 +216,12 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
                               for la in local_authorities_of(lads, f, level="pfa")})
     frame, dq = read_street(list(config.data.police_uk), force_areas=force_areas,
                             cache_dir=config.cache_dir)
-    frame = attach_geography(frame, lsoa, lads, dq=dq)
+    d = config.data
+    bridge = read_lsoa_bridge(d.lsoa_bridge) if d.lsoa_bridge else None
+    lsoa_pop = read_population(d.lsoa_population) if d.lsoa_population else None
+    wards = read_boundaries(d.ward_boundaries, level="ward") if d.ward_boundaries else None
+    frame = attach_geography(frame, lsoa, lads, dq=dq, bridge=bridge, boundaries=wards,
+                             lsoa_population=lsoa_pop)
     column, wanted, key = _placing(area)
     known = lads[column].dropna().unique().tolist() if column in lads else []
     known_keys = {key(k) for k in known}
@@ -211,8 +240,33 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     placed.exclude("no location, so in no area", int((~in_area & no_location).sum()))
     placed.exclude(f"located outside {area.name}", int((~in_area & ~no_location).sum()))
     months = list(pd.period_range(frame["month"].min(), frame["month"].max(), freq="M"))
-    return AreaData(area=area, frame=frame.loc[in_area].reset_index(drop=True), months=months,
-                    quality=(dq, placed.check()), lad_lookup=lads)
+    kept = frame.loc[in_area].reset_index(drop=True)
+    unlocated = (frame.loc[no_location].groupby("month").size()
+                 .reindex(pd.PeriodIndex(months, freq="M"), fill_value=0))
+    return AreaData(area=area, frame=kept, months=months, quality=(dq, placed.check()),
+                    lad_lookup=lads, ward_vintage=frame.attrs.get("ward_vintage"),
+                    wards=_area_wards(lsoa, wards, lads, area), unlocated=unlocated,
+                    ward_population=(ward_population(lsoa_pop, lsoa) if lsoa_pop is not None
+                                     else None),
+                    ward_agreement=boundary_agreement(kept) if wards is not None else None)
+
+
+def _area_wards(lsoa: pd.DataFrame, boundaries: pd.DataFrame | None, lads: pd.DataFrame,
+                area: Area) -> pd.DataFrame:
+    """The wards of the area's local authorities, from the lookup (and boundaries, if any)."""
+    column, wanted, key = _placing(area)
+    wanted_keys = {key(w) for w in wanted}
+    hit = lads[column].map(lambda v: key(v) in wanted_keys, na_action="ignore")
+    codes = set(lads.loc[hit.fillna(False).astype(bool), "lad_code"].dropna())
+    wards = lsoa.loc[lsoa["lad_code"].isin(codes), ["ward_code", "ward_name", "lad_name"]]
+    if boundaries is not None and "lad_code" in boundaries:
+        names = dict(zip(lads["lad_code"], lads["lad_name"], strict=False))
+        extra = boundaries.loc[boundaries["lad_code"].isin(codes), ["code", "name", "lad_code"]]
+        extra = extra.assign(lad_name=extra["lad_code"].map(names)).rename(
+            columns={"code": "ward_code", "name": "ward_name"})
+        wards = pd.concat([extra[["ward_code", "ward_name", "lad_name"]], wards])
+    return (wards.drop_duplicates("ward_code").astype("str").sort_values("ward_code")
+            .reset_index(drop=True))
 
 
 def _placing(area: Area):
