@@ -59,7 +59,8 @@ from .periods import Quarter, parse_quarter
 CONFIG_FILENAME = "pcc.yaml"
 
 _TOP_KEYS = (
-    "title", "force", "areas", "comparators", "data", "publication", "output_dir", "cache_dir",
+    "title", "force", "include_other_forces", "areas", "comparators", "data", "publication",
+    "output_dir", "cache_dir",
 )
 _AREA_KEYS = ("name", "csp", "local_authorities", "force")
 _DATA_KEYS = (
@@ -230,6 +231,10 @@ class Config:
         Where loaders keep parsed copies of big inputs; None when the file has no
         ``cache_dir``, for the default that does not depend on the working directory
         (``PCC_CACHE_DIR``, else the user cache folder: see :mod:`pccanalysis.cache`).
+    include_other_forces : bool
+        Count rows published by other forces (``Falls within``) that are located in an area.
+        False by default: an area counts its own force's rows, as the force publishes them,
+        and a download folder holding a neighbour's files does not change its figures.
     """
 
     path: Path
@@ -241,6 +246,7 @@ class Config:
     publication: Publication
     output_dir: Path
     cache_dir: Path | None
+    include_other_forces: bool = False
 
     @property
     def folder(self) -> Path:
@@ -572,6 +578,9 @@ class _Reader:
         return Config(
             path=self.path, title=title, force=force, areas=areas, comparators=comparators,
             data=data, publication=publication, output_dir=output_dir, cache_dir=cache_dir,
+            include_other_forces=(self.boolean(top, "include_other_forces",
+                                               "include_other_forces")
+                                  if top.get("include_other_forces") is not None else False),
         )
 
     def areas(self, top: _Map, key: str, *, required: bool) -> tuple[Area, ...]:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..config import Area, Config
 from ..errors import ConfigError, DataError
+from ..numbers import join_words
 from ..periods import Quarter, latest_complete_quarter, parse_quarter
 from ..publish.export import OGL_ATTRIBUTION, ONS_ATTRIBUTION
 from ..quality import DataQuality
@@ -233,12 +234,26 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
                 f"{config.path}: area {area.name!r} names {name!r}, which is not a "
                 f"{column.split('_')[0].upper()} name in {config.data.lad_lookup.name}{hint}."
             )
-    in_area = in_area_mask(frame, area)
+    located_here = in_area_mask(frame, area)
+    other = (other_force_rows(frame, config.force) if not config.include_other_forces
+             else np.zeros(len(frame), dtype=bool))
+    if len(frame) and other.all():
+        found = ", ".join(sorted(frame["falls_within"].astype("str").unique()))
+        raise ConfigError(f"{config.path}: force {join_words(list(config.force))!r} matches no "
+                          f"force that published the police files ({found}), so every row "
+                          "would be another force's; correct force: or set "
+                          "include_other_forces: true.")
+    in_area = located_here & ~other
     placed = DataQuality(source=f"placing rows in {area.name}", rows_read=len(frame),
                          rows_kept=int(in_area.sum()))
     no_location = frame["no_location"].to_numpy()
-    placed.exclude("no location, so in no area", int((~in_area & no_location).sum()))
-    placed.exclude(f"located outside {area.name}", int((~in_area & ~no_location).sum()))
+    placed.exclude("no location, so in no area", int((~located_here & no_location).sum()))
+    placed.exclude(f"located outside {area.name}", int((~located_here & ~no_location).sum()))
+    if other.any():
+        forces = sorted(frame.loc[other, "falls_within"].astype("str").unique())
+        placed.exclude(f"published by {join_words(forces)}, located in {area.name}: another "
+                       "force's rows (include_other_forces: true counts them)",
+                       int((located_here & other).sum()))
     months = list(pd.period_range(frame["month"].min(), frame["month"].max(), freq="M"))
     kept = frame.loc[in_area].reset_index(drop=True)
     unlocated = (frame.loc[no_location].groupby("month").size()
@@ -279,6 +294,36 @@ def _placing(area: Area):
     if area.kind == "local_authority":
         return "lad_name", area.local_authorities, la_name_key
     return "pfa_name", (area.force,), str.casefold
+
+
+def _force_key(name: str) -> frozenset[str]:
+    """A force's name reduced to its place words: data.police.uk's "Derbyshire Constabulary",
+    "Metropolitan Police Service", "City of London Police" against ONS's force area names
+    "Derbyshire", "Metropolitan Police", "London, City of"."""
+    words = re.sub(r"[^\w\s-]", " ", str(name).casefold().replace("&", " and ")).split()
+    return frozenset(w for w in words if w not in {"constabulary", "police", "service", "of",
+                                                     "the", "force"})
+
+
+def other_force_rows(frame: pd.DataFrame, forces) -> np.ndarray:
+    """Rows that another force published (``Falls within`` names none of ``forces``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Street rows with ``falls_within``.
+    forces : iterable of str
+        The configured force area names (ONS ``PFA..NM``); none means every row is the force's.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    keys = {_force_key(f) for f in forces or ()}
+    if not keys or "falls_within" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    mine = frame["falls_within"].map(lambda v: _force_key(v) in keys, na_action="ignore")
+    return ~mine.fillna(True).astype(bool).to_numpy()
 
 
 def in_area_mask(frame: pd.DataFrame, area: Area) -> np.ndarray:

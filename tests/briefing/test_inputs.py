@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 
 import pandas as pd
 import pytest
 
-from pccanalysis.briefing.inputs import describe_sources, resolve_quarter, street_months
+from pccanalysis.briefing.inputs import (
+    describe_sources,
+    load_area,
+    other_force_rows,
+    resolve_quarter,
+    street_months,
+)
 from pccanalysis.config import load_config
 from pccanalysis.errors import ConfigError, PeriodError
 from pccanalysis.periods import Quarter
@@ -78,3 +85,63 @@ def test_describe_sources_of_the_sample(sample_config):
         "Source: Office for National Statistics licensed under the OGL v3.0; contains OS data "
         "(c) Crown copyright and database right.",
     )
+
+
+def _sample_copy(sample_dir, tmp_path):
+    out = tmp_path / "sample"
+    shutil.copytree(sample_dir, out, ignore=shutil.ignore_patterns(".pcc-cache", "outputs"))
+    return out
+
+
+def _neighbour_file(folder, month: str, rows: int) -> None:
+    """A neighbouring force's street file with ``rows`` crimes located in Northbridge LSOAs
+    (copied from the sample's own rows, with the publishing force changed)."""
+    own = next((folder / "police-uk" / month).glob("*-street.csv"))
+    lines = own.read_text(encoding="utf-8").splitlines()
+    body = [line.replace("Northbridge Police", "Southshire Constabulary")
+            for line in lines[1:] if "Northbridge Police" in line][:rows]
+    assert len(body) == rows
+    (folder / "police-uk" / month / f"{month}-southshire-street.csv").write_text(
+        "\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+
+
+def test_another_forces_rows_are_left_out_and_counted(sample_dir, tmp_path):
+    before = load_area(load_config(sample_dir / "pcc.yaml"))
+    copy = _sample_copy(sample_dir, tmp_path)
+    _neighbour_file(copy, "2020-06", 40)
+    after = load_area(load_config(copy / "pcc.yaml"))
+    # Same area totals as the force's own files, and one quality line naming the rows.
+    assert len(after.frame) == len(before.frame)
+    placing = after.quality[1]
+    reason = ("published by Southshire Constabulary, located in Northbridge: another force's "
+              "rows (include_other_forces: true counts them)")
+    assert placing.excluded[reason] == 40
+    text = (copy / "pcc.yaml").read_text(encoding="utf-8")
+    (copy / "pcc.yaml").write_text("include_other_forces: true\n" + text, encoding="utf-8")
+    counted = load_area(load_config(copy / "pcc.yaml"))
+    assert len(counted.frame) == len(before.frame) + 40
+
+
+@pytest.mark.parametrize(("force", "falls_within"), [
+    ("Derbyshire", "Derbyshire Constabulary"),
+    ("Metropolitan Police", "Metropolitan Police Service"),
+    ("London, City of", "City of London Police"),
+    ("Devon and Cornwall", "Devon & Cornwall Police"),
+    ("Dyfed-Powys", "Dyfed-Powys Police"),
+])
+def test_ons_force_area_names_match_data_police_uk_force_names(force, falls_within):
+    frame = pd.DataFrame({"falls_within": [falls_within, "Leicestershire Police", None]})
+    # A row with no force named is kept as the force's own: nothing says otherwise.
+    assert other_force_rows(frame, [force]).tolist() == [False, True, False]
+    assert other_force_rows(frame, []).tolist() == [False, False, False]
+
+
+def test_a_force_that_published_nothing_here_is_a_config_error(sample_dir, tmp_path):
+    copy = _sample_copy(sample_dir, tmp_path)
+    text = (copy / "pcc.yaml").read_text(encoding="utf-8")
+    # Eastshire is a real force area of the lookup, but none of these files is its.
+    (copy / "pcc.yaml").write_text(text.replace("force: Northbridge\n", "force: Eastshire\n"),
+                                   encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"force 'Eastshire' matches no force that published "
+                                          r"the police files \(Northbridge Police\)"):
+        load_area(load_config(copy / "pcc.yaml"))
