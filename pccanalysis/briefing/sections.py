@@ -118,21 +118,41 @@ def series_gaps(gaps: pd.DataFrame, months, what: str) -> pd.DataFrame:
 
 
 def area_wards(data: AreaData) -> pd.DataFrame:
-    """The rows of ``data`` in the area's own wards, for ward tables and summaries.
+    """The rows of ``data`` in the area's own wards, with a ``ward`` label per ward code.
 
     :func:`~pccanalysis.briefing.inputs.load_area` already keeps only rows placed in the area;
     this checks again, whatever frame it is given, so a neighbouring area's ward (rows located
-    in another district, flagged ``outside_force_area``) never appears as one of the area's
-    wards. Rows without a ward are in no ward. The rows left out stay counted in the
-    data-quality note (the loader's and the placing records).
+    in another district, or a point just over the boundary) never appears as one of the area's
+    wards. Rows without a ward are in no ward; :func:`ward_coverage_of` counts them. ``ward``
+    is the ward's name, with its district added where two of the area's wards share a name
+    (:func:`~pccanalysis.indicators.wards.ward_labels`), so wards are told apart by code.
     """
+    from ..indicators.wards import ward_labels
     from .inputs import in_area_mask
 
     frame = data.frame
-    keep = in_area_mask(frame, data.area) & frame["ward_name"].notna().to_numpy()
+    keep = in_area_mask(frame, data.area) & frame["ward_code"].notna().to_numpy()
     if "outside_force_area" in frame.columns:
         keep &= ~frame["outside_force_area"].fillna(False).to_numpy(dtype=bool)
-    return frame[keep]
+    if data.wards is not None:
+        keep &= frame["ward_code"].isin(set(data.wards["ward_code"])).to_numpy()
+    rows = frame[keep]
+    known = rows if data.wards is None else pd.concat([data.wards, rows[data.wards.columns]])
+    labels = ward_labels(known)
+    return rows.assign(ward=pd.array(labels.reindex(rows["ward_code"]).to_numpy(), dtype="str"))
+
+
+def ward_coverage_of(data: AreaData, periods: dict, what: str = "All crime") -> pd.DataFrame:
+    """:func:`~pccanalysis.indicators.wards.ward_coverage` of the area's ``what`` rows: how
+    many each period placed in one of the area's wards."""
+    from ..indicators.wards import ward_coverage
+    from .inputs import in_area_mask
+
+    rows = _series_frame(data, what)
+    rows = rows[in_area_mask(rows, data.area)]
+    placed = area_wards(data)
+    rows = rows.assign(ward_code=rows["ward_code"].where(rows.index.isin(placed.index)))
+    return ward_coverage(rows, periods, data.unlocated)
 
 
 def repeat_victim_table(victims: pd.DataFrame, freq: str = "quarter") -> pd.DataFrame:
@@ -525,13 +545,14 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
     (``gap_policy="exclude"``); the column headings say so and a caveat names the gap.
     """
     from ..figures import change_chart
-    from ..indicators.change import change_by, same_quarter_last_year
+    from ..indicators.change import change_by, compared_periods, same_quarter_last_year
     from ..indicators.counts import all_crime
     from ..narrative import as_title, figure_caveat, gap_caveat, group_summary
 
     gaps = data_gaps(data) if gaps is None else gaps
     comp = same_quarter_last_year(quarter)
-    if by == "ward_name":
+    by = "ward" if by == "ward_name" else by  # wards are told apart by code, not by name
+    if by == "ward":
         # only the area's own wards: a neighbour's ward is never one of "every ward"
         frame, noun, label, subject = all_crime(area_wards(data)), ("ward", "wards"), "Ward", \
             "crime"
@@ -540,9 +561,12 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
         frame, noun, label, subject = data.frame, ("category", "categories"), "Category", \
             "the number recorded"
     else:
-        raise ValueError(f"by must be 'ward_name' or 'crime_type', not {by!r}")
+        raise ValueError(f"by must be 'ward' or 'crime_type', not {by!r}")
     table = change_by(frame, comp, by, gaps=gaps, available_months=data.months,
                       gap_policy="exclude", dispersion="estimate", adjust="holm")
+    if by == "ward":
+        counted = compared_periods(frame, comp, gaps, gap_policy="exclude")
+        return _ward_change(config, data, counted, table, gaps, comp)
     summary = group_summary(table, by, subject, noun=noun)
     fig = change_chart(table, group=by, title=as_title(summary), source=police_source(config))
     section = Section(sentences=[summary], figures=[fig],
@@ -561,6 +585,56 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
     for note, rows in table.dropna(subset=["caveat"]).groupby("caveat", sort=False):
         names = (f"Every {noun[0]}" if len(rows) == len(table)
                  else join_words(rows[by].astype("str")))
+        _add_caveat(section, figure_caveat(names, note))
+    return section
+
+
+def _ward_change(config: Config, data: AreaData, comp, table: pd.DataFrame, gaps,
+                 asked) -> Section:
+    """The ward change table, its coverage sentence and, when coverage moved between the two
+    periods by more than the threshold, counts only: no rises and falls. ``comp`` is the
+    comparison counted (gap months left out), ``asked`` the one asked for."""
+    from ..figures import change_chart
+    from ..indicators.wards import COVERAGE_THRESHOLD, coverage_differs
+    from ..narrative import (
+        as_title,
+        figure_caveat,
+        group_summary,
+        ward_coverage_sentence,
+        ward_withheld_sentence,
+    )
+
+    coverage = ward_coverage_of(data, {comp.current_label: comp.current_months,
+                                       comp.previous_label: comp.previous_months})
+    covered = ward_coverage_sentence(coverage, vintage=data.ward_vintage)
+    results = {"table": table, "coverage": coverage}
+    rest = coverage.set_index("period")["not_in_ward"]
+    shown = pd.concat([table, pd.DataFrame([{
+        "ward": "Not in any of the area's wards", "previous": rest[comp.previous_label],
+        "current": rest[comp.current_label], "previous_label": comp.previous_label,
+        "current_label": comp.current_label, "verdict": "not compared"}])], ignore_index=True)
+    if coverage_differs(coverage):
+        withheld = ward_withheld_sentence(coverage, COVERAGE_THRESHOLD)
+        counts = shown[["ward", "previous", "current"]].rename(columns={
+            "ward": "Ward", "previous": comp.previous_label, "current": comp.current_label})
+        for col in counts.columns[1:]:
+            counts[col] = counts[col].map(format_count)
+        return Section(sentences=[withheld, covered], results=results, tables=[
+            simple_table_html(counts, "Crimes by ward (not compared: see above)",
+                              numeric=counts.columns[1:])])
+    summary = group_summary(table, "ward", "crime", noun=("ward", "wards"))
+    fig = change_chart(table, group="ward", title=as_title(summary), source=police_source(config))
+    section = Section(sentences=[summary, covered], figures=[fig], results=results,
+                      tables=[change_table_html(shown, "ward", "Ward")])
+    _add_gap_caveat(section, gaps, asked, "All crime")
+    clear = (table["ratio_low"] > 1) | (table["ratio_high"] < 1)
+    if (clear & (table["verdict"] == "similar")).any():
+        section.notes.append(
+            "Verdicts allow for the number of wards compared, so a ward can be "
+            "\u201csimilar\u201d even when its 95% interval, which is for that "
+            "ward alone, does not include no change.")
+    for note, rows in table.dropna(subset=["caveat"]).groupby("caveat", sort=False):
+        names = "Every ward" if len(rows) == len(table) else join_words(rows["ward"].astype("str"))
         _add_caveat(section, figure_caveat(names, note))
     return section
 
@@ -914,32 +988,42 @@ def ward_shares(config: Config, data: AreaData, quarter: Quarter) -> Section:
     from ..figures import share_chart
     from ..indicators.change import between, share_change
     from ..indicators.counts import all_crime, count_by, shares
-    from ..narrative import as_title, share_sentence
+    from ..indicators.wards import COVERAGE_THRESHOLD, coverage_differs
+    from ..narrative import as_title, share_sentence, ward_coverage_sentence, ward_withheld_sentence
+    from ..periods import parse_period
 
     months = _months_to(data, quarter)
     crime = all_crime(area_wards(data))
-    counts = count_by(crime, by="ward_name", period="financial_year", months=months)
+    counts = count_by(crime, by="ward", period="financial_year", months=months)
     full_years = counts[counts["months"] == 12]
-    table = shares(full_years.drop(columns=["months"]), of="ward_name")
+    table = shares(full_years.drop(columns=["months"]), of="ward")
     years = sorted(table["financial_year"].unique())
     latest, first = years[-1], years[0]
     top = table[table["financial_year"] == latest].nlargest(1, "share").iloc[0]
     results = {"shares": table}
-    if len(years) > 1:
-        result = share_change(crime, "ward_name", top["ward_name"],
+    # Shares are of the crime placed in the area's wards: the denominator is named as such.
+    of = "the crime placed in the area's wards"
+    compared = [str(y) for y in reversed(years[-2:])]  # latest first, as in the sentence
+    coverage = ward_coverage_of(data, {y: parse_period(y).months for y in compared})
+    results["coverage"] = coverage
+    notes = [ward_coverage_sentence(coverage, vintage=data.ward_vintage)]
+    if len(years) > 1 and coverage_differs(coverage):
+        notes.insert(0, ward_withheld_sentence(coverage, COVERAGE_THRESHOLD))
+    if len(years) > 1 and not coverage_differs(coverage):
+        result = share_change(crime, "ward", top["ward"],
                               between(str(latest), str(years[-2]), kind="financial year"))
-        sentence = share_sentence(result, "crime", subject=str(top["ward_name"]), usual=False)
+        sentence = share_sentence(result, of, subject=str(top["ward"]), usual=False)
         title = as_title(sentence)
         results["share"] = result
     else:
-        sentence = (f"{top['ward_name']} had the largest share of crime in {latest}: "
-                    f"{format_percent(top['share'])} of the area's total.")
-        title = f"{top['ward_name']} had the largest share of crime in {latest}"
-    fig = share_chart(table.rename(columns={"ward_name": "area", "financial_year": "period"}),
+        sentence = (f"{top['ward']} had the largest share of {of} in {latest}: "
+                    f"{format_percent(top['share'])}.")
+        title = f"{top['ward']} had the largest share of crime in {latest}"
+    fig = share_chart(table.rename(columns={"ward": "area", "financial_year": "period"}),
                       title=title, source=police_source(config),
                       alt=f"Line chart of each ward's share of crime, {first} to {latest}: "
                           f"{as_title(sentence)}.")
-    return Section(sentences=[sentence], figures=[fig], results=results)
+    return Section(sentences=[sentence, *notes], figures=[fig], results=results)
 
 
 def local_against_national(config: Config, area: str) -> Section:
@@ -1151,26 +1235,36 @@ def ward_rates(config: Config, data: AreaData, quarter: Quarter) -> Section:
     from ..indicators.counts import all_crime
     from ..indicators.funnel import funnel
     from ..indicators.peers import peer_rates, population_for
-    from ..narrative import funnel_method_sentence, funnel_sentence, funnel_title
-
-    if config.data.population is None:
-        return Section(notes=[
-            "No population file is configured (data.population), so the wards are not "
-            "compared on crime per resident."])
+    from ..indicators.wards import ward_labels
+    from ..narrative import (
+        funnel_method_sentence,
+        funnel_sentence,
+        funnel_title,
+        ward_coverage_sentence,
+    )
     from ..sources.geography import read_population
 
+    if data.ward_population is not None:  # LSOA residents summed to the same wards as crime
+        population = data.ward_population.rename(columns={"area_code": "ward_code"})
+        pop_source = "LSOA mid-year estimates summed to wards"
+    elif config.data.population is not None:
+        population = read_population(config.data.population).rename(
+            columns={"area_code": "ward_code"})
+        pop_source = "mid-year estimates"
+    else:
+        return Section(notes=[
+            "No population is configured (data.lsoa_population or data.population), so the "
+            "wards are not compared on crime per resident."])
     comp = rolling_12_months(quarter)
     months = list(comp.current_months)
-    population = read_population(config.data.population).rename(
-        columns={"area_code": "ward_code"})
     crime = all_crime(area_wards(data))
-    crime = crime[crime["month"].isin(months) & crime["ward_code"].notna()]
-    wards = (crime[["ward_code", "ward_name", "lad_name"]].drop_duplicates("ward_code")
-             .astype("str").sort_values("ward_name", kind="stable"))
-    # the same ward name in two districts is told apart by its district
-    twice = wards["ward_name"].duplicated(keep=False)
-    wards["label"] = wards["ward_name"].where(~twice, wards["ward_name"] + " ("
-                                              + wards["lad_name"] + ")")
+    crime = crime[crime["month"].isin(months)]
+    # Every ward of the area, with or without crime: a ward with none is shown, not dropped.
+    known = crime[["ward_code", "ward_name", "lad_name"]]
+    if data.wards is not None:
+        known = pd.concat([data.wards, known])
+    labels = ward_labels(known)
+    wards = pd.DataFrame({"ward_code": labels.index, "label": labels.to_numpy()})
     _, year = population_for(population, [], unit="ward_code",
                              year=months[len(months) // 2].year)
     known = population["ward_code"].astype("str")
@@ -1197,14 +1291,17 @@ def ward_rates(config: Config, data: AreaData, quarter: Quarter) -> Section:
     period = comp.current_label
     section.sentences.append(funnel_sentence(result, period=period))
     section.sentences.append(funnel_method_sentence(result))
+    coverage = ward_coverage_of(data, {period: months})
+    section.sentences.append(ward_coverage_sentence(coverage, vintage=data.ward_vintage))
+    section.results["coverage"] = coverage
     section.figures.append(funnel_plot(
         result, title=funnel_title(result), source=f"{police_source(config)}; population: "
-        f"{'synthetic ' if config.publication.synthetic else ''}ONS mid-year estimates"
+        f"{'synthetic ' if config.publication.synthetic else ''}ONS {pop_source}"
         + (f" (mid-{year})" if year is not None else ""),
         xlabel="Residents", ylabel="Crimes per 1,000 residents"))
     section.notes.append(
         "Rates are per resident. A ward that many people visit (a town or city centre, a "
         "shopping or night-time area) has more crime per resident than its residents' own "
-        "risk, so a high rate there is expected; crimes without a location are in no ward.")
+        "risk, so a high rate there is expected.")
     section.results.update({"rates": table, "funnel": result})
     return section

@@ -685,6 +685,14 @@ def _excluding(comp: Comparison, months: tuple[pd.Period, ...]) -> tuple[Compari
     return narrower, note
 
 
+def compared_periods(frame: pd.DataFrame, comp: Comparison, gaps: pd.DataFrame | None = None,
+                     gap_policy: str = "caveat") -> Comparison:
+    """The periods :func:`change` and :func:`change_by` actually compare: ``comp`` without the
+    publication-gap months (and their pairs) that ``gap_policy="exclude"`` leaves out, so a
+    figure shown beside a change table (rows in no ward, a total) counts the same months."""
+    return _excluding(comp, _gap_months(frame, comp, gaps, gap_policy))[0]
+
+
 def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = None,
            label: str = "", alpha: float = 0.05, method: str = "exact",
            gaps: pd.DataFrame | None = None, available_months: Sequence | None = None,

@@ -15,6 +15,8 @@ from pccanalysis.config import Area, load_config
 from pccanalysis.periods import Quarter
 
 MINUS = "\u2212"
+WARD_CODES = {"Abbey": "E05990001", "Castle": "E05990002", "City Centre": "E05990003",
+              "Moorside": "E05990099"}
 NORTHBRIDGE = Area(name="Northbridge", csps=("Northbridge",))
 
 
@@ -26,7 +28,9 @@ def street(counts: dict[tuple[str, str, str], int], *, outside: tuple[str, ...] 
     for (month, crime_type, ward), n in counts.items():
         away = ward in outside
         rows += [{"month": pd.Period(month, freq="M"), "crime_type": crime_type,
-                  "ward_name": ward, "csp_name": "Eastmoor" if away else "Northbridge",
+                  "ward_code": WARD_CODES.get(ward), "ward_name": ward,
+                  "lad_name": "Eastmoor" if away else "Northbridge",
+                  "csp_name": "Eastmoor" if away else "Northbridge",
                   "outside_force_area": away, "no_location": False}] * n
     frame = pd.DataFrame(rows)
     frame["month"] = frame["month"].astype("period[M]")
@@ -155,11 +159,15 @@ def test_ward_section_has_only_the_areas_own_wards(config):
     # 60 against 120 and 75 against 120 are both well beyond chance (exact test p < 0.001):
     # "fell" in both of the area's two wards; Moorside is in neither the sentence nor the table.
     data = area_data(_wards_frame())
-    section = S.performance_by(config, data, Quarter(2020, 4), "ward_name")
-    assert section.sentences == ["Crime fell in both wards."]
+    section = S.performance_by(config, data, Quarter(2020, 4), "ward")
+    # Every one of the area's crimes is in a ward: 60 + 75 = 135 now, 120 + 120 = 240 before.
+    assert section.sentences == [
+        "Crime fell in both wards.",
+        "Every one of the area's crimes (135 in 2020-21 Q4 and 240 in 2019-20 Q4) was placed "
+        "in a ward."]
     table = section.results["table"]
-    assert sorted(table["ward_name"]) == ["Abbey", "Castle"]
-    assert table.set_index("ward_name")["current"].to_dict() == {"Abbey": 60, "Castle": 75}
+    assert sorted(table["ward"]) == ["Abbey", "Castle"]
+    assert table.set_index("ward")["current"].to_dict() == {"Abbey": 60, "Castle": 75}
     assert "Moorside" not in section.tables[0]
     assert "Moorside" not in " ".join(t.get_text() for t in section.figures[0].axes[0].texts)
     # Both ends of the interval are signed, like the change beside it. Abbey 60 against 120:
@@ -190,21 +198,26 @@ def test_ward_shares_leave_out_wards_outside_the_area(config):
     data = area_data(pd.concat([extra, frame], ignore_index=True))
     section = S.ward_shares(config, data, Quarter(2020, 4))
     shares = section.results["shares"]
-    assert set(shares["ward_name"]) == {"Abbey", "Castle"}
-    latest = shares[shares["financial_year"] == "2020-21"].set_index("ward_name")["share"]
+    assert set(shares["ward"]) == {"Abbey", "Castle"}
+    latest = shares[shares["financial_year"] == "2020-21"].set_index("ward")["share"]
     assert latest["Castle"] == pytest.approx(100 * 345 / 675)
     # Castle, the largest, against 2019-20: 120 of 249 (Abbey 9 + 120) = 48.2%. Fisher's exact
     # test on [[345, 330], [120, 129]] gives p about 0.4: similar, so no "rose".
     assert section.results["share"].verdict == "similar"
+    # Shares are of the crime placed in wards, and the sentence says so; 675 and 249 crimes.
     assert section.sentences == [
-        "Castle accounted for 51.1% of crime in 2020-21, similar to 48.2% in 2019-20."]
+        "Castle accounted for 51.1% of the crime placed in the area's wards in 2020-21, similar "
+        "to 48.2% in 2019-20.",
+        "Every one of the area's crimes (675 in 2020-21 and 249 in 2019-20) was placed in a "
+        "ward."]
     assert section.figures[0].pcc_title == (
-        "Castle accounted for 51.1% of crime in 2020-21, similar to 48.2% in 2019-20")
+        "Castle accounted for 51.1% of the crime placed in the area's wards in 2020-21, similar "
+        "to 48.2% in 2019-20")
 
 
 def test_area_wards_keeps_rows_placed_in_the_area_with_a_ward():
     frame = _wards_frame()
-    frame.loc[0, "ward_name"] = None  # a crime without a location is in no ward
+    frame.loc[0, ["ward_code", "ward_name"]] = None  # a crime without a location is in no ward
     kept = S.area_wards(area_data(frame))
     assert set(kept["ward_name"]) == {"Abbey", "Castle"}
     assert len(kept) == len(frame) - (frame["ward_name"] == "Moorside").sum() - 1
@@ -722,6 +735,8 @@ def test_ward_rates_funnel_on_residents(sample_dir, tmp_path):
         "Wards differ from one another by no more than chance alone would make them, so the "
         "limits allow for chance only. With only 3 wards, the allowance for variation between "
         "them is a rough estimate.",
+        # 100 + 200 + 50 + 40 = 390 crimes, every one in a ward.
+        "Every one of the area's crimes (390 in April 2020 to March 2021) was placed in a ward.",
     ]
     assert section.notes[0] == ("The population file has no mid-2020 figure for Moorside, so "
                                 "it is left out of the comparison.")
@@ -731,6 +746,53 @@ def test_ward_rates_funnel_on_residents(sample_dir, tmp_path):
 def test_ward_rates_say_so_without_a_population_file(sample_dir, tmp_path):
     config = _config(sample_dir, tmp_path, "")
     section = S.ward_rates(config, area_data(_wards_frame()), Quarter(2020, 4))
-    assert section.notes == ["No population file is configured (data.population), so the "
-                             "wards are not compared on crime per resident."]
+    assert section.notes == ["No population is configured (data.lsoa_population or "
+                             "data.population), so the wards are not compared on crime per "
+                             "resident."]
     assert section.figures == [] and section.sentences == []
+
+
+# --- wards by code, coverage stated, comparisons withheld when coverage moves ----------------
+
+
+def _castles(unplaced_before: int = 0) -> pd.DataFrame:
+    """Two wards called Castle in two districts of the CSP, 30 crimes a quarter each month;
+    ``unplaced_before`` crimes a month in 2019-20 Q4 located in the area but in no ward."""
+    counts = {(m, "Burglary", w): 10 for m in months("2020-01", "2021-03")
+              for w in ("Castle", "Castle South")}
+    frame = street(counts)
+    south = frame["ward_name"] == "Castle South"
+    frame.loc[south, ["ward_name", "lad_name", "ward_code"]] = ["Castle", "Southbridge",
+                                                                 "E05990007"]
+    if unplaced_before:
+        extra = street({(m, "Burglary", "Castle"): unplaced_before
+                        for m in months("2020-01", "2020-03")})
+        extra[["ward_code", "ward_name"]] = None
+        frame = pd.concat([frame, extra], ignore_index=True)
+    return frame
+
+
+def test_two_wards_with_one_name_stay_two_rows(config):
+    section = S.performance_by(config, area_data(_castles()), Quarter(2020, 4), "ward")
+    table = section.results["table"]
+    assert sorted(table["ward"]) == ["Castle (Northbridge)", "Castle (Southbridge)"]
+    assert table["current"].tolist() == [30, 30]
+    # The table reconciles: a row for crimes in no ward (none here) under the wards.
+    assert "Not in any of the area&#x27;s wards" in section.tables[0]
+
+
+def test_ward_changes_are_withheld_when_coverage_moves(config):
+    # 2019-20 Q4: 60 crimes in wards + 3 x 10 = 30 in no ward: 30 / 90 = 33.3% unplaced;
+    # 2020-21 Q4: 0 of 60. A difference of 33 points > 2: no rises and falls.
+    section = S.performance_by(config, area_data(_castles(10)), Quarter(2020, 4), "ward")
+    assert section.sentences == [
+        "Wards are not reported as rising or falling: 33.3% of the area's crimes could not be "
+        "placed in a ward in 2019-20 Q4 against 0% in 2020-21 Q4, a difference of more than 2 "
+        "percentage points, so a ward's change would partly reflect where crimes could be "
+        "placed rather than how many happened.",
+        "Some of the area's crimes could not be placed in a ward: 0 of 60 (0%) in 2020-21 Q4 "
+        "and 30 of 90 (33.3%) in 2019-20 Q4."]
+    assert section.figures == []
+    assert "rose" not in section.tables[0] and "fell" not in section.tables[0]
+    # Counts still reconcile with the area's totals: 30 + 30 + 0 now, 30 + 30 + 30 before.
+    assert '<td class="num">30</td><td class="num">0</td>' in section.tables[0]
