@@ -18,6 +18,7 @@ Reference: GOV.UK style guide, "Numbers" and "Percentages" (numerals, commas, ``
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -219,3 +220,25 @@ def months_label(months: Sequence) -> str:
             return f"{first.strftime('%B')} to {last.strftime('%B %Y')}"
         return f"{month_label(first)} to {month_label(last)}"
     return join_words(month_label(p) for p in periods)
+
+
+_ORDINARY_WORD = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)*")
+
+
+def in_sentence(name: str, proper_nouns: Iterable[str] = ()) -> str:
+    """A name as it reads inside a sentence: "Crime" -> "crime", "Repeat hate-crime victims" ->
+    "repeat hate-crime victims", "Anti-social behaviour" -> "anti-social behaviour".
+
+    Only a first word that is an ordinary capitalised word is lowered. Acronyms ("ASB",
+    "IOM"), names whose later words are capitalised too ("City Centre burglary", a proper
+    name) and names that start with one of ``proper_nouns`` (ward or area names: "Dales
+    burglary") are kept as written.
+    """
+    words = name.split()
+    if not words or not _ORDINARY_WORD.fullmatch(words[0]):
+        return name
+    if any(w[:1].isupper() for w in words[1:]):
+        return name
+    if any(name == p or name.startswith(p + " ") for p in proper_nouns):
+        return name
+    return name[:1].lower() + name[1:]

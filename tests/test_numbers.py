@@ -15,6 +15,7 @@ from pccanalysis.numbers import (
     format_percent,
     format_range,
     format_rate,
+    in_sentence,
     join_words,
     month_label,
     months_label,
@@ -151,3 +152,16 @@ def test_month_labels():
     assert months_label(["2020-04", "2020-06", "2020-09"]) == (
         "April 2020, June 2020 and September 2020"
     )
+
+
+def test_in_sentence_lowers_ordinary_words_only():
+    assert in_sentence("Crime") == "crime"
+    assert in_sentence("Anti-social behaviour") == "anti-social behaviour"
+    assert in_sentence("Repeat hate-crime victims") == "repeat hate-crime victims"
+    assert in_sentence("Violence and sexual offences") == "violence and sexual offences"
+    # acronyms and proper names are written as they are
+    assert in_sentence("ASB") == "ASB"
+    assert in_sentence("IOM cohort") == "IOM cohort"
+    assert in_sentence("City Centre burglary") == "City Centre burglary"
+    # a one-word place name cannot be told from an ordinary word unless named
+    assert in_sentence("Dales burglary", proper_nouns=["Dales", "Castle"]) == "Dales burglary"

@@ -211,7 +211,7 @@ class Briefing:
         """
         import matplotlib.pyplot as plt
 
-        from ..figures import figure_to_html
+        from ..figures.style import figure_to_html
 
         alt = alt or getattr(fig, "alt_text", None) or getattr(fig, "pcc_alt", None)
         if not alt or not str(alt).strip():

@@ -295,7 +295,8 @@ def _headline_change(section: Section, data: AreaData, frame: pd.DataFrame, comp
     before the current period, with publication-gap months left out of both periods.
     """
     from ..indicators.change import change
-    from ..narrative import change_sentence, figure_caveat, headline
+    from ..narrative.change import change_sentence, headline
+    from ..narrative.gaps import figure_caveat
 
     result = change(frame, comp, label=label, gaps=gaps, available_months=data.months,
                     gap_policy="exclude", dispersion="estimate")
@@ -315,7 +316,7 @@ def _add_caveat(section: Section, caveat: str | None) -> None:
 def _add_gap_caveat(section: Section, gaps, comp, label: str) -> None:
     """The narrative's caveat for a detected gap in the compared months of ``label``'s data
     (all crime means every crime type but ASB), once per section."""
-    from ..narrative import gap_caveat
+    from ..narrative.gaps import gap_caveat
 
     if label == "All crime":
         types = [t for t in gaps["crime_type"].unique() if t != ASB]
@@ -342,10 +343,11 @@ def performance_trend(config: Config, data: AreaData, quarter: Quarter, what: st
     months, or a drift rather than a step, keeps one set of limits, and the shift rule then
     reports the run as special cause.
     """
-    from ..figures import spc_chart
+    from ..figures.spc import spc_chart
     from ..indicators.counts import month_counts
     from ..indicators.spc import spc_with_shift
-    from ..narrative import gap_caveat, shift_sentence, spc_sentence, spc_title
+    from ..narrative.gaps import gap_caveat
+    from ..narrative.spc import shift_sentence, spc_sentence, spc_title
 
     gaps = data_gaps(data) if gaps is None else gaps
     months = _months_to(data, quarter)
@@ -410,10 +412,11 @@ def performance_targets(config: Config, data: AreaData, quarter: Quarter, gaps=N
     in a note. A detected publication gap in a compared month gives a caveat, and is left out
     of the assurance chart.
     """
-    from ..figures import target_chart
+    from ..figures.targets import target_chart
     from ..indicators.counts import month_counts
     from ..indicators.targets import target_progress
-    from ..narrative import figure_caveat, gap_caveat, target_name, target_sentence
+    from ..narrative.gaps import figure_caveat, gap_caveat
+    from ..narrative.targets import target_name, target_sentence
     from ..periods import parse_period
     from ..sources.targets import read_targets
 
@@ -496,7 +499,7 @@ def _status_words(progress) -> str:
 def as_title_target(progress, proper_nouns=()) -> str:
     """A target chart's title: the target and its status, e.g. "Reduce crime by 10%: on
     track" (after the deadline "met", "not clearly met" or "missed")."""
-    from ..narrative import target_name
+    from ..narrative.targets import target_name
 
     return f"{_cap_first(target_name(progress.target, proper_nouns))}: {_status_words(progress)}"
 
@@ -544,10 +547,12 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
     publication gap in a counted category is left out of both periods for every row
     (``gap_policy="exclude"``); the column headings say so and a caveat names the gap.
     """
-    from ..figures import change_chart
+    from ..figures.change import change_chart
     from ..indicators.change import change_by, compared_periods, same_quarter_last_year
     from ..indicators.counts import all_crime
-    from ..narrative import as_title, figure_caveat, gap_caveat, group_summary
+    from ..narrative.change import group_summary
+    from ..narrative.gaps import figure_caveat, gap_caveat
+    from ..narrative.words import as_title
 
     gaps = data_gaps(data) if gaps is None else gaps
     comp = same_quarter_last_year(quarter)
@@ -594,15 +599,12 @@ def _ward_change(config: Config, data: AreaData, comp, table: pd.DataFrame, gaps
     """The ward change table, its coverage sentence and, when coverage moved between the two
     periods by more than the threshold, counts only: no rises and falls. ``comp`` is the
     comparison counted (gap months left out), ``asked`` the one asked for."""
-    from ..figures import change_chart
+    from ..figures.change import change_chart
     from ..indicators.wards import COVERAGE_THRESHOLD, coverage_differs
-    from ..narrative import (
-        as_title,
-        figure_caveat,
-        group_summary,
-        ward_coverage_sentence,
-        ward_withheld_sentence,
-    )
+    from ..narrative.change import group_summary
+    from ..narrative.gaps import figure_caveat
+    from ..narrative.wards import ward_coverage_sentence, ward_withheld_sentence
+    from ..narrative.words import as_title
 
     coverage = ward_coverage_of(data, {comp.current_label: comp.current_months,
                                        comp.previous_label: comp.previous_months})
@@ -664,7 +666,9 @@ def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
     from ..indicators.change import between, change, same_quarter_last_year, share_change
     from ..indicators.disclosure import suppress_long
     from ..indicators.repeats import repeat_change
-    from ..narrative import change_sentence, figure_caveat, repeat_sentence, share_sentence
+    from ..narrative.change import change_sentence, share_sentence
+    from ..narrative.gaps import figure_caveat
+    from ..narrative.repeats import repeat_sentence
 
     if config.data.hate_crime_victims is None:
         return Section(notes=["No hate-crime victim extract is configured "
@@ -748,7 +752,7 @@ def missing_persons(config: Config, area: str, quarter: Quarter) -> Section:
     """
     from ..indicators.change import DISPERSION_MIN_MONTHS, compare_counts, same_quarter_last_year
     from ..indicators.significance import estimate_dispersion
-    from ..narrative import change_sentence
+    from ..narrative.change import change_sentence
     from ..sources.indicator_tables import read_indicator_tables
 
     name = "Missing person reports"
@@ -824,7 +828,7 @@ def data_gap_notes(data: AreaData, quarter: Quarter, gaps=None) -> Section:
     """Every detected publication gap in the quarter, the year to date, and the months they
     are compared with."""
     from ..indicators.change import same_quarter_last_year, year_to_date
-    from ..narrative import gap_caveat
+    from ..narrative.gaps import gap_caveat
 
     gaps = data_gaps(data) if gaps is None else gaps
     months = sorted(set(same_quarter_last_year(quarter).current_months)
@@ -883,9 +887,10 @@ def delivery_plan(config: Config, quarter: Quarter) -> DeliveryPlan:
     Uses the tracker for ``quarter`` or, when there is none, the latest earlier one (said in a
     caveat).
     """
-    from ..figures import rag_summary_chart
+    from ..figures.delivery_plan import rag_summary_chart
     from ..indicators.delivery_plan import summarise_tracker
-    from ..narrative import as_title, tracker_sentence
+    from ..narrative.delivery_plan import tracker_sentence
+    from ..narrative.words import as_title
     from ..sources.tracker import read_tracker
     from .html import render_movement_table, render_status_key, render_tracker_table
 
@@ -985,11 +990,13 @@ def ward_shares(config: Config, data: AreaData, quarter: Quarter) -> Section:
     exact test (:func:`~pccanalysis.indicators.change.share_change`), so a share is said to
     have risen or fallen only when the change is unlikely to be chance.
     """
-    from ..figures import share_chart
+    from ..figures.counts import share_chart
     from ..indicators.change import between, share_change
     from ..indicators.counts import all_crime, count_by, shares
     from ..indicators.wards import COVERAGE_THRESHOLD, coverage_differs
-    from ..narrative import as_title, share_sentence, ward_coverage_sentence, ward_withheld_sentence
+    from ..narrative.change import share_sentence
+    from ..narrative.wards import ward_coverage_sentence, ward_withheld_sentence
+    from ..narrative.words import as_title
     from ..periods import parse_period
 
     months = _months_to(data, quarter)
@@ -1029,10 +1036,10 @@ def ward_shares(config: Config, data: AreaData, quarter: Quarter) -> Section:
 def local_against_national(config: Config, area: str) -> Section:
     """Each indicator-table series with a comparator: the latest year against the year before,
     locally and for the comparator (e.g. recorded suicide against England)."""
-    from ..figures import comparator_chart
+    from ..figures.comparator import comparator_chart
     from ..indicators.change import compare_counts
     from ..indicators.comparator import compare_to_comparator
-    from ..narrative import comparator_sentence, comparator_title
+    from ..narrative.comparator import comparator_sentence, comparator_title
 
     if not config.data.indicator_tables:
         return Section(notes=["No indicator tables are configured (data.indicator_tables)."])
@@ -1093,14 +1100,14 @@ def _level_comparison(section: Section, indicator: str, area: str, comparator: s
                       before, c_now: float, c_before: float, unit: str) -> None:
     """A rate or percentage with a comparator: its values in both periods, locally and for the
     comparator, in a sentence and a table, without a test (the tests are for counts)."""
-    from ..narrative import level_comparison_sentence
+    from ..narrative.comparator import level_comparison_sentence
 
     section.sentences.append(level_comparison_sentence(
         indicator, unit=unit, area=area, comparator=comparator,
         current_label=str(now["period_label"]), previous_label=str(before["period_label"]),
         local_current=float(now["value"]), local_previous=float(before["value"]),
         comparator_current=c_now, comparator_previous=c_before))
-    from ..narrative import format_level
+    from ..narrative.comparator import format_level
 
     def value(v):
         return format_level(v, unit)
@@ -1120,7 +1127,7 @@ def hotspots(config: Config, data: AreaData, quarter: Quarter,
              what: str = "Violence and sexual offences") -> Section:
     """Where ``what`` happened in the 12 months to the quarter's end, as hexagonal-bin counts;
     cells under the suppression threshold are hidden."""
-    from ..figures import hotspot_map
+    from ..figures.maps import hotspot_map
 
     months = set(quarter.rolling_12_months())
     frame = data.frame[(data.frame["crime_type"] == what) & data.frame["month"].isin(months)]
@@ -1148,10 +1155,10 @@ def harm_view(config: Config, data: AreaData, quarter: Quarter) -> Section:
     which and how many; it is not an error. With no weights file configured the section says
     so and shows nothing else.
     """
-    from ..figures import harm_chart
+    from ..figures.harm import harm_chart
     from ..indicators.counts import all_crime
     from ..indicators.harm import harm_index
-    from ..narrative import harm_sentence
+    from ..narrative.harm import harm_sentence
     from ..sources.harm_weights import read_harm_weights
 
     if config.data.harm_weights is None:
@@ -1230,18 +1237,14 @@ def ward_rates(config: Config, data: AreaData, quarter: Quarter) -> Section:
     wards above the 99.8% limit (or says none is). Wards without a population are left out
     with a note; with no population file the section says so and shows nothing else.
     """
-    from ..figures import funnel_plot
+    from ..figures.funnel import funnel_plot
     from ..indicators.change import rolling_12_months
     from ..indicators.counts import all_crime
     from ..indicators.funnel import funnel
     from ..indicators.peers import peer_rates, population_for
     from ..indicators.wards import ward_labels
-    from ..narrative import (
-        funnel_method_sentence,
-        funnel_sentence,
-        funnel_title,
-        ward_coverage_sentence,
-    )
+    from ..narrative.funnel import funnel_method_sentence, funnel_sentence, funnel_title
+    from ..narrative.wards import ward_coverage_sentence
     from ..sources.geography import read_population
 
     if data.ward_population is not None:  # LSOA residents summed to the same wards as crime

@@ -506,6 +506,12 @@ def _window_sum(counts: pd.Series, months, what: str) -> int:
     return int(counts.loc[list(months)].sum())
 
 
+def baseline_label(target: Target) -> str:
+    """A target's baseline as a reader sees it written: "2019-20", "2019-20 Q4", "March 2020"
+    (without any month a comparison left out, which the figures name themselves)."""
+    return _period_label(parse_period(target.baseline))
+
+
 def _period_label(p) -> str:
     if p.kind == "month":
         return p.first_month.strftime("%B %Y")

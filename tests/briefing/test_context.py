@@ -92,13 +92,13 @@ def test_show_figure_uses_the_figures_alt_text_attribute(sample_config, capsys):
 
 
 def test_show_figure_displays_the_figures_img_element(sample_config):
-    # One embedding path: show_figure displays, as HTML, exactly what figures.figure_to_html
+    # One embedding path: show_figure displays, as HTML, exactly what figure_to_html
     # makes (the alt text in the img's alt attribute, the width 6.4 x 96 = 614 CSS pixels for
     # matplotlib's default 6.4-inch figure), and no image/png output with alt metadata.
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
-    from pccanalysis import figures
+    from pccanalysis.figures.style import figure_to_html
 
     InteractiveShell.instance()  # display() publishes rich outputs, as in a kernel
     b = open_briefing(sample_config)
@@ -109,7 +109,7 @@ def test_show_figure_displays_the_figures_img_element(sample_config):
     assert len(captured.outputs) == 1
     assert "image/png" not in captured.outputs[0].data
     shown = [captured.outputs[0].data["text/html"]]
-    assert shown[0] == figures.figure_to_html(fig)
+    assert shown[0] == figure_to_html(fig)
     assert shown[0].startswith('<img class="pcc-figure" src="data:image/png;base64,')
     assert 'alt="A line &quot;rising&quot; then falling."' in shown[0]
     assert shown[0].endswith(' width="614">')

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pccanalysis import figures as F
+from pccanalysis.figures.funnel import funnel_plot
+from pccanalysis.figures.style import alt_text, figure_to_html
 from pccanalysis.indicators.change import same_period_last_year
 from pccanalysis.indicators.funnel import funnel
 from pccanalysis.indicators.peers import compare_with_peers
@@ -33,7 +34,7 @@ FIVE = funnel([49, 81, 121, 441, 324], [25, 100, 100, 400, 400], list("ABCDE"), 
 
 
 def test_points_are_drawn_by_flag_at_their_denominator_and_value():
-    fig = F.funnel_plot(FIVE, title="A is high and E is low", source=SOURCE)
+    fig = funnel_plot(FIVE, title="A is high and E is low", source=SOURCE)
     high = _by_gid(fig, "flag-high_998")[0].get_offsets()
     assert high.tolist() == [[25.0, 1.96]]  # A: 49 / 25
     high95 = _by_gid(fig, "flag-high_95")[0].get_offsets()
@@ -46,7 +47,7 @@ def test_points_are_drawn_by_flag_at_their_denominator_and_value():
 
 
 def test_limits_and_target_come_from_the_result_curves():
-    fig = F.funnel_plot(FIVE, title="A is high and E is low", source=SOURCE)
+    fig = funnel_plot(FIVE, title="A is high and E is low", source=SOURCE)
     upper998 = [line for line in _by_gid(fig, "limit-998")]
     assert len(upper998) == 2  # lower and upper
     assert upper998[1].get_ydata().tolist() == pytest.approx(FIVE.curves["upper_998"].tolist())
@@ -56,7 +57,7 @@ def test_limits_and_target_come_from_the_result_curves():
 
 
 def test_labels_source_note_and_alt_text():
-    fig = F.funnel_plot(FIVE, title="A is high and E is low", source=SOURCE)
+    fig = funnel_plot(FIVE, title="A is high and E is low", source=SOURCE)
     texts = _texts(fig)
     # five units: every one is named; the line labels sit at the right-hand end
     for name in "ABCDE":
@@ -66,13 +67,13 @@ def test_labels_source_note_and_alt_text():
         "Source: hand-made test data. Dashed lines: 95% limits; solid lines: 99.8% limits. "
         "\u25b2 above, \u25bc below the 95% limits; filled when also outside the 99.8% limits."
     )
-    assert F.alt_text(fig) == (
+    assert alt_text(fig) == (
         "Funnel plot of 5 areas' ratios against expected count, with 95% and 99.8% control "
         "limits around the target of 1.00: 1 above and 1 below the 99.8% limits: A is high and "
         "E is low."
     )
     assert fig.axes[0].get_xlabel() == "Expected count"
-    assert 'alt="Funnel plot of 5 areas' in F.figure_to_html(fig)
+    assert 'alt="Funnel plot of 5 areas' in figure_to_html(fig)
 
 
 def test_a_peer_comparison_is_drawn_with_its_focus_ringed_and_named():
@@ -85,7 +86,7 @@ def test_a_peer_comparison_is_drawn_with_its_focus_ringed_and_named():
     res = compare_with_peers(counts, {"A": 10_000, "B": 5_000, "C": 20_000}, focus="A",
                              comparison=same_period_last_year("2021-01"),
                              crime_type="Burglary")
-    fig = F.funnel_plot(res, title="A's burglary rate is in line with its peers",
+    fig = funnel_plot(res, title="A's burglary rate is in line with its peers",
                         source=SOURCE)
     ring = _by_gid(fig, "focus")[0]
     assert ring.get_offsets().tolist() == [[10_000.0, 8.0]]
@@ -103,12 +104,12 @@ def test_many_units_name_only_the_focus_and_the_outliers():
     o = np.round(n * 0.02).astype(int)
     o[3] = int(n[3] * 0.04)  # twice the rate: outside the 99.8% limits
     f = funnel(o, n, [f"Ward {i}" for i in range(30)], overdispersion="none")
-    fig = F.funnel_plot(f, title="One ward stands out", source=SOURCE, focus="Ward 10")
+    fig = funnel_plot(f, title="One ward stands out", source=SOURCE, focus="Ward 10")
     named = [t for t in _texts(fig) if t.startswith("Ward")]
     assert sorted(named) == ["Ward 10", "Ward 3"]
 
 
 def test_bad_focus_is_refused():
     with pytest.raises(ValueError) as err:
-        F.funnel_plot(FIVE, title="t", source=SOURCE, focus="Z")
+        funnel_plot(FIVE, title="t", source=SOURCE, focus="Z")
     assert str(err.value) == "funnel_plot: 'Z' is not one of the units"

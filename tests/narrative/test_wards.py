@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pccanalysis.narrative import ward_coverage_sentence, ward_withheld_sentence
+from pccanalysis.narrative.wards import ward_coverage_sentence, ward_withheld_sentence
 
 
 def coverage(rows, in_ward, no_location=(pd.NA, pd.NA), periods=("Oct-Dec 2024",

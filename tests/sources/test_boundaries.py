@@ -146,3 +146,17 @@ def test_place_points_inside_on_a_shared_edge_and_outside():
     # (1.0, 0.5) lies on the shared edge: it goes to the first polygon, and is counted.
     assert placed.index.tolist() == [0, 1, 0, -1, -1]
     assert placed.on_edge == 1
+
+
+def test_read_boundaries_errors_name_the_file(tmp_path):
+    bad = tmp_path / "points.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}}
+    ]}))
+    with pytest.raises(DataError) as err:
+        read_boundaries(bad)
+    assert str(err.value) == f"{bad}: feature 1 is a 'Point', not a Polygon or MultiPolygon."
+    notjson = tmp_path / "wards.geojson"
+    notjson.write_text("{not json")
+    with pytest.raises(DataError, match=r"wards\.geojson: cannot read boundaries as GeoJSON"):
+        read_boundaries(notjson)

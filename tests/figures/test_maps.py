@@ -1,0 +1,78 @@
+"""Hotspot maps: assert on the figure's data, labels and alt text, never on pixels."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from pccanalysis.figures.maps import hotspot_map
+
+SOURCE = "Source: hand-made test data"
+
+
+def _by_gid(artists, gid):
+    found = [a for a in artists if a.get_gid() == gid]
+    assert found, f"no artist with gid {gid!r}"
+    return found[0]
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+def _incidents():
+    # 7 incidents at one spot, 2 at another far away, 1 with no location
+    lon = [-1.50] * 7 + [-1.30] * 2 + [np.nan]
+    lat = [52.90] * 7 + [53.00] * 2 + [np.nan]
+    return pd.DataFrame({"longitude": lon, "latitude": lat})
+
+
+def test_hotspot_map_counts_cells_and_suppresses_small_ones(tmp_path):
+    fig = hotspot_map(_incidents(), title="Incidents cluster in the west", source=SOURCE,
+                        gridsize=10, suppress_below=5)
+    hexes = _by_gid(fig.axes[0].collections, "hotspots")
+    assert sorted(hexes.get_array().tolist()) == [7]  # the cell of 2 is hidden
+    assert fig.pcc_max_cell == 7
+    assert fig.pcc_source == (
+        f"{SOURCE}. Cells with fewer than 5 incidents are not shown (2 incidents in all)."
+    )
+    assert fig.pcc_alt == (
+        "Map of 9 incidents counted in hexagonal cells (1 without a location is not shown): "
+        "Incidents cluster in the west."
+    )
+    unsuppressed = hotspot_map(_incidents(), title="T", source=SOURCE, gridsize=10)
+    assert sorted(_by_gid(unsuppressed.axes[0].collections, "hotspots").get_array().tolist()) == [2, 7]
+
+
+def test_hotspot_map_draws_geojson_boundaries(tmp_path):
+    square = [[-1.6, 52.8], [-1.4, 52.8], [-1.4, 53.1], [-1.6, 53.1], [-1.6, 52.8]]
+    east = [[-1.4, 52.8], [-1.2, 52.8], [-1.2, 53.1], [-1.4, 53.1], [-1.4, 52.8]]
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"WD19CD": "E1", "WD19NM": "Castle"},
+         "geometry": {"type": "Polygon", "coordinates": [square]}},
+        {"type": "Feature", "properties": {"WD19CD": "E2", "WD19NM": "Dales"},
+         "geometry": {"type": "MultiPolygon", "coordinates": [[east]]}},
+    ]}
+    path = tmp_path / "wards.geojson"
+    path.write_text(json.dumps(doc))
+    fig = hotspot_map(_incidents(), title="T", source=SOURCE, boundaries=path,
+                        label_boundaries=True)
+    ax = fig.axes[0]
+    castle = _by_gid(ax.patches, "boundary-Castle")
+    np.testing.assert_allclose(castle.get_xy()[:5], square)
+    assert _by_gid(ax.patches, "boundary-Dales")
+    assert {"Castle", "Dales"} <= set(_texts(fig))
+    # the scale bar: the map is 0.4 degrees wide at about 52.9N, 0.4 x 111.32 x cos(52.9 deg)
+    # = 26.9 km (plus hexbin margins), so a fifth of it rounds down to a 5 km bar
+    assert "5 km" in _texts(fig)
+
+
+def test_hotspot_map_needs_located_rows():
+    with pytest.raises(ValueError, match="no located rows"):
+        hotspot_map(pd.DataFrame({"longitude": [np.nan], "latitude": [np.nan]}), title="T",
+                      source=SOURCE)
