@@ -43,10 +43,9 @@ file, the line and the key (an unknown key also gets the nearest known key as a 
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +53,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, PeriodError
+from .files import did_you_mean
 from .periods import Quarter, parse_quarter
 
 CONFIG_FILENAME = "pcc.yaml"
@@ -247,7 +247,7 @@ class Config:
                 return a
         names = [a.name for a in self.areas]
         raise ConfigError(
-            f"{self.path}: there is no area called {name!r}{_suggest(name, names)}; "
+            f"{self.path}: there is no area called {name!r}{did_you_mean(name, names)}; "
             f"the areas are {', '.join(repr(n) for n in names)}."
         )
 
@@ -429,11 +429,6 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _checkout_root(folder: Path) -> Path | None:
     """The pccanalysis source checkout that ``folder`` sits in, if any."""
     for parent in folder.parents:
@@ -471,7 +466,7 @@ class _Reader:
         for key in m:
             if key not in allowed:
                 name = f"{dotted}.{key}" if dotted else str(key)
-                raise self.fail((m, key), f"unknown key {name!r}{_suggest(str(key), allowed)}")
+                raise self.fail((m, key), f"unknown key {name!r}{did_you_mean(str(key), allowed)}")
 
     def require(self, m: _Map, key: str, dotted: str):
         if key not in m or m[key] is None:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import Config, safe_folder_name
+from ..files import write_atomic
 from ..periods import Quarter
-from .export import format_generated, house_stylesheet, write_text_atomic
+from .export import format_generated, house_stylesheet
 from .run import FAILED_FOLDER
 
 
@@ -108,7 +109,7 @@ def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
 </html>
 """
     path = quarter_dir / "index.html"
-    write_text_atomic(path, page)
+    write_atomic(path, page)
     return path
 
 

@@ -24,11 +24,11 @@ baseline, and a target name used twice.
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
 from ..errors import DataError, PeriodError
+from ..files import did_you_mean
 from ..indicators.targets import Target
 from ..periods import parse_period
 from ._yaml_lines import LineDict, load_yaml_with_lines
@@ -148,9 +148,7 @@ def _target(path: Path, item: LineDict, i: int) -> Target:
 
 
 def _unknown(key, known: tuple[str, ...], what: str) -> str:
-    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown key {key!r}{hint}; {what} has {', '.join(known)}"
+    return f"unknown key {key!r}{did_you_mean(key, known)}; {what} has {', '.join(known)}"
 
 
 def _text(value) -> str:
