@@ -55,6 +55,7 @@ import yaml
 from .errors import ConfigError, PeriodError
 from .files import did_you_mean
 from .periods import Quarter, parse_quarter
+from .yaml_lines import LineDict, YamlError, parse_yaml
 
 CONFIG_FILENAME = "pcc.yaml"
 
@@ -294,21 +295,14 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"configuration file {path} cannot be read: {exc}.") from exc
-    loader = _LineLoader(text)
-    loader.name = str(path)  # named in the errors the loader raises itself
     try:
-        raw = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f", line {mark.line + 1}" if mark is not None else ""
+        raw = parse_yaml(text, path)
+    except YamlError as exc:
+        if exc.first_line is not None:
+            raise ConfigError(f"{path}, line {exc.line}: key {exc.key!r} is given twice.") from None
+        where = f", line {exc.line}" if exc.line is not None else ""
         raise ConfigError(f"{path}{where}: this is not valid YAML ({exc.problem}).") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: this is not valid YAML ({exc}).") from exc
-    finally:
-        loader.dispose()
-    if raw is None:
-        raw = _Map()
-    return _Reader(path).config(raw)
+    return _Reader(path).config(LineDict() if raw is None else raw)
 
 
 def write_config(path: str | os.PathLike, document: Mapping[str, Any]) -> Path:
@@ -400,35 +394,6 @@ def safe_folder_name(name: str) -> str:
 # Reading
 
 
-class _Map(dict):
-    """A YAML mapping that remembers the line (1-based) of each key."""
-
-    lines: dict[Any, int]
-    line: int = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps line numbers and refuses duplicate keys."""
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    out = _Map()
-    out.lines = {}
-    out.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in out:
-            raise ConfigError(f"{loader.name}, line {line}: key {key!r} is given twice.")
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = line
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-
-
 def _checkout_root(folder: Path) -> Path | None:
     """The pccanalysis source checkout that ``folder`` sits in, if any."""
     for parent in folder.parents:
@@ -446,35 +411,35 @@ class _Reader:
         self.folder = path.parent
 
     # -- error helpers ---------------------------------------------------------------------
-    def fail(self, where: tuple[_Map, Any] | _Map | None, message: str) -> ConfigError:
+    def fail(self, where: tuple[LineDict, Any] | LineDict | None, message: str) -> ConfigError:
         line = None
         if isinstance(where, tuple):
             mapping, key = where
-            line = getattr(mapping, "lines", {}).get(key) or getattr(mapping, "line", None)
-        elif isinstance(where, _Map):
+            line = mapping.line_of(key) if isinstance(mapping, LineDict) else None
+        elif isinstance(where, LineDict):
             line = where.line
         loc = f"{self.path}, line {line}" if line else f"{self.path}"
         return ConfigError(f"{loc}: {message.rstrip('.')}.")
 
-    def mapping(self, value, dotted: str, parent: tuple[_Map, Any] | None = None) -> _Map:
+    def mapping(self, value, dotted: str, parent: tuple[LineDict, Any] | None = None) -> LineDict:
         if not isinstance(value, dict):
             raise self.fail(parent, f"{dotted} must be a mapping of keys to values, "
                                     f"not {_describe(value)}")
         return value
 
-    def check_keys(self, m: _Map, allowed: tuple[str, ...], dotted: str) -> None:
+    def check_keys(self, m: LineDict, allowed: tuple[str, ...], dotted: str) -> None:
         for key in m:
             if key not in allowed:
                 name = f"{dotted}.{key}" if dotted else str(key)
                 raise self.fail((m, key), f"unknown key {name!r}{did_you_mean(str(key), allowed)}")
 
-    def require(self, m: _Map, key: str, dotted: str):
+    def require(self, m: LineDict, key: str, dotted: str):
         if key not in m or m[key] is None:
             name = f"{dotted}.{key}" if dotted else key
             raise self.fail(m, f"the key {name!r} is required but missing")
         return m[key]
 
-    def string(self, m: _Map, key: str, dotted: str) -> str:
+    def string(self, m: LineDict, key: str, dotted: str) -> str:
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.fail((m, key), f"{dotted} must be text, not {_describe(value)}")
@@ -483,7 +448,7 @@ class _Reader:
             raise self.fail((m, key), f"{dotted} must not be empty")
         return text
 
-    def strings(self, m: _Map, key: str, dotted: str) -> tuple[str, ...]:
+    def strings(self, m: LineDict, key: str, dotted: str) -> tuple[str, ...]:
         value = m[key]
         items = value if isinstance(value, list) else [value]
         out = []
@@ -496,25 +461,25 @@ class _Reader:
             raise self.fail((m, key), f"{dotted} must name at least one")
         return tuple(out)
 
-    def boolean(self, m: _Map, key: str, dotted: str) -> bool:
+    def boolean(self, m: LineDict, key: str, dotted: str) -> bool:
         value = m[key]
         if not isinstance(value, bool):
             raise self.fail((m, key), f"{dotted} must be true or false, not {_describe(value)}")
         return value
 
-    def integer(self, m: _Map, key: str, dotted: str, minimum: int) -> int:
+    def integer(self, m: LineDict, key: str, dotted: str, minimum: int) -> int:
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.fail((m, key), f"{dotted} must be a whole number of at least {minimum}, "
                                       f"not {_describe(value)}")
         return value
 
-    def path_value(self, value, m: _Map, key: str, dotted: str) -> Path:
+    def path_value(self, value, m: LineDict, key: str, dotted: str) -> Path:
         if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
             raise self.fail((m, key), f"{dotted} must be a path, not {_describe(value)}")
         return (self.folder / Path(value.strip()).expanduser()).resolve()
 
-    def existing(self, value, m: _Map, key: str, dotted: str, *, folder_ok: bool = False) -> Path:
+    def existing(self, value, m: LineDict, key: str, dotted: str, *, folder_ok: bool = False) -> Path:
         p = self.path_value(value, m, key, dotted)
         if not p.exists():
             raise self.fail((m, key), f"{dotted}: {value.strip()} does not exist "
@@ -554,7 +519,7 @@ class _Reader:
             data=data, publication=publication, output_dir=output_dir, cache_dir=cache_dir,
         )
 
-    def areas(self, top: _Map, key: str, *, required: bool) -> tuple[Area, ...]:
+    def areas(self, top: LineDict, key: str, *, required: bool) -> tuple[Area, ...]:
         value = top.get(key)
         if value is None:
             if required:
@@ -586,7 +551,7 @@ class _Reader:
                     m, "local_authorities", f"{dotted}.local_authorities")))
         return tuple(out)
 
-    def data(self, d: _Map) -> DataPaths:
+    def data(self, d: LineDict) -> DataPaths:
         self.check_keys(d, _DATA_KEYS, "data")
         police = self.require(d, "police_uk", "data")
         police_items = police if isinstance(police, list) else [police]
@@ -631,7 +596,7 @@ class _Reader:
             harm_weights=optional("harm_weights"),
         )
 
-    def publication(self, value, top: _Map) -> Publication:
+    def publication(self, value, top: LineDict) -> Publication:
         if value is None:
             return Publication()
         p = self.mapping(value, "publication", (top, "publication"))

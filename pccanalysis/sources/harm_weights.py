@@ -56,8 +56,8 @@ from types import MappingProxyType
 from ..errors import DataError
 from ..files import closest, did_you_mean
 from ..quality import DataQuality, FileRecord
+from ..yaml_lines import LineDict, read_yaml
 from ._rows import RawTable, blank, cell_text, header_map, normalise_header, read_rows
-from ._yaml_lines import LineDict, load_yaml_with_lines
 
 __all__ = ["CRIME_TYPES", "HarmWeights", "crime_type_name", "read_harm_weights"]
 
@@ -315,7 +315,7 @@ def _from_table(table: RawTable):
 
 def _from_yaml(path: Path):
     """Metadata, entries and the location unit, from a YAML file."""
-    doc = load_yaml_with_lines(path)
+    doc = read_yaml(path)
     if doc is None:
         raise DataError(f"the {_WHAT} is empty", file=path)
     if not isinstance(doc, LineDict):

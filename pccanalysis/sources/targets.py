@@ -31,7 +31,7 @@ from ..errors import DataError, PeriodError
 from ..files import did_you_mean
 from ..indicators.targets import Target
 from ..periods import parse_period
-from ._yaml_lines import LineDict, load_yaml_with_lines
+from ..yaml_lines import LineDict, read_yaml
 
 TOP_KEYS = ("targets", "area", "title", "note")
 TARGET_KEYS = ("name", "indicator", "baseline", "direction", "percent", "deadline", "source")
@@ -62,7 +62,7 @@ def read_targets(path: str | Path) -> list[Target]:
     path = Path(path)
     if not path.exists():
         raise DataError("the targets file does not exist", file=path)
-    doc = load_yaml_with_lines(path)
+    doc = read_yaml(path)
     if not isinstance(doc, LineDict):
         raise DataError("a targets file must be a mapping with a 'targets' list", file=path, line=1)
     for key in doc:
