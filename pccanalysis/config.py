@@ -48,9 +48,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import Any, Literal
 
 from .errors import ConfigError, PeriodError
 from .files import did_you_mean
@@ -63,7 +61,7 @@ _TOP_KEYS = (
     "title", "force", "areas", "comparators", "data", "publication", "output_dir", "cache_dir",
 )
 _AREA_KEYS = ("name", "csp", "local_authorities", "force")
-_DATA_KEYS = (
+DATA_KEYS = (
     "police_uk", "lsoa_lookup", "lad_lookup", "population", "targets", "tracker",
     "indicator_tables", "hate_crime_victims", "harm_weights",
 )
@@ -190,6 +188,44 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A partnership target, e.g. "reduce ASB by 25% against 2019-20 by 2022-23".
+
+    As written in the targets file the configuration names (``data.targets``, read by
+    :func:`pccanalysis.sources.targets.read_targets`); progress against it is
+    :func:`pccanalysis.indicators.targets.target_progress`.
+
+    Attributes
+    ----------
+    name : str
+        Short label for tables and sentences, e.g. ``"ASB"``.
+    indicator : str
+        What is counted: a crime type as data.police.uk writes it (``"Anti-social behaviour"``),
+        ``"All crime"`` (every type but ASB), or the name of an indicator-table series such as
+        ``"repeat hate-crime victims"``.
+    baseline : str
+        The baseline period as written by people (``"2019-20"``, ``"2019-20 Q4"``, ``"2020-03"``);
+        parsed by :func:`pccanalysis.periods.parse_period`.
+    direction : {"reduce", "increase"}
+        Which way the target wants the indicator to move.
+    percent : float
+        Size of the change wanted, in percent of the baseline (``25`` for 25%).
+    deadline : str
+        The period by which the target should be met, written as ``baseline`` is.
+    source : str
+        Where the indicator's data comes from (``"police_uk"`` or an indicator-table file's name).
+    """
+
+    name: str
+    indicator: str
+    baseline: str
+    direction: Literal["reduce", "increase"]
+    percent: float
+    deadline: str
+    source: str = "police_uk"
+
+
+@dataclass(frozen=True)
 class Config:
     """A validated ``pcc.yaml``.
 
@@ -305,85 +341,6 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     return _Reader(path).config(LineDict() if raw is None else raw)
 
 
-def write_config(path: str | os.PathLike, document: Mapping[str, Any]) -> Path:
-    """Write a configuration mapping as YAML (plain block style, keys in the given order).
-
-    Used by :func:`write_sample_config`; the result is read back by :func:`load_config`.
-    """
-    path = Path(path)
-    text = yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True,
-                          default_flow_style=False, width=100)
-    path.write_text("# pccanalysis configuration: see pccanalysis/config.py for every key.\n"
-                    + text, encoding="utf-8")
-    return path
-
-
-def write_sample_config(out_dir: str | os.PathLike, paths: Mapping[str, Any]) -> Path:
-    """Write ``<out_dir>/pcc.yaml`` for the synthetic sample that :func:`sample.write_sample` made.
-
-    Parameters
-    ----------
-    out_dir : path-like
-        The sample's folder.
-    paths : mapping
-        What ``write_sample`` wrote. Keys used: ``police_uk``, ``lsoa_lookup``, ``lad_lookup``,
-        ``population``, ``targets``, ``tracker`` (quarter label -> path), ``indicator_tables``
-        (path or list), ``hate_crime_victims``, ``harm_weights``, ``areas`` (list of mappings
-        as in the file, e.g. ``{"name": "Northbridge", "csp": "Northbridge"}``), ``comparators``,
-        ``force`` and ``title``; absent keys are left out of the file.
-
-    Returns
-    -------
-    Path
-        The configuration file. Paths in it are relative to ``out_dir``; outputs go to the
-        repository's ``outputs/`` when the sample sits in a pccanalysis checkout
-        (``<repo>/data/sample``), otherwise to ``<out_dir>/outputs``.
-    """
-    out_dir = Path(out_dir).resolve()
-    paths = dict(paths)
-    try:  # the local extracts' flat keys (tracker_q3, ...) -> the shapes of the data section
-        from .sample.extracts import config_entries
-
-        paths.update(config_entries(paths))
-    except (ImportError, KeyError):
-        pass
-
-    def rel(p) -> str:
-        return Path(os.path.relpath(Path(p).resolve(), out_dir)).as_posix()
-
-    data: dict[str, Any] = {}
-    for key in _DATA_KEYS:
-        value = paths.get(key)
-        if value is None:
-            continue
-        if key == "tracker":
-            data[key] = {str(q): rel(p) for q, p in value.items()}
-        elif key in ("police_uk", "indicator_tables") and not isinstance(value, (str, os.PathLike)):
-            data[key] = [rel(p) for p in value]
-        else:
-            data[key] = rel(value)
-    repo = _checkout_root(out_dir)
-    output_dir = rel(repo / "outputs") if repo else "outputs"
-    cache_dir = rel(repo / ".pcc-cache") if repo else ".pcc-cache"
-    document: dict[str, Any] = {
-        "title": paths.get("title", "Northbridge (synthetic sample)"),
-        "force": paths.get("force", "Northbridge"),
-        "areas": [dict(a) for a in paths.get("areas", [{"name": "Northbridge", "csp": "Northbridge"}])],
-    }
-    if paths.get("comparators"):
-        document["comparators"] = [dict(a) for a in paths["comparators"]]
-    document["data"] = data
-    document["publication"] = {
-        "protective_marking": "OFFICIAL",
-        "public": False,
-        "synthetic": True,
-        "suppression_threshold": 5,
-    }
-    document["output_dir"] = output_dir
-    document["cache_dir"] = cache_dir
-    return write_config(out_dir / CONFIG_FILENAME, document)
-
-
 def safe_folder_name(name: str) -> str:
     """``name`` made safe as a folder name (characters Windows forbids become ``_``)."""
     cleaned = _UNSAFE_NAME.sub("_", name).strip().rstrip(".")
@@ -392,15 +349,6 @@ def safe_folder_name(name: str) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Reading
-
-
-def _checkout_root(folder: Path) -> Path | None:
-    """The pccanalysis source checkout that ``folder`` sits in, if any."""
-    for parent in folder.parents:
-        pyproject = parent / "pyproject.toml"
-        if pyproject.is_file() and 'name = "pccanalysis"' in pyproject.read_text(encoding="utf-8"):
-            return parent
-    return None
 
 
 class _Reader:
@@ -552,7 +500,7 @@ class _Reader:
         return tuple(out)
 
     def data(self, d: LineDict) -> DataPaths:
-        self.check_keys(d, _DATA_KEYS, "data")
+        self.check_keys(d, DATA_KEYS, "data")
         police = self.require(d, "police_uk", "data")
         police_items = police if isinstance(police, list) else [police]
         police_paths = tuple(self.existing(v, d, "police_uk", "data.police_uk", folder_ok=True)

@@ -21,8 +21,8 @@ from ..config import Area, Config
 from ..errors import ConfigError, DataError
 from ..files import did_you_mean
 from ..periods import Quarter, latest_complete_quarter, parse_quarter
-from ..publish.export import OGL_ATTRIBUTION, ONS_ATTRIBUTION
 from ..quality import DataQuality
+from ..sources.attribution import OGL_ATTRIBUTION, ONS_ATTRIBUTION
 
 _STREET_FILE = re.compile(r"(?:^|/)(\d{4})-(\d{2})-[^/]+-street\.csv$", re.IGNORECASE)
 

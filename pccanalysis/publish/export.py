@@ -28,19 +28,12 @@ import nbformat
 
 from .. import __version__
 from ..files import write_atomic
+from ..sources.attribution import OGL_ATTRIBUTION
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "pcc"
 STYLESHEET = TEMPLATES / TEMPLATE_NAME / "house.css"
 MAX_BYTES = 2_000_000
-
-OGL_ATTRIBUTION = (
-    "Contains public sector information licensed under the Open Government Licence v3.0."
-)
-ONS_ATTRIBUTION = (
-    "Source: Office for National Statistics licensed under the OGL v3.0; contains OS data "
-    "(c) Crown copyright and database right."
-)
 
 
 @dataclass(frozen=True)

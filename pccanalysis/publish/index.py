@@ -16,7 +16,9 @@ from ..config import Config, safe_folder_name
 from ..files import write_atomic
 from ..periods import Quarter
 from .export import format_generated, house_stylesheet
-from .run import FAILED_FOLDER
+
+#: An area's subfolder holding the executed notebook of each briefing whose latest run failed.
+FAILED_FOLDER = "failed"
 
 
 def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,

@@ -49,13 +49,13 @@ from ..errors import RunError
 from ..files import did_you_mean, file_digest, write_atomic
 from ..periods import Quarter
 from .export import MAX_BYTES, BriefingMeta, export_html, external_references
+from .index import FAILED_FOLDER, write_quarter_index
 from .manifest import code_version, input_files, short_id, write_manifest
 
 logger = logging.getLogger(__name__)
 
 #: The checkout's notebooks/ (beside the package folder; not in a wheel).
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-FAILED_FOLDER = "failed"
 KERNEL_NAME = "python3"
 CELL_TIMEOUT = 900  # seconds; a hung cell should not block a scheduled run forever
 
@@ -548,8 +548,6 @@ def _manifest(plan: RunPlan, results: list[TaskResult], inputs: list[dict], code
 
 def write_index(plan: RunPlan, run_id: str) -> Path:
     """Write the quarter's ``index.html`` (see :mod:`pccanalysis.publish.index`)."""
-    from .index import write_quarter_index
-
     return write_quarter_index(plan.config, plan.quarter, plan.quarter_dir,
                                [nb.stem for nb in plan.all_notebooks],
                                titles={nb.stem: _notebook_title(nb) for nb in plan.all_notebooks})

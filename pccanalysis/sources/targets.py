@@ -1,4 +1,4 @@
-"""Partnership targets from a YAML file, validated, as :class:`~pccanalysis.indicators.targets.Target`.
+"""Partnership targets from a YAML file, validated, as :class:`~pccanalysis.config.Target`.
 
 Format::
 
@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..config import Target
 from ..errors import DataError, PeriodError
 from ..files import did_you_mean
-from ..indicators.targets import Target
 from ..periods import parse_period
 from ..yaml_lines import LineDict, read_yaml
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from pccanalysis.briefing.html import render_tracker_table
+from pccanalysis.config import Target
 from pccanalysis.indicators.delivery_plan import summarise_tracker
-from pccanalysis.indicators.targets import Target
 from pccanalysis.periods import financial_year_of
 from pccanalysis.sample.data import WARDS
 from pccanalysis.sample.extracts import THEME_TITLES, config_entries, write_local_extracts

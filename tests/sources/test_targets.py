@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pccanalysis.config import Target
 from pccanalysis.errors import DataError
-from pccanalysis.indicators.targets import Target
 from pccanalysis.sources.targets import read_targets
 
 GOOD = """\
