@@ -26,12 +26,13 @@ import hashlib
 import logging
 import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from .files import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -132,18 +133,13 @@ class ParquetCache:
         failure is logged and None returned.
         """
         path = self.path_for(namespace, key)
-        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=path.parent)
-            os.close(fd)  # written by pyarrow's own file, not through a Python file object
-            pq.write_table(table, tmp, compression="lz4")
-            os.replace(tmp, path)
+            with atomic_path(path) as tmp:
+                pq.write_table(table, tmp, compression="lz4")
             return path
         except (OSError, pa.ArrowException) as exc:
             log.warning("could not write cache entry %s: %s", path, exc)
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
             return None
 
     def clear(self, namespace: str | None = None) -> None:

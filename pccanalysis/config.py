@@ -43,18 +43,17 @@ file, the line and the key (an unknown key also gets the nearest known key as a 
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConfigError, PeriodError
+from .files import did_you_mean
 from .periods import Quarter, parse_quarter
+from .yaml_lines import LineDict, YamlError, parse_yaml
 
 CONFIG_FILENAME = "pcc.yaml"
 
@@ -63,7 +62,7 @@ _TOP_KEYS = (
     "output_dir", "cache_dir",
 )
 _AREA_KEYS = ("name", "csp", "local_authorities", "force")
-_DATA_KEYS = (
+DATA_KEYS = (
     "police_uk", "lsoa_lookup", "lad_lookup", "lsoa_bridge", "lsoa_population",
     "ward_boundaries", "population", "targets", "tracker", "indicator_tables",
     "hate_crime_victims", "harm_weights",
@@ -268,7 +267,7 @@ class Config:
                 return a
         names = [a.name for a in self.areas]
         raise ConfigError(
-            f"{self.path}: there is no area called {name!r}{_suggest(name, names)}; "
+            f"{self.path}: there is no area called {name!r}{did_you_mean(name, names)}; "
             f"the areas are {', '.join(repr(n) for n in names)}."
         )
 
@@ -315,100 +314,14 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"configuration file {path} cannot be read: {exc}.") from exc
-    loader = _LineLoader(text)
-    loader.name = str(path)  # named in the errors the loader raises itself
     try:
-        raw = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f", line {mark.line + 1}" if mark is not None else ""
+        raw = parse_yaml(text, path)
+    except YamlError as exc:
+        if exc.first_line is not None:
+            raise ConfigError(f"{path}, line {exc.line}: key {exc.key!r} is given twice.") from None
+        where = f", line {exc.line}" if exc.line is not None else ""
         raise ConfigError(f"{path}{where}: this is not valid YAML ({exc.problem}).") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: this is not valid YAML ({exc}).") from exc
-    finally:
-        loader.dispose()
-    if raw is None:
-        raw = _Map()
-    return _Reader(path).config(raw)
-
-
-def write_config(path: str | os.PathLike, document: Mapping[str, Any]) -> Path:
-    """Write a configuration mapping as YAML (plain block style, keys in the given order).
-
-    Used by :func:`write_sample_config`; the result is read back by :func:`load_config`.
-    """
-    path = Path(path)
-    text = yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True,
-                          default_flow_style=False, width=100)
-    path.write_text("# pccanalysis configuration: see pccanalysis/config.py for every key.\n"
-                    + text, encoding="utf-8")
-    return path
-
-
-def write_sample_config(out_dir: str | os.PathLike, paths: Mapping[str, Any]) -> Path:
-    """Write ``<out_dir>/pcc.yaml`` for the synthetic sample that :func:`sample.write_sample` made.
-
-    Parameters
-    ----------
-    out_dir : path-like
-        The sample's folder.
-    paths : mapping
-        What ``write_sample`` wrote. Keys used: ``police_uk``, ``lsoa_lookup``, ``lad_lookup``,
-        ``population``, ``targets``, ``tracker`` (quarter label -> path), ``indicator_tables``
-        (path or list), ``hate_crime_victims``, ``harm_weights``, ``areas`` (list of mappings
-        as in the file, e.g. ``{"name": "Northbridge", "csp": "Northbridge"}``), ``comparators``,
-        ``force`` and ``title``; absent keys are left out of the file.
-
-    Returns
-    -------
-    Path
-        The configuration file. Paths in it are relative to ``out_dir``; outputs go to the
-        repository's ``outputs/`` when the sample sits in a pccanalysis checkout
-        (``<repo>/data/sample``), otherwise to ``<out_dir>/outputs``.
-    """
-    out_dir = Path(out_dir).resolve()
-    paths = dict(paths)
-    try:  # the local extracts' flat keys (tracker_q3, ...) -> the shapes of the data section
-        from .sample.extracts import config_entries
-
-        paths.update(config_entries(paths))
-    except (ImportError, KeyError):
-        pass
-
-    def rel(p) -> str:
-        return Path(os.path.relpath(Path(p).resolve(), out_dir)).as_posix()
-
-    data: dict[str, Any] = {}
-    for key in _DATA_KEYS:
-        value = paths.get(key)
-        if value is None:
-            continue
-        if key == "tracker":
-            data[key] = {str(q): rel(p) for q, p in value.items()}
-        elif key in ("police_uk", "indicator_tables") and not isinstance(value, (str, os.PathLike)):
-            data[key] = [rel(p) for p in value]
-        else:
-            data[key] = rel(value)
-    repo = _checkout_root(out_dir)
-    output_dir = rel(repo / "outputs") if repo else "outputs"
-    cache_dir = rel(repo / ".pcc-cache") if repo else ".pcc-cache"
-    document: dict[str, Any] = {
-        "title": paths.get("title", "Northbridge (synthetic sample)"),
-        "force": paths.get("force", "Northbridge"),
-        "areas": [dict(a) for a in paths.get("areas", [{"name": "Northbridge", "csp": "Northbridge"}])],
-    }
-    if paths.get("comparators"):
-        document["comparators"] = [dict(a) for a in paths["comparators"]]
-    document["data"] = data
-    document["publication"] = {
-        "protective_marking": "OFFICIAL",
-        "public": False,
-        "synthetic": True,
-        "suppression_threshold": 5,
-    }
-    document["output_dir"] = output_dir
-    document["cache_dir"] = cache_dir
-    return write_config(out_dir / CONFIG_FILENAME, document)
+    return _Reader(path).config(LineDict() if raw is None else raw)
 
 
 def safe_folder_name(name: str) -> str:
@@ -421,49 +334,6 @@ def safe_folder_name(name: str) -> str:
 # Reading
 
 
-class _Map(dict):
-    """A YAML mapping that remembers the line (1-based) of each key."""
-
-    lines: dict[Any, int]
-    line: int = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps line numbers and refuses duplicate keys."""
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    out = _Map()
-    out.lines = {}
-    out.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in out:
-            raise ConfigError(f"{loader.name}, line {line}: key {key!r} is given twice.")
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = line
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _checkout_root(folder: Path) -> Path | None:
-    """The pccanalysis source checkout that ``folder`` sits in, if any."""
-    for parent in folder.parents:
-        pyproject = parent / "pyproject.toml"
-        if pyproject.is_file() and 'name = "pccanalysis"' in pyproject.read_text(encoding="utf-8"):
-            return parent
-    return None
-
-
 class _Reader:
     """Turns the parsed YAML into dataclasses, naming file, line and key in every error."""
 
@@ -472,35 +342,35 @@ class _Reader:
         self.folder = path.parent
 
     # -- error helpers ---------------------------------------------------------------------
-    def fail(self, where: tuple[_Map, Any] | _Map | None, message: str) -> ConfigError:
+    def fail(self, where: tuple[LineDict, Any] | LineDict | None, message: str) -> ConfigError:
         line = None
         if isinstance(where, tuple):
             mapping, key = where
-            line = getattr(mapping, "lines", {}).get(key) or getattr(mapping, "line", None)
-        elif isinstance(where, _Map):
+            line = mapping.line_of(key) if isinstance(mapping, LineDict) else None
+        elif isinstance(where, LineDict):
             line = where.line
         loc = f"{self.path}, line {line}" if line else f"{self.path}"
         return ConfigError(f"{loc}: {message.rstrip('.')}.")
 
-    def mapping(self, value, dotted: str, parent: tuple[_Map, Any] | None = None) -> _Map:
+    def mapping(self, value, dotted: str, parent: tuple[LineDict, Any] | None = None) -> LineDict:
         if not isinstance(value, dict):
             raise self.fail(parent, f"{dotted} must be a mapping of keys to values, "
                                     f"not {_describe(value)}")
         return value
 
-    def check_keys(self, m: _Map, allowed: tuple[str, ...], dotted: str) -> None:
+    def check_keys(self, m: LineDict, allowed: tuple[str, ...], dotted: str) -> None:
         for key in m:
             if key not in allowed:
                 name = f"{dotted}.{key}" if dotted else str(key)
-                raise self.fail((m, key), f"unknown key {name!r}{_suggest(str(key), allowed)}")
+                raise self.fail((m, key), f"unknown key {name!r}{did_you_mean(str(key), allowed)}")
 
-    def require(self, m: _Map, key: str, dotted: str):
+    def require(self, m: LineDict, key: str, dotted: str):
         if key not in m or m[key] is None:
             name = f"{dotted}.{key}" if dotted else key
             raise self.fail(m, f"the key {name!r} is required but missing")
         return m[key]
 
-    def string(self, m: _Map, key: str, dotted: str) -> str:
+    def string(self, m: LineDict, key: str, dotted: str) -> str:
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.fail((m, key), f"{dotted} must be text, not {_describe(value)}")
@@ -509,7 +379,7 @@ class _Reader:
             raise self.fail((m, key), f"{dotted} must not be empty")
         return text
 
-    def strings(self, m: _Map, key: str, dotted: str) -> tuple[str, ...]:
+    def strings(self, m: LineDict, key: str, dotted: str) -> tuple[str, ...]:
         value = m[key]
         items = value if isinstance(value, list) else [value]
         out = []
@@ -522,25 +392,25 @@ class _Reader:
             raise self.fail((m, key), f"{dotted} must name at least one")
         return tuple(out)
 
-    def boolean(self, m: _Map, key: str, dotted: str) -> bool:
+    def boolean(self, m: LineDict, key: str, dotted: str) -> bool:
         value = m[key]
         if not isinstance(value, bool):
             raise self.fail((m, key), f"{dotted} must be true or false, not {_describe(value)}")
         return value
 
-    def integer(self, m: _Map, key: str, dotted: str, minimum: int) -> int:
+    def integer(self, m: LineDict, key: str, dotted: str, minimum: int) -> int:
         value = m[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.fail((m, key), f"{dotted} must be a whole number of at least {minimum}, "
                                       f"not {_describe(value)}")
         return value
 
-    def path_value(self, value, m: _Map, key: str, dotted: str) -> Path:
+    def path_value(self, value, m: LineDict, key: str, dotted: str) -> Path:
         if isinstance(value, bool) or not isinstance(value, str) or not value.strip():
             raise self.fail((m, key), f"{dotted} must be a path, not {_describe(value)}")
         return (self.folder / Path(value.strip()).expanduser()).resolve()
 
-    def existing(self, value, m: _Map, key: str, dotted: str, *, folder_ok: bool = False) -> Path:
+    def existing(self, value, m: LineDict, key: str, dotted: str, *, folder_ok: bool = False) -> Path:
         p = self.path_value(value, m, key, dotted)
         if not p.exists():
             raise self.fail((m, key), f"{dotted}: {value.strip()} does not exist "
@@ -583,7 +453,7 @@ class _Reader:
                                   if top.get("include_other_forces") is not None else False),
         )
 
-    def areas(self, top: _Map, key: str, *, required: bool) -> tuple[Area, ...]:
+    def areas(self, top: LineDict, key: str, *, required: bool) -> tuple[Area, ...]:
         value = top.get(key)
         if value is None:
             if required:
@@ -615,8 +485,8 @@ class _Reader:
                     m, "local_authorities", f"{dotted}.local_authorities")))
         return tuple(out)
 
-    def data(self, d: _Map) -> DataPaths:
-        self.check_keys(d, _DATA_KEYS, "data")
+    def data(self, d: LineDict) -> DataPaths:
+        self.check_keys(d, DATA_KEYS, "data")
         police = self.require(d, "police_uk", "data")
         police_items = police if isinstance(police, list) else [police]
         police_paths = tuple(self.existing(v, d, "police_uk", "data.police_uk", folder_ok=True)
@@ -663,7 +533,7 @@ class _Reader:
             harm_weights=optional("harm_weights"),
         )
 
-    def publication(self, value, top: _Map) -> Publication:
+    def publication(self, value, top: LineDict) -> Publication:
         if value is None:
             return Publication()
         p = self.mapping(value, "publication", (top, "publication"))

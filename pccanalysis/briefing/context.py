@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..config import Area, Config, load_config
+from ..files import write_atomic
 from ..periods import Quarter
 from ..quality import DataQuality
 from .inputs import resolve_quarter
@@ -133,11 +134,8 @@ class Briefing:
     def _save(self) -> None:
         if self.output_dir is None:
             return
-        self.output_dir.mkdir(parents=True, exist_ok=True)
-        path = self.output_dir / SIDECAR_NAME
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.record, indent=2, default=str), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(self.output_dir / SIDECAR_NAME,
+                     json.dumps(self.record, indent=2, default=str))
 
     # -- display ----------------------------------------------------------------------------
     def show_headline(self, figures: list[HeadlineFigure]) -> None:

@@ -8,7 +8,6 @@ that neither the runner nor a notebook does it by hand.
 
 from __future__ import annotations
 
-import difflib
 import re
 import zipfile
 from collections.abc import Iterable
@@ -20,10 +19,11 @@ import pandas as pd
 
 from ..config import Area, Config
 from ..errors import ConfigError, DataError
+from ..files import did_you_mean
 from ..numbers import join_words
 from ..periods import Quarter, latest_complete_quarter, parse_quarter
-from ..publish.export import OGL_ATTRIBUTION, ONS_ATTRIBUTION
 from ..quality import DataQuality
+from ..sources.attribution import OGL_ATTRIBUTION, ONS_ATTRIBUTION
 
 _STREET_FILE = re.compile(r"(?:^|/)(\d{4})-(\d{2})-[^/]+-street\.csv$", re.IGNORECASE)
 
@@ -228,11 +228,10 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     known_keys = {key(k) for k in known}
     for name in wanted:
         if key(name) not in known_keys:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(
                 f"{config.path}: area {area.name!r} names {name!r}, which is not a "
-                f"{column.split('_')[0].upper()} name in {config.data.lad_lookup.name}{hint}."
+                f"{column.split('_')[0].upper()} name in {config.data.lad_lookup.name}"
+                f"{did_you_mean(name, known)}."
             )
     located_here = in_area_mask(frame, area)
     other = (other_force_rows(frame, config.force) if not config.include_other_forces

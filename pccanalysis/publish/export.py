@@ -27,19 +27,13 @@ from urllib.parse import urlsplit
 import nbformat
 
 from .. import __version__
+from ..files import write_atomic
+from ..sources.attribution import OGL_ATTRIBUTION
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "pcc"
 STYLESHEET = TEMPLATES / TEMPLATE_NAME / "house.css"
 MAX_BYTES = 2_000_000
-
-OGL_ATTRIBUTION = (
-    "Contains public sector information licensed under the Open Government Licence v3.0."
-)
-ONS_ATTRIBUTION = (
-    "Source: Office for National Statistics licensed under the OGL v3.0; contains OS data "
-    "(c) Crown copyright and database right."
-)
 
 
 @dataclass(frozen=True)
@@ -126,7 +120,7 @@ def export_html(notebook, meta: BriefingMeta, html_path: str | os.PathLike | Non
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     body = add_contents(body)
     if html_path is not None:
-        write_text_atomic(Path(html_path), body)
+        write_atomic(html_path, body)
     return body
 
 
@@ -195,14 +189,6 @@ def external_references(page: str) -> list[str]:
     finder.feed(page)
     finder.close()
     return finder.found
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 # --------------------------------------------------------------------------------------------

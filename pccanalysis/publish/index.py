@@ -13,9 +13,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import Config, safe_folder_name
+from ..files import write_atomic
 from ..periods import Quarter
-from .export import format_generated, house_stylesheet, write_text_atomic
-from .run import FAILED_FOLDER
+from .export import format_generated, house_stylesheet
+
+#: An area's subfolder holding the executed notebook of each briefing whose latest run failed.
+FAILED_FOLDER = "failed"
 
 
 def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
@@ -108,7 +111,7 @@ def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
 </html>
 """
     path = quarter_dir / "index.html"
-    write_text_atomic(path, page)
+    write_atomic(path, page)
     return path
 
 

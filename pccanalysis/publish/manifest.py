@@ -25,20 +25,10 @@ from typing import Any
 
 from .. import __version__
 from ..config import Config
-from .export import write_text_atomic
+from ..files import file_digest, write_atomic
 
 MANIFEST_NAME = "manifest.json"
 HISTORY_FOLDER = "manifests"
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def input_files(config: Config) -> list[dict[str, Any]]:
@@ -79,7 +69,7 @@ def input_files(config: Config) -> list[dict[str, Any]]:
             "role": role,
             "path": _relative(path, config.folder),
             "bytes": path.stat().st_size,
-            "sha256": sha256_file(path),
+            "sha256": file_digest(path),
         })
     return out
 
@@ -141,9 +131,9 @@ def write_manifest(quarter_dir: str | os.PathLike, manifest: Mapping[str, Any]) 
     """
     quarter_dir = Path(quarter_dir)
     text = json.dumps(manifest, indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n"
-    write_text_atomic(quarter_dir / HISTORY_FOLDER / f"{manifest['short_id']}.json", text)
+    write_atomic(quarter_dir / HISTORY_FOLDER / f"{manifest['short_id']}.json", text)
     path = quarter_dir / MANIFEST_NAME
-    write_text_atomic(path, text)
+    write_atomic(path, text)
     return path
 
 

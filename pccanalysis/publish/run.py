@@ -29,7 +29,6 @@ The library only logs (``logging.getLogger(__name__)``); the CLI sets the handle
 from __future__ import annotations
 
 import contextlib
-import difflib
 import json
 import logging
 import os
@@ -47,15 +46,16 @@ from ..briefing.context import SIDECAR_NAME
 from ..briefing.inputs import describe_sources, resolve_quarter
 from ..config import Area, Config, load_config, safe_folder_name
 from ..errors import RunError
+from ..files import did_you_mean, file_digest, write_atomic
 from ..periods import Quarter
-from .export import MAX_BYTES, BriefingMeta, export_html, external_references, write_text_atomic
-from .manifest import code_version, input_files, sha256_file, short_id, write_manifest
+from .export import MAX_BYTES, BriefingMeta, export_html, external_references
+from .index import FAILED_FOLDER, write_quarter_index
+from .manifest import code_version, input_files, short_id, write_manifest
 
 logger = logging.getLogger(__name__)
 
 #: The checkout's notebooks/ (beside the package folder; not in a wheel).
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-FAILED_FOLDER = "failed"
 KERNEL_NAME = "python3"
 CELL_TIMEOUT = 900  # seconds; a hung cell should not block a scheduled run forever
 
@@ -175,8 +175,7 @@ def find_notebooks(names: Iterable[str] | None = None,
     for name in names:
         stem = Path(name).stem
         if stem not in by_stem:
-            close = difflib.get_close_matches(stem, list(by_stem), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(stem, by_stem)
             raise RunError(f"there is no notebook called {name!r} in {folder}{hint}; the notebooks "
                            f"are {', '.join(sorted(by_stem))}.")
         if by_stem[stem] not in chosen:
@@ -273,7 +272,7 @@ def execute_plan(plan: RunPlan,
         code = code_version()
         inputs = input_files(config) + [
             {"role": "notebook", "path": nb.name, "bytes": nb.stat().st_size,
-             "sha256": sha256_file(nb)} for nb in plan.all_notebooks
+             "sha256": file_digest(nb)} for nb in plan.all_notebooks
         ]
         run_id = short_id(inputs, {"quarter": plan.quarter.label}, code)
         logger.info("%s: making %d briefing(s) with %d job(s); run id %s; outputs in %s",
@@ -454,8 +453,8 @@ def _publish_area(quarter_dir: Path, area: Area, results: list[TaskResult], stag
             shutil.copy2(r.html, new / f"{r.notebook}.html")
             record = {"area": area.name, "notebook": r.notebook, "short_id": run_id,
                       "generated": started.isoformat(), **(r.sidecar or {})}
-            write_text_atomic(new / f"{r.notebook}.json",
-                              json.dumps(record, indent=2, default=str) + "\n")
+            write_atomic(new / f"{r.notebook}.json",
+                         json.dumps(record, indent=2, default=str) + "\n")
             failed_copy.unlink(missing_ok=True)
             (failed_dir / f"{r.notebook}.kernel.log").unlink(missing_ok=True)
             r.where = final / f"{r.notebook}.html"
@@ -549,8 +548,6 @@ def _manifest(plan: RunPlan, results: list[TaskResult], inputs: list[dict], code
 
 def write_index(plan: RunPlan, run_id: str) -> Path:
     """Write the quarter's ``index.html`` (see :mod:`pccanalysis.publish.index`)."""
-    from .index import write_quarter_index
-
     return write_quarter_index(plan.config, plan.quarter, plan.quarter_dir,
                                [nb.stem for nb in plan.all_notebooks],
                                titles={nb.stem: _notebook_title(nb) for nb in plan.all_notebooks})

@@ -62,6 +62,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import PccError
+from .config_file import write_sample_config
 
 SYNTHETIC = True
 SAMPLE_AREA = "Northbridge"
@@ -621,6 +622,24 @@ def _readme(seed: int, counts: dict[str, int]) -> str:
     )
 
 
+def _extracts():
+    """The local extracts module, or None when it is not installed.
+
+    It imports this module, so it is looked up when a sample is written, not at the top.
+    """
+    if importlib.util.find_spec("pccanalysis.sample.extracts") is None:
+        return None
+    return importlib.import_module("pccanalysis.sample.extracts")
+
+
+def _config_paths(written: dict[str, Path]) -> dict:
+    """``written`` with the local extracts' flat keys (tracker_q3, ...) in the config's shapes."""
+    extracts = _extracts()
+    if extracts is None:
+        return written
+    return {**written, **extracts.config_entries(written)}
+
+
 def _write_contents(root: Path, seed: int) -> dict[str, Path]:
     """Write every file of the sample under ``root`` (a fresh folder) and return their paths.
 
@@ -633,8 +652,8 @@ def _write_contents(root: Path, seed: int) -> dict[str, Path]:
         "lad_lookup": _write_csv(lad_lookup(), root / "geography" / "lad19_csp19_pfa19_lookup.csv"),
         "population": _write_csv(population(), root / "geography" / "population.csv"),
     }
-    if importlib.util.find_spec("pccanalysis.sample.extracts") is not None:
-        extracts = importlib.import_module("pccanalysis.sample.extracts")
+    extracts = _extracts()
+    if extracts is not None:
         paths.update(extracts.write_local_extracts(root, seed=seed))
 
     readme = root / "SYNTHETIC_DATA.txt"
@@ -753,9 +772,7 @@ def write_sample(out_dir: Path, *, seed: int = DEFAULT_SEED) -> SamplePaths:
     try:
         tmp.mkdir()
         written = _write_contents(tmp, seed)
-        from ..config import write_sample_config
-
-        written["config"] = write_sample_config(tmp, written)
+        written["config"] = write_sample_config(tmp, _config_paths(written))
         complete = tmp / ".complete"
         complete.write_text(f"synthetic sample, seed {seed}\n", encoding="utf-8")
         written["complete"] = complete

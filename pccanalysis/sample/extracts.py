@@ -311,8 +311,9 @@ def config_entries(paths: dict[str, Path]) -> dict:
     """The ``data`` entries of ``pcc.yaml`` for the extracts :func:`write_local_extracts` wrote.
 
     Returns ``{"targets": path, "tracker": {quarter: path}, "indicator_tables": [paths],
-    "hate_crime_victims": path}``, the shapes :func:`pccanalysis.config.write_sample_config`
-    takes (the flat ``dict[str, Path]`` of :func:`write_local_extracts` has one path per key).
+    "hate_crime_victims": path}``, the shapes
+    :func:`pccanalysis.sample.config_file.write_sample_config` takes (the flat
+    ``dict[str, Path]`` of :func:`write_local_extracts` has one path per key).
     """
     return {
         "targets": paths["targets"],

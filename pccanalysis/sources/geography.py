@@ -24,13 +24,13 @@ import csv
 import io
 import os
 import re
-from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..files import did_you_mean, renamed_column_hint
 
 __all__ = [
     "CHANGE_KINDS",
@@ -101,8 +101,7 @@ def _ons_columns(header: list[str]) -> dict[tuple[str, str], tuple[int, str, str
 
 def _missing(path, header: list[str], wanted: str) -> DataError:
     spare = [h for h in header if not _ONS_COLUMN.match(h)]
-    near = get_close_matches(wanted.replace("<yy>", "19"), spare, n=1, cutoff=0.6)
-    hint = f" (is {near[0]!r} the same column renamed?)" if near else ""
+    hint = renamed_column_hint(wanted.replace("<yy>", "19"), spare)
     return DataError(f"the column is missing from the header{hint}", file=path, line=1, column=wanted)
 
 
@@ -291,8 +290,7 @@ def local_authorities_of(
                     return sorted(lad_lookup.loc[hit, "lad_name"].dropna().unique().tolist())
                 if part == "name":
                     names.extend(lad_lookup[col].dropna().unique().tolist())
-    near = get_close_matches(area.strip(), names, n=1, cutoff=0.6)
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    hint = did_you_mean(area.strip(), names)
     what = {"pfa": "a police force area", "csp": "a CSP"}.get(level, "a police force area or CSP")
     raise DataError(
         f"{area!r} is not {what} in this lookup{hint}",
@@ -358,8 +356,7 @@ def read_population(path: str | os.PathLike) -> pd.DataFrame:
         if tidy == "area_name" or (tidy == "year" and year_in_name):
             continue  # optional: names are for reading, the year can come from the file name
         if tidy not in where:
-            near = get_close_matches(tidy, header, n=1, cutoff=0.6)
-            hint = f" (is {near[0]!r} the same column renamed?)" if near else ""
+            hint = renamed_column_hint(tidy, header)
             raise DataError(f"the column is missing from the header{hint}", file=path, line=1,
                             column=tidy)
     if not rows:

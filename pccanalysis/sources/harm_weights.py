@@ -46,7 +46,6 @@ data.police.uk, "About the data: crime categories", https://data.police.uk/about
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -55,9 +54,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import DataError
+from ..files import closest, did_you_mean
 from ..quality import DataQuality, FileRecord
+from ..yaml_lines import LineDict, read_yaml
 from ._rows import RawTable, blank, cell_text, header_map, normalise_header, read_rows
-from ._yaml_lines import LineDict, load_yaml_with_lines
 
 __all__ = ["CRIME_TYPES", "HarmWeights", "crime_type_name", "read_harm_weights"]
 
@@ -189,8 +189,8 @@ def read_harm_weights(path: str | Path) -> tuple[HarmWeights, DataQuality]:
     for written, value, number, type_at, weight_at in entries:
         name = crime_type_name(written)
         if name is None:
-            close = difflib.get_close_matches(_key(written), list(_NAMES), n=1, cutoff=0.6)
-            hint = f" (did you mean {_NAMES[close[0]]!r}?)" if close else ""
+            near = closest(_key(written), _NAMES)
+            hint = f" (did you mean {_NAMES[near]!r}?)" if near is not None else ""
             raise DataError(
                 f"{written!r} is not one of data.police.uk's 14 crime types{hint}", **type_at
             )
@@ -315,7 +315,7 @@ def _from_table(table: RawTable):
 
 def _from_yaml(path: Path):
     """Metadata, entries and the location unit, from a YAML file."""
-    doc = load_yaml_with_lines(path)
+    doc = read_yaml(path)
     if doc is None:
         raise DataError(f"the {_WHAT} is empty", file=path)
     if not isinstance(doc, LineDict):
@@ -328,9 +328,7 @@ def _from_yaml(path: Path):
             continue
         item = _META.get(normalise_header(key))
         if item is None or item in meta:
-            close = difflib.get_close_matches(str(key), ["scheme", "version", "source", "weights"],
-                                              n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(key, ["scheme", "version", "source", "weights"])
             problem = "is given twice" if item in meta else f"is not a known key{hint}"
             raise DataError(f"{key!r} {problem}; a harm-weights file has scheme, version, "
                             "source and weights", **at)

@@ -1,4 +1,4 @@
-"""Partnership targets from a YAML file, validated, as :class:`~pccanalysis.indicators.targets.Target`.
+"""Partnership targets from a YAML file, validated, as :class:`Target`.
 
 Format::
 
@@ -24,19 +24,58 @@ baseline, and a target name used twice.
 
 from __future__ import annotations
 
-import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from ..errors import DataError, PeriodError
-from ..indicators.targets import Target
+from ..files import did_you_mean
 from ..periods import parse_period
-from ._yaml_lines import LineDict, load_yaml_with_lines
+from ..yaml_lines import LineDict, read_yaml
 
 TOP_KEYS = ("targets", "area", "title", "note")
 TARGET_KEYS = ("name", "indicator", "baseline", "direction", "percent", "deadline", "source")
 REQUIRED_KEYS = ("name", "indicator", "baseline", "direction", "percent", "deadline")
 DIRECTIONS = ("reduce", "increase")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A partnership target, e.g. "reduce ASB by 25% against 2019-20 by 2022-23".
+
+    As written in the targets file the configuration names (``data.targets``, read by
+    :func:`read_targets`); progress against it is
+    :func:`pccanalysis.indicators.targets.target_progress`.
+
+    Attributes
+    ----------
+    name : str
+        Short label for tables and sentences, e.g. ``"ASB"``.
+    indicator : str
+        What is counted: a crime type as data.police.uk writes it (``"Anti-social behaviour"``),
+        ``"All crime"`` (every type but ASB), or the name of an indicator-table series such as
+        ``"repeat hate-crime victims"``.
+    baseline : str
+        The baseline period as written by people (``"2019-20"``, ``"2019-20 Q4"``, ``"2020-03"``);
+        parsed by :func:`pccanalysis.periods.parse_period`.
+    direction : {"reduce", "increase"}
+        Which way the target wants the indicator to move.
+    percent : float
+        Size of the change wanted, in percent of the baseline (``25`` for 25%).
+    deadline : str
+        The period by which the target should be met, written as ``baseline`` is.
+    source : str
+        Where the indicator's data comes from (``"police_uk"`` or an indicator-table file's name).
+    """
+
+    name: str
+    indicator: str
+    baseline: str
+    direction: Literal["reduce", "increase"]
+    percent: float
+    deadline: str
+    source: str = "police_uk"
 
 
 def read_targets(path: str | Path) -> list[Target]:
@@ -62,7 +101,7 @@ def read_targets(path: str | Path) -> list[Target]:
     path = Path(path)
     if not path.exists():
         raise DataError("the targets file does not exist", file=path)
-    doc = load_yaml_with_lines(path)
+    doc = read_yaml(path)
     if not isinstance(doc, LineDict):
         raise DataError("a targets file must be a mapping with a 'targets' list", file=path, line=1)
     for key in doc:
@@ -148,9 +187,7 @@ def _target(path: Path, item: LineDict, i: int) -> Target:
 
 
 def _unknown(key, known: tuple[str, ...], what: str) -> str:
-    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown key {key!r}{hint}; {what} has {', '.join(known)}"
+    return f"unknown key {key!r}{did_you_mean(key, known)}; {what} has {', '.join(known)}"
 
 
 def _text(value) -> str:

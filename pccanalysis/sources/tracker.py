@@ -54,8 +54,8 @@ import pandas as pd
 from ..errors import DataError, PeriodError
 from ..periods import parse_quarter
 from ..quality import DataQuality, FileRecord
+from ..yaml_lines import LineDict, read_yaml
 from ._rows import blank, parse_day, read_csv_rows
-from ._yaml_lines import LineDict, load_yaml_with_lines
 
 #: The four statuses in the order the status key shows them.
 STATUSES = ("Green", "Amber", "Red", "Not started")
@@ -571,7 +571,7 @@ def _where_text(where: dict) -> str:
 
 
 def _read_yaml(reader: _Reader, quality: DataQuality):
-    doc = load_yaml_with_lines(reader.path)
+    doc = read_yaml(reader.path)
     path = reader.path
     if not isinstance(doc, LineDict):
         raise DataError(

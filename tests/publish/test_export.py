@@ -15,14 +15,13 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from pccanalysis.publish.export import (
-    OGL_ATTRIBUTION,
-    ONS_ATTRIBUTION,
     BriefingMeta,
     add_contents,
     export_html,
     external_references,
     format_generated,
 )
+from pccanalysis.sources.attribution import OGL_ATTRIBUTION, ONS_ATTRIBUTION
 
 # A 1x1 transparent PNG.
 PNG = base64.b64encode(bytes.fromhex(

@@ -5,21 +5,14 @@ from __future__ import annotations
 import json
 
 from pccanalysis.config import load_config
+from pccanalysis.files import file_digest
 from pccanalysis.publish.manifest import (
     code_version,
     input_files,
     read_manifest,
-    sha256_file,
     short_id,
     write_manifest,
 )
-
-
-def test_sha256_file(tmp_path):
-    path = tmp_path / "abc.txt"
-    path.write_bytes(b"abc")
-    # FIPS 180-2 test vector: SHA-256("abc").
-    assert sha256_file(path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
 
 def test_input_files_of_the_sample(sample_config):
@@ -33,7 +26,7 @@ def test_input_files_of_the_sample(sample_config):
     assert files[0]["path"] == "police-uk/2018-04/2018-04-northbridge-street.csv"
     assert files[-1]["path"] == "pcc.yaml"
     first = config.folder / files[0]["path"]
-    assert files[0]["sha256"] == sha256_file(first)
+    assert files[0]["sha256"] == file_digest(first)
     assert files[0]["bytes"] == first.stat().st_size
 
 
@@ -56,7 +49,7 @@ def test_a_zip_is_one_input(tmp_path, sample_dir):
         ("lad_lookup", "geography/lad19_csp19_pfa19_lookup.csv"),
         ("config", "pcc.yaml"),
     ]
-    assert files[0]["sha256"] == sha256_file(folder / "street.zip")
+    assert files[0]["sha256"] == file_digest(folder / "street.zip")
 
 
 def test_short_id_depends_on_content_not_on_order():

@@ -20,9 +20,9 @@ import pytest
 from report_notebooks import ALPHA, BETA, FAILING, make_notebook
 
 from pccanalysis.errors import RunError
+from pccanalysis.files import file_digest
 from pccanalysis.periods import Quarter
 from pccanalysis.publish.export import MAX_BYTES, external_references
-from pccanalysis.publish.manifest import sha256_file
 from pccanalysis.publish.run import (
     NOTEBOOKS_DIR,
     _quarter_lock,
@@ -115,7 +115,7 @@ def test_manifest(first_run):
     by_path = {i["path"]: i for i in manifest["inputs"]}
     config = result.plan.config
     street = "police-uk/2021-03/2021-03-northbridge-street.csv"
-    assert by_path[street]["sha256"] == sha256_file(config.folder / street)
+    assert by_path[street]["sha256"] == file_digest(config.folder / street)
     assert by_path["alpha.ipynb"]["role"] == "notebook"
     briefings = {b["notebook"]: b for b in manifest["briefings"]}
     assert briefings["alpha"]["status"] == "ok" and briefings["beta"]["status"] == "ok"

@@ -13,12 +13,11 @@ import pytest
 
 from pccanalysis.briefing.html import render_tracker_table
 from pccanalysis.indicators.delivery_plan import summarise_tracker
-from pccanalysis.indicators.targets import Target
 from pccanalysis.periods import financial_year_of
 from pccanalysis.sample.data import WARDS
 from pccanalysis.sample.extracts import THEME_TITLES, config_entries, write_local_extracts
 from pccanalysis.sources.indicator_tables import read_indicator_table
-from pccanalysis.sources.targets import read_targets
+from pccanalysis.sources.targets import Target, read_targets
 from pccanalysis.sources.tracker import read_tracker
 from pccanalysis.sources.victims import read_hate_crime_victims
 

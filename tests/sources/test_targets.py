@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pccanalysis.errors import DataError
-from pccanalysis.indicators.targets import Target
-from pccanalysis.sources.targets import read_targets
+from pccanalysis.sources.targets import Target, read_targets
 
 GOOD = """\
 # Partnership targets (a hand-made fixture, fictional)

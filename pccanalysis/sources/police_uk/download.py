@@ -39,8 +39,6 @@ data.police.uk, "Data downloads" (https://data.police.uk/data/) and "API documen
 from __future__ import annotations
 
 import csv
-import difflib
-import hashlib
 import http.client
 import json
 import logging
@@ -66,6 +64,7 @@ from typing import Any
 
 from ...cache import resolve_cache_dir
 from ...errors import PccError, PeriodError
+from ...files import did_you_mean, file_digest, write_atomic
 from ...quality import DataQuality, FileRecord
 
 log = logging.getLogger(__name__)
@@ -533,15 +532,7 @@ def _read_json(path: Path) -> dict:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, sort_keys=True)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 # --------------------------------------------------------------------------------------------
@@ -601,8 +592,7 @@ def check_forces(forces: Iterable[str]) -> list[str]:
     for force in forces:
         slug = str(force).strip().lower().replace(" ", "-")
         if slug not in FORCES:
-            close = difflib.get_close_matches(slug, FORCES, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(slug, FORCES)
             raise PccError(
                 f"{force!r} is not a data.police.uk force identifier{hint}; identifiers are "
                 f"lower case with hyphens, like 'nottinghamshire' or 'avon-and-somerset'."
@@ -712,14 +702,6 @@ def compare_files(held: str | os.PathLike, new: str | os.PathLike, *, month: str
         added += nb - matched
         removed += na - matched
     return Revision(month, force, kind, n_old, n_new, added, removed, changed)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _count_rows(path: Path) -> int:
@@ -930,14 +912,14 @@ def _commit(to_dir: Path, staged: list[tuple], report: DownloadReport, label_dat
     moves = []  # (staged path, destination, manifest section, name, entry)
     new_label = None
     for name, path, month, force, kind, url in staged:
-        digest = _sha256(path)
+        digest = file_digest(path)
         entry = {"archive": url, "sha256": digest, "rows": _count_rows(path)}
         target = to_dir / name
         if not target.exists():
             moves.append((path, target, None, name, entry))
             report.written.append(name)
             continue
-        if _sha256(target) == digest or _held_as_vintage(to_dir, name, digest):
+        if file_digest(target) == digest or _held_as_vintage(to_dir, name, digest):
             report.unchanged.append(name)
             continue
         if new_label is None:
@@ -964,7 +946,7 @@ def _held_as_vintage(to_dir: Path, name: str, digest: str) -> bool:
     vroot = to_dir / VINTAGES_DIR
     if not vroot.is_dir():
         return False
-    return any((v / name).is_file() and _sha256(v / name) == digest for v in vroot.iterdir())
+    return any((v / name).is_file() and file_digest(v / name) == digest for v in vroot.iterdir())
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,12 @@ Apache Arrow, "Tabular Datasets" (https://arrow.apache.org/docs/python/dataset.h
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +54,7 @@ import pyarrow.parquet as pq
 
 from ...cache import file_fingerprint, zip_member_fingerprint
 from ...errors import DataError, PccError
+from ...files import atomic_path
 from ...quality import DataQuality, FileRecord
 from ..geography import la_name_key
 
@@ -234,11 +235,11 @@ def _convert(item: _Input, dest: Path) -> tuple[int, bool]:
     if rows is not None:
         return rows, False
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    fh = item.open()
     rows = 0
-    try:
+    with contextlib.ExitStack() as stack:
+        fh = item.open()
+        stack.callback(_close, fh)
+        tmp = stack.enter_context(atomic_path(target))
         try:
             reader = pacsv.open_csv(
                 fh,
@@ -275,12 +276,6 @@ def _convert(item: _Input, dest: Path) -> tuple[int, bool]:
                 rows += batch.num_rows
             # Rows are known only at the end: the footer metadata carries them.
             writer.add_key_value_metadata({**meta, b"pcc_rows": str(rows).encode()})
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    finally:
-        _close(fh)
     return rows, True
 
 

@@ -43,7 +43,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
-from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +59,7 @@ from ...cache import (
     zip_member_fingerprint,
 )
 from ...errors import DataError
+from ...files import renamed_column_hint
 from ...quality import DataQuality, FileRecord
 from ..geography import la_name_key
 
@@ -403,8 +403,7 @@ def _header(data: bytes, spec: _Spec, display: str) -> tuple[list[str], dict[str
         if tidy not in positions:
             known = {_norm(h) for h, _, _ in spec.columns}
             spare = [h.strip() for h, n in zip(header, normed, strict=True) if n and n not in known]
-            near = get_close_matches(published, spare, n=1, cutoff=0.6)
-            hint = f" (is {near[0]!r} the same column renamed?)" if near else ""
+            hint = renamed_column_hint(published, spare)
             raise DataError(
                 f"the column is missing from the header{hint}",
                 file=display,
