@@ -19,26 +19,15 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ...cache import file_fingerprint, zip_member_fingerprint
 from ...errors import DataError
 from .schema import FileName, parse_file_name
-
-__all__ = [
-    "CHUNK",
-    "Found",
-    "as_paths",
-    "find_in_folder",
-    "is_zip",
-    "open_zip",
-    "read_json",
-    "walk",
-    "write_json",
-    "zip_members",
-]
 
 #: Bytes read or written at a time when copying, hashing or downloading.
 CHUNK = 1 << 20
@@ -65,11 +54,22 @@ class Found:
         resolved = self.path.resolve()
         return str(resolved) if self.member is None else f"{resolved}:{self.member.filename}"
 
+    @cached_property
     def fingerprint(self) -> str:
         """A key that changes when the file's content may have changed (see :mod:`...cache`)."""
         if self.member is None:
             return file_fingerprint(self.path)
         return zip_member_fingerprint(self.member)
+
+    @contextmanager
+    def open(self) -> Iterator[BinaryIO]:
+        """The file's bytes as a stream (a zip member is inflated as it is read)."""
+        if self.member is None:
+            with open(self.path, "rb") as fh:
+                yield fh
+        else:
+            with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as fh:
+                yield fh
 
 
 def as_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
@@ -111,9 +111,13 @@ def zip_members(path: Path) -> list[Found]:
         When the file is not a readable zip archive.
     """
     with open_zip(path) as zf:
-        infos = zf.infolist()
+        return members_of(zf, path)
+
+
+def members_of(zf: zipfile.ZipFile, path: Path) -> list[Found]:
+    """:func:`zip_members` of an archive already open (``path`` is where it is)."""
     found = []
-    for info in infos:
+    for info in zf.infolist():
         if info.is_dir() or info.filename.startswith("__MACOSX/"):
             continue
         name = parse_file_name(info.filename)  # a "._" fork fails the pattern too

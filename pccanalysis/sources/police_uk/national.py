@@ -39,7 +39,6 @@ import io
 import logging
 import os
 import tempfile
-import zipfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -88,37 +87,8 @@ FORMAT_VERSION = "1"
 # 1. CSV -> Parquet
 
 
-@dataclass(frozen=True)
-class _Input:
-    display: str
-    month: str
-    force: str
-    fingerprint: str
-    path: Path
-    member: str | None = None
-
-    def open(self):
-        if self.member is None:
-            return open(self.path, "rb")
-        zf = zipfile.ZipFile(self.path)
-        try:
-            fh = zf.open(self.member)
-        except BaseException:
-            zf.close()
-            raise
-        fh._pcc_zip = zf  # closed with the member below
-        return fh
-
-
-def _close(fh) -> None:
-    fh.close()
-    zf = getattr(fh, "_pcc_zip", None)
-    if zf is not None:
-        zf.close()
-
-
-def _discover(sources: list[Path]) -> list[_Input]:
-    found: dict[tuple[str, str], _Input] = {}
+def _discover(sources: list[Path]) -> list[Found]:
+    found: dict[tuple[str, str], Found] = {}
     for src in sources:
         if src.is_dir():
             items = find_in_folder(src, STREET.kind)
@@ -132,16 +102,13 @@ def _discover(sources: list[Path]) -> list[_Input]:
         else:
             raise DataError("the file or folder does not exist", file=src)
         for f in items:
-            item = _Input(f.display, f.name.month, f.name.force, f.fingerprint(), f.path,
-                          None if f.member is None else f.member.filename)
-            found[(item.force, item.month)] = item  # a later source wins
+            found[(f.name.force, f.name.month)] = f  # a later source wins
     return [found[k] for k in sorted(found)]
 
 
-def _diagnose(item: _Input, exc: Exception) -> DataError:
+def _diagnose(item: Found, exc: Exception) -> DataError:
     """Name the first line and column a CSV row breaks (pyarrow's message gives neither)."""
-    fh = item.open()
-    try:
+    with item.open() as fh:
         text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
         reader = csv.reader(text)
         next(reader, None)
@@ -157,8 +124,6 @@ def _diagnose(item: _Input, exc: Exception) -> DataError:
                 except ValueError:
                     return DataError(f"{value!r} is not a number", file=item.display, line=line,
                                      column=col.header)
-    finally:
-        _close(fh)
     return DataError(f"the file cannot be read as CSV ({exc})", file=item.display)
 
 
@@ -179,15 +144,15 @@ def _already_converted(path: Path, fingerprint: str) -> int | None:
     return None
 
 
-def _convert_batch(batch: pa.RecordBatch, item: _Input, rows_before: int) -> pa.RecordBatch:
+def _convert_batch(batch: pa.RecordBatch, item: Found, rows_before: int) -> pa.RecordBatch:
     months = batch.column("Month")
-    wrong = pc.invert(pc.fill_null(pc.equal(months, item.month), False))
+    wrong = pc.invert(pc.fill_null(pc.equal(months, item.name.month), False))
     if pc.any(wrong).as_py():
         i = pc.index(wrong, True).as_py()
         value = months[i].as_py()
         # +2: the header is line 1 and i is 0-based
         raise DataError(f"the month {value or '(empty)'} differs from the file's month "
-                        f"{item.month}", file=item.display, line=rows_before + i + 2,
+                        f"{item.name.month}", file=item.display, line=rows_before + i + 2,
                         column="Month")
     arrays = []
     for field, column in zip(SCHEMA, _STORED, strict=True):
@@ -198,61 +163,64 @@ def _convert_batch(batch: pa.RecordBatch, item: _Input, rows_before: int) -> pa.
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
 
-def _convert(item: _Input, dest: Path) -> tuple[int, bool]:
+def _convert(item: Found, dest: Path) -> tuple[int, bool]:
     """Convert one CSV into its partition; returns (rows, converted now?)."""
-    target = _target(dest, item.force, item.month)
+    target = _target(dest, item.name.force, item.name.month)
     rows = _already_converted(target, item.fingerprint)
     if rows is not None:
         return rows, False
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=".tmp", dir=target.parent)
     os.close(fd)
-    fh = item.open()
-    rows = 0
     try:
-        try:
-            reader = pacsv.open_csv(
-                fh,
-                read_options=pacsv.ReadOptions(use_threads=False, block_size=8 << 20),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={c.header: pa.float64() if c.type == "float" else pa.string()
-                                  for c in STREET.columns},
-                    strings_can_be_null=True,
-                ),
-            )
-        except pa.ArrowInvalid as exc:
-            if "Empty CSV file" in str(exc):
-                raise DataError("the file is empty (no header)", file=item.display,
-                                line=1) from None
-            raise _diagnose(item, exc) from None
-        names = reader.schema.names
-        if names != STREET.headers:
-            missing = [c for c in STREET.headers if c not in names]
-            what = (f"column {missing[0]!r} is missing" if missing
-                    else "the columns are not in the published order")
-            raise DataError(f"the header is not data.police.uk's street-level header: {what}",
-                            file=item.display, line=1)
-        meta = {b"pcc_source": item.fingerprint.encode(), b"pcc_format": FORMAT_VERSION.encode(),
-                b"pcc_input": item.display.encode()}
-        with pq.ParquetWriter(tmp, SCHEMA, compression="zstd", compression_level=1) as writer:
-            while True:
-                try:
-                    batch = reader.read_next_batch()
-                except StopIteration:
-                    break
-                except pa.ArrowInvalid as exc:
-                    raise _diagnose(item, exc) from None
-                writer.write_batch(_convert_batch(batch, item, rows))
-                rows += batch.num_rows
-            # Rows are known only at the end: the footer metadata carries them.
-            writer.add_key_value_metadata({**meta, b"pcc_rows": str(rows).encode()})
+        with item.open() as fh:
+            rows = _write_partition(fh, item, tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    finally:
-        _close(fh)
     return rows, True
+
+
+def _write_partition(fh, item: Found, tmp: str) -> int:
+    """Stream one CSV into the Parquet file ``tmp``, checking it; returns its rows."""
+    try:
+        reader = pacsv.open_csv(
+            fh,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=8 << 20),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c.header: pa.float64() if c.type == "float" else pa.string()
+                              for c in STREET.columns},
+                strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            raise DataError("the file is empty (no header)", file=item.display, line=1) from None
+        raise _diagnose(item, exc) from None
+    names = reader.schema.names
+    if names != STREET.headers:
+        missing = [c for c in STREET.headers if c not in names]
+        what = (f"column {missing[0]!r} is missing" if missing
+                else "the columns are not in the published order")
+        raise DataError(f"the header is not data.police.uk's street-level header: {what}",
+                        file=item.display, line=1)
+    meta = {b"pcc_source": item.fingerprint.encode(), b"pcc_format": FORMAT_VERSION.encode(),
+            b"pcc_input": item.display.encode()}
+    rows = 0
+    with pq.ParquetWriter(tmp, SCHEMA, compression="zstd", compression_level=1) as writer:
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as exc:
+                raise _diagnose(item, exc) from None
+            writer.write_batch(_convert_batch(batch, item, rows))
+            rows += batch.num_rows
+        # Rows are known only at the end: the footer metadata carries them.
+        writer.add_key_value_metadata({**meta, b"pcc_rows": str(rows).encode()})
+    return rows
 
 
 def build_street_dataset(
@@ -296,10 +264,10 @@ def build_street_dataset(
     items = _discover(sources)
     if forces is not None:
         wanted = set(forces)
-        items = [i for i in items if i.force in wanted]
+        items = [i for i in items if i.name.force in wanted]
     if months is not None:
         wanted_m = {str(m) for m in months}
-        items = [i for i in items if i.month in wanted_m]
+        items = [i for i in items if i.name.month in wanted_m]
     if not items:
         raise PccError(f"No data.police.uk street file (YYYY-MM-<force>-street.csv) was found "
                        f"in {', '.join(str(s) for s in sources)} for the forces and "
@@ -310,7 +278,7 @@ def build_street_dataset(
     dq = DataQuality(source="data.police.uk street (national Parquet dataset)")
     for item, (rows, converted) in zip(items, results, strict=True):
         dq.rows_read += rows
-        dq.files.append(FileRecord(path=item.display, rows=rows, month=item.month,
+        dq.files.append(FileRecord(path=item.display, rows=rows, month=item.name.month,
                                    note="converted" if converted else "already converted"))
     dq.rows_kept = dq.rows_read
     return dq.check()

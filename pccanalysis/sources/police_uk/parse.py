@@ -23,8 +23,6 @@ import pyarrow.csv as pacsv
 from ...errors import DataError
 from .schema import MONTH_RE, STOP_AND_SEARCH, STREET, Column, FileSchema
 
-__all__ = ["Parsed", "parse"]
-
 _DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 # What pyarrow's CSV parser accepts as a float (it trims spaces), for the line-by-line diagnosis.
 _NUMBER_RE = re.compile(r"^\s*[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|nan|inf|infinity)\s*$", re.I)

@@ -136,7 +136,7 @@ def _input(found: Found, archives: _Archives) -> _Input:
         name_month=name.month if name else None,
         force_slug=name.force if name else None,
         vintage=vintage,
-        fingerprint=found.fingerprint(),
+        fingerprint=found.fingerprint,
         read=read,
     )
 

@@ -18,27 +18,6 @@ from typing import NamedTuple
 
 from ...errors import PeriodError
 
-__all__ = [
-    "CRIME_CATEGORIES",
-    "CRIME_TYPES",
-    "FORCES",
-    "KINDS",
-    "LSOA_SUFFIX_RE",
-    "MONTH_RE",
-    "OUTCOMES",
-    "SCHEMAS",
-    "STOP_AND_SEARCH",
-    "STREET",
-    "Column",
-    "FileName",
-    "FileSchema",
-    "file_name_pattern",
-    "file_path_pattern",
-    "month_index",
-    "month_label",
-    "parse_file_name",
-]
-
 # --------------------------------------------------------------------------------------------
 # File names
 

@@ -84,7 +84,7 @@ def test_found_display_ident_and_fingerprint(tmp_path):
     f = Found(tmp_path / "a" / ".." / "a" / "2020-01-kent-street.csv", None)
     assert f.ident == str((tmp_path / "a" / "2020-01-kent-street.csv").resolve())
     assert f.display == str(tmp_path / "a" / ".." / "a" / "2020-01-kent-street.csv")
-    assert f.fingerprint() == Found(tmp_path / "a" / "2020-01-kent-street.csv", None).fingerprint()
+    assert f.fingerprint == Found(tmp_path / "a" / "2020-01-kent-street.csv", None).fingerprint
 
 
 def test_as_paths_and_json_records(tmp_path):
