@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from ...errors import PccError, PeriodError
 from .files import CHUNK, members_of
 from .http import PoliceUkClient, RetryPolicy, forget_archive
-from .schema import FORCES, KINDS, month_index, month_label
+from .schema import FORCES, KINDS, FileName, month_index, month_label
 from .vintages import (
     VINTAGES_DIR,
     Revision,
@@ -282,8 +282,9 @@ def _extract(path: Path, url: str, staging: Path, months: set[str], forces: list
             for month in sorted(months):
                 for force in forces:
                     for kind in kinds:
-                        name = f"{month}/{month}-{force}-{kind}.csv"
-                        info = found.get((month, force, kind))
+                        wanted = FileName(month, force, kind)
+                        name = wanted.path
+                        info = found.get(wanted)
                         if info is None:
                             report.missing.append(name)
                             continue

@@ -143,19 +143,16 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _retry_after(headers) -> float | None:
-    value = headers.get("Retry-After") if headers is not None else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 def _server_error(exc: urllib.error.HTTPError) -> _Transient | None:
     """A 5xx or 429 answer as a failure to retry (after its Retry-After), else None."""
-    if exc.code >= 500 or exc.code == 429:
-        return _Transient("server", f"{exc.code} {exc.reason}", _retry_after(exc.headers))
-    return None
+    if exc.code < 500 and exc.code != 429:
+        return None
+    value = exc.headers.get("Retry-After") if exc.headers is not None else None
+    try:
+        after = float(value) if value is not None else None
+    except ValueError:  # an HTTP date: the backoff applies
+        after = None
+    return _Transient("server", f"{exc.code} {exc.reason}", after)
 
 
 def _wait(policy: RetryPolicy):

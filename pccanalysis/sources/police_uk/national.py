@@ -145,7 +145,7 @@ def _already_converted(path: Path, fingerprint: str) -> int | None:
 
 
 def _convert_batch(batch: pa.RecordBatch, item: Found, rows_before: int) -> pa.RecordBatch:
-    months = batch.column("Month")
+    months = batch.column(STREET.month_header)
     wrong = pc.invert(pc.fill_null(pc.equal(months, item.name.month), False))
     if pc.any(wrong).as_py():
         i = pc.index(wrong, True).as_py()
@@ -153,7 +153,7 @@ def _convert_batch(batch: pa.RecordBatch, item: Found, rows_before: int) -> pa.R
         # +2: the header is line 1 and i is 0-based
         raise DataError(f"the month {value or '(empty)'} differs from the file's month "
                         f"{item.name.month}", file=item.display, line=rows_before + i + 2,
-                        column="Month")
+                        column=STREET.month_header)
     arrays = []
     for field, column in zip(SCHEMA, _STORED, strict=True):
         col = batch.column(column.header)
@@ -269,8 +269,8 @@ def build_street_dataset(
         wanted_m = {str(m) for m in months}
         items = [i for i in items if i.name.month in wanted_m]
     if not items:
-        raise PccError(f"No data.police.uk street file (YYYY-MM-<force>-street.csv) was found "
-                       f"in {', '.join(str(s) for s in sources)} for the forces and "
+        raise PccError(f"No data.police.uk street file ({file_name_pattern(STREET.kind)}) was "
+                       f"found in {', '.join(str(s) for s in sources)} for the forces and "
                        f"months asked for.")
     dest.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:

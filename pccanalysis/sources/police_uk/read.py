@@ -110,13 +110,8 @@ class _Archives:
     def reader(self, path: Path, info: zipfile.ZipInfo) -> Callable[[], bytes | pa.Buffer]:
         if path not in self.handles:
             zf = self.stack.enter_context(open_zip(path))
-            try:
-                fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-            except OSError as exc:
-                raise DataError(f"the file is not a readable zip archive ({exc})",
-                                file=path) from None
-            self.stack.callback(os.close, fd)
-            self.handles[path] = (zf, fd)
+            # positional reads (os.pread) leave the offset zipfile relies on untouched
+            self.handles[path] = (zf, zf.fp.fileno())
         zf, fd = self.handles[path]
         return lambda: _read_member(zf, fd, info)
 
@@ -195,7 +190,6 @@ def _read_member(zf: zipfile.ZipFile, fd: int, info: zipfile.ZipInfo) -> bytes |
         except (OSError, pa.ArrowException):
             pass
     return zf.read(info)
-
 
 
 def _discover(paths, spec: FileSchema, archives: _Archives) -> list[_Input]:

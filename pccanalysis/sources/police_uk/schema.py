@@ -42,6 +42,11 @@ class FileName(NamedTuple):
     force: str  #: force identifier, lower case, e.g. ``"avon-and-somerset"``
     kind: str  #: one of :data:`KINDS`
 
+    @property
+    def path(self) -> str:
+        """Where the publisher puts the file: ``YYYY-MM/YYYY-MM-<force>-<kind>.csv``."""
+        return f"{self.month}/{self.month}-{self.force}-{self.kind}.csv"
+
 
 def parse_file_name(name: str) -> FileName | None:
     """The month, force and kind in a name like ``2020-01-derbyshire-street.csv``.

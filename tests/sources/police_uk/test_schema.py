@@ -48,6 +48,12 @@ def test_names_that_are_not_data_police_uk_files(name):
     assert parse_file_name(name) is None
 
 
+def test_file_name_path_is_the_inverse_of_parsing():
+    name = FileName("2021-03", "avon-and-somerset", "stop-and-search")
+    assert name.path == "2021-03/2021-03-avon-and-somerset-stop-and-search.csv"
+    assert parse_file_name(name.path) == name
+
+
 def test_patterns_for_messages():
     assert file_name_pattern("street") == "YYYY-MM-<force>-street.csv"
     assert file_path_pattern("outcomes") == "YYYY-MM/YYYY-MM-<force>-outcomes.csv"
