@@ -66,7 +66,7 @@ def _months(n: int, end: str = END_MONTH) -> list[str]:
 
 
 def _forces(n: int) -> list[str]:
-    from pccanalysis.sources.police_uk.download import FORCES
+    from pccanalysis.sources.police_uk.schema import FORCES
 
     england_wales = [f for f in FORCES if f not in ("btp", "northern-ireland")]
     if n > len(england_wales):

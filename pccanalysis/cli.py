@@ -62,7 +62,7 @@ def download_command(forces, start, end, kinds, to_dir, archive, base_url, cache
 @click.option("--discard", default=None, help="Delete this kept vintage.")
 def vintages_command(to_dir, choose, discard) -> None:
     """List kept data.police.uk vintages and their revisions, or choose or discard one."""
-    from .sources.police_uk.download import choose_vintage, discard_vintage, list_vintages
+    from .sources.police_uk.vintages import choose_vintage, discard_vintage, list_vintages
 
     if choose:
         names = choose_vintage(to_dir, choose)

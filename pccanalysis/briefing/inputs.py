@@ -9,7 +9,6 @@ that neither the runner nor a notebook does it by hand.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,21 +17,22 @@ import numpy as np
 import pandas as pd
 
 from ..config import Area, Config
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError
 from ..files import did_you_mean
 from ..numbers import join_words
 from ..periods import Quarter, latest_complete_quarter, parse_quarter
 from ..quality import DataQuality
 from ..sources.attribution import OGL_ATTRIBUTION, ONS_ATTRIBUTION
-
-_STREET_FILE = re.compile(r"(?:^|/)(\d{4})-(\d{2})-[^/]+-street\.csv$", re.IGNORECASE)
+from ..sources.police_uk.files import find_in_folder, is_zip, zip_members
+from ..sources.police_uk.schema import MONTH_RE, STREET, file_name_pattern, parse_file_name
 
 
 def street_months(paths: Iterable[str | Path]) -> list[pd.Period]:
     """The months for which data.police.uk street files are present, from file names only.
 
-    Looks at ``YYYY-MM-<force>-street.csv`` names in folders (recursively) and inside zip
-    downloads, without reading any rows, so ``--quarter latest`` is cheap.
+    Looks at ``YYYY-MM-<force>-street.csv`` names in folders (recursively, dot folders skipped)
+    and inside zip downloads, found as :mod:`pccanalysis.sources.police_uk.files` describes,
+    without reading any rows, so ``--quarter latest`` is cheap.
 
     Parameters
     ----------
@@ -45,31 +45,16 @@ def street_months(paths: Iterable[str | Path]) -> list[pd.Period]:
         Sorted distinct months (freq "M").
     """
     months: set[pd.Period] = set()
-
-    def add(name: str) -> None:
-        m = _STREET_FILE.search(name.replace("\\", "/"))
-        if m and 1 <= int(m.group(2)) <= 12:
-            months.add(pd.Period(year=int(m.group(1)), month=int(m.group(2)), freq="M"))
-
-    def add_zip(z: Path) -> None:
-        try:
-            with zipfile.ZipFile(z) as archive:
-                for name in archive.namelist():
-                    add(name)
-        except zipfile.BadZipFile as exc:
-            raise DataError(f"this is not a readable zip file ({exc})", file=z) from exc
-
     for p in map(Path, paths):
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.suffix.lower() == ".zip":
-                    add_zip(f)
-                elif f.is_file():
-                    add(f.relative_to(p).as_posix())
-        elif p.suffix.lower() == ".zip":
-            add_zip(p)
+            names = [f.name for f in find_in_folder(p, STREET.kind)]
+        elif is_zip(p):
+            names = [f.name for f in zip_members(p)]
         else:
-            add(p.name)
+            names = [parse_file_name(p.name)]
+        for name in names:
+            if name is not None and name.kind == STREET.kind and MONTH_RE.match(name.month):
+                months.add(pd.Period(name.month, freq="M"))
     return sorted(months)
 
 
@@ -89,8 +74,8 @@ def resolve_quarter(config: Config, quarter: str | Quarter) -> Quarter:
         months = street_months(config.data.police_uk)
         if not months:
             raise ConfigError(
-                f"{config.path}: no data.police.uk street files (YYYY-MM-<force>-street.csv) were "
-                f"found in {', '.join(str(p) for p in config.data.police_uk)}, so there is no "
+                f"{config.path}: no data.police.uk street files ({file_name_pattern(STREET.kind)}) "
+                f"were found in {', '.join(str(p) for p in config.data.police_uk)}, so there is no "
                 "latest quarter."
             )
         return latest_complete_quarter(months)

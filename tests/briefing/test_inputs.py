@@ -44,6 +44,16 @@ def test_street_months_from_folders_and_zips_by_name_only(tmp_path):
     assert street_months([folder]) == months("2020-04", "2020-05", "2020-07")
 
 
+def test_street_months_skip_dot_folders(tmp_path):
+    # A vintage kept by `pcc download` is not in use: its months do not count.
+    for name in ("2020-04/2020-04-northbridge-street.csv",
+                 ".vintages/2021-06-10/2020-09/2020-09-northbridge-street.csv",
+                 "__MACOSX/2020-10/2020-10-northbridge-street.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("not read\n")
+    assert street_months([tmp_path]) == months("2020-04")
+
+
 def test_resolve_quarter(sample_config):
     config = load_config(sample_config)
     # The sample has April 2018 to March 2021: all of 2020-21 Q4 (January to March 2021).

@@ -19,7 +19,7 @@ This module
 
 For one force the pandas loader (:func:`pccanalysis.sources.police_uk.read.read_street`) stays the
 default; this path is for national and peer comparisons. Counts are data.police.uk's own (rows,
-duplicates included). CSPs are found as :func:`pccanalysis.sources.placing.attach_geography`
+duplicates included). CSPs are found as :func:`pccanalysis.sources.geography.attach_geography`
 does: by LSOA code, else by the local authority named in the LSOA name (2021 LSOA codes against
 a 2011-based lookup), and left missing for rows without a location.
 
@@ -34,161 +34,96 @@ Apache Arrow, "Tabular Datasets" (https://arrow.apache.org/docs/python/dataset.h
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import logging
 import os
-import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from ...cache import file_fingerprint, zip_member_fingerprint
 from ...errors import DataError, PccError
 from ...files import atomic_path
+from ...periods import to_month
 from ...quality import DataQuality, FileRecord
-from ..geography import la_name_key
+from ..geography import la_name_key, read_lad_lookup, read_lsoa_lookup
+from .files import Found, as_paths, find_in_folder, is_zip, zip_members
+from .schema import (
+    LSOA_SUFFIX_RE,
+    STREET,
+    file_name_pattern,
+    month_index,
+    month_label,
+    parse_file_name,
+)
 
 log = logging.getLogger(__name__)
 
-#: The published street-level header, in order.
-STREET_HEADER = [
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
-]  # fmt: skip
-#: Tidy names of the stored columns (``month`` lives in the partition, not in the files).
-COLUMNS = {
-    "Crime ID": "crime_id", "Reported by": "reported_by", "Falls within": "falls_within",
-    "Longitude": "longitude", "Latitude": "latitude", "Location": "location",
-    "LSOA code": "lsoa_code", "LSOA name": "lsoa_name", "Crime type": "crime_type",
-    "Last outcome category": "last_outcome", "Context": "context",
-}  # fmt: skip
+# Text columns with few distinct values per partition, stored dictionary-encoded.
 _DICTIONARY = ("reported_by", "falls_within", "location", "lsoa_code", "lsoa_name", "crime_type",
                "last_outcome")
+# Every published column but the month, which lives in the partition, not in the files.
+_STORED = tuple(c for c in STREET.columns if c.name != "month")
 SCHEMA = pa.schema(
-    [(name, pa.float64() if name in ("longitude", "latitude")
-      else pa.dictionary(pa.int32(), pa.string()) if name in _DICTIONARY else pa.string())
-     for name in COLUMNS.values()]
+    [(c.name, pa.float64() if c.type == "float"
+      else pa.dictionary(pa.int32(), pa.string()) if c.name in _DICTIONARY else pa.string())
+     for c in _STORED]
 )
 PARTITIONING = pads.partitioning(
     pa.schema([("force", pa.string()), ("month", pa.string())]), flavor="hive"
 )
 FORMAT_VERSION = "1"
-_FILE_RE = re.compile(r"(?:^|/)(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv$")
-_LSOA_SUFFIX_RE = re.compile(r"\s+\d{3}[A-Z]$")  # " 001A" closing every LSOA name
 
 
 # --------------------------------------------------------------------------------------------
 # 1. CSV -> Parquet
 
 
-@dataclass(frozen=True)
-class _Input:
-    display: str
-    month: str
-    force: str
-    fingerprint: str
-    path: Path
-    member: str | None = None
-
-    def open(self):
-        if self.member is None:
-            return open(self.path, "rb")
-        zf = zipfile.ZipFile(self.path)
-        try:
-            fh = zf.open(self.member)
-        except BaseException:
-            zf.close()
-            raise
-        fh._pcc_zip = zf  # closed with the member below
-        return fh
-
-
-def _close(fh) -> None:
-    fh.close()
-    zf = getattr(fh, "_pcc_zip", None)
-    if zf is not None:
-        zf.close()
-
-
-def _discover(sources) -> list[_Input]:
-    if isinstance(sources, (str, os.PathLike)):
-        sources = [sources]
-    found: dict[tuple[str, str], _Input] = {}
+def _discover(sources: list[Path]) -> list[Found]:
+    found: dict[tuple[str, str], Found] = {}
     for src in sources:
-        src = Path(src).expanduser()
         if src.is_dir():
-            items = []
-            for root, dirs, files in os.walk(src):
-                # dot folders hold other vintages (pcc download) or staging: never read them
-                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__MACOSX")))
-                for name in sorted(files):
-                    p = Path(root) / name
-                    if name.lower().endswith(".zip"):
-                        items.extend(_zip_inputs(p))
-                    elif (m := _FILE_RE.search(name)):
-                        items.append(_Input(str(p), m["month"], m["force"], file_fingerprint(p),
-                                            p))
-        elif src.is_file() and zipfile.is_zipfile(src):
-            items = _zip_inputs(src)
-        elif src.is_file() and (m := _FILE_RE.search(src.name)):
-            items = [_Input(str(src), m["month"], m["force"], file_fingerprint(src), src)]
+            items = find_in_folder(src, STREET.kind)
+        elif src.is_file() and is_zip(src):
+            items = [f for f in zip_members(src) if f.name.kind == STREET.kind]
+        elif src.is_file() and (name := parse_file_name(src.name)) and name.kind == STREET.kind:
+            items = [Found(src, name)]
         elif src.exists():
             raise DataError("this is neither a folder, a zip archive nor a file named like "
-                            "YYYY-MM-<force>-street.csv", file=src)
+                            f"{file_name_pattern(STREET.kind)}", file=src)
         else:
             raise DataError("the file or folder does not exist", file=src)
-        for item in items:
-            found[(item.force, item.month)] = item  # a later source wins
+        for f in items:
+            found[(f.name.force, f.name.month)] = f  # a later source wins
     return [found[k] for k in sorted(found)]
 
 
-def _zip_inputs(path: Path) -> list[_Input]:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except zipfile.BadZipFile:
-        raise DataError("the zip archive is corrupt", file=path) from None
-    out = []
-    for info in infos:
-        m = _FILE_RE.search(info.filename)
-        if m and not info.is_dir():
-            out.append(_Input(f"{path}:{info.filename}", m["month"], m["force"],
-                              zip_member_fingerprint(info), path, info.filename))
-    return out
-
-
-def _diagnose(item: _Input, exc: Exception) -> DataError:
+def _diagnose(item: Found, exc: Exception) -> DataError:
     """Name the first line and column a CSV row breaks (pyarrow's message gives neither)."""
-    fh = item.open()
-    try:
+    with item.open() as fh:
         text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
         reader = csv.reader(text)
         next(reader, None)
         for row in reader:
             line = reader.line_num
-            if len(row) != len(STREET_HEADER):
+            if len(row) != len(STREET.columns):
                 return DataError(f"the row has {len(row)} fields where the header has "
-                                 f"{len(STREET_HEADER)}", file=item.display, line=line)
-            for col in ("Longitude", "Latitude"):
-                value = row[STREET_HEADER.index(col)]
+                                 f"{len(STREET.columns)}", file=item.display, line=line)
+            for value, col in zip(row, STREET.columns, strict=True):
                 try:
-                    if value:
+                    if value and col.type == "float":
                         float(value)
                 except ValueError:
                     return DataError(f"{value!r} is not a number", file=item.display, line=line,
-                                     column=col)
-    finally:
-        _close(fh)
+                                     column=col.header)
     return DataError(f"the file cannot be read as CSV ({exc})", file=item.display)
 
 
@@ -209,74 +144,76 @@ def _already_converted(path: Path, fingerprint: str) -> int | None:
     return None
 
 
-def _convert_batch(batch: pa.RecordBatch, item: _Input, rows_before: int) -> pa.RecordBatch:
-    months = batch.column("Month")
-    wrong = pc.invert(pc.fill_null(pc.equal(months, item.month), False))
+def _convert_batch(batch: pa.RecordBatch, item: Found, rows_before: int) -> pa.RecordBatch:
+    months = batch.column(STREET.month_header)
+    wrong = pc.invert(pc.fill_null(pc.equal(months, item.name.month), False))
     if pc.any(wrong).as_py():
         i = pc.index(wrong, True).as_py()
         value = months[i].as_py()
         # +2: the header is line 1 and i is 0-based
         raise DataError(f"the month {value or '(empty)'} differs from the file's month "
-                        f"{item.month}", file=item.display, line=rows_before + i + 2,
-                        column="Month")
+                        f"{item.name.month}", file=item.display, line=rows_before + i + 2,
+                        column=STREET.month_header)
     arrays = []
-    for field in SCHEMA:
-        col = batch.column(next(k for k, v in COLUMNS.items() if v == field.name))
+    for field, column in zip(SCHEMA, _STORED, strict=True):
+        col = batch.column(column.header)
         if pa.types.is_dictionary(field.type):
             col = pc.dictionary_encode(col)
         arrays.append(col)
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
 
-def _convert(item: _Input, dest: Path) -> tuple[int, bool]:
+def _convert(item: Found, dest: Path) -> tuple[int, bool]:
     """Convert one CSV into its partition; returns (rows, converted now?)."""
-    target = _target(dest, item.force, item.month)
+    target = _target(dest, item.name.force, item.name.month)
     rows = _already_converted(target, item.fingerprint)
     if rows is not None:
         return rows, False
     target.parent.mkdir(parents=True, exist_ok=True)
-    rows = 0
-    with contextlib.ExitStack() as stack:
-        fh = item.open()
-        stack.callback(_close, fh)
-        tmp = stack.enter_context(atomic_path(target))
-        try:
-            reader = pacsv.open_csv(
-                fh,
-                read_options=pacsv.ReadOptions(use_threads=False, block_size=8 << 20),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={name: pa.float64() if name in ("Longitude", "Latitude")
-                                  else pa.string() for name in STREET_HEADER},
-                    strings_can_be_null=True,
-                ),
-            )
-        except pa.ArrowInvalid as exc:
-            if "Empty CSV file" in str(exc):
-                raise DataError("the file is empty (no header)", file=item.display,
-                                line=1) from None
-            raise _diagnose(item, exc) from None
-        names = reader.schema.names
-        if names != STREET_HEADER:
-            missing = [c for c in STREET_HEADER if c not in names]
-            what = (f"column {missing[0]!r} is missing" if missing
-                    else "the columns are not in the published order")
-            raise DataError(f"the header is not data.police.uk's street-level header: {what}",
-                            file=item.display, line=1)
-        meta = {b"pcc_source": item.fingerprint.encode(), b"pcc_format": FORMAT_VERSION.encode(),
-                b"pcc_input": item.display.encode()}
-        with pq.ParquetWriter(tmp, SCHEMA, compression="zstd", compression_level=1) as writer:
-            while True:
-                try:
-                    batch = reader.read_next_batch()
-                except StopIteration:
-                    break
-                except pa.ArrowInvalid as exc:
-                    raise _diagnose(item, exc) from None
-                writer.write_batch(_convert_batch(batch, item, rows))
-                rows += batch.num_rows
-            # Rows are known only at the end: the footer metadata carries them.
-            writer.add_key_value_metadata({**meta, b"pcc_rows": str(rows).encode()})
+    with item.open() as fh, atomic_path(target) as tmp:
+        rows = _write_partition(fh, item, str(tmp))
     return rows, True
+
+
+def _write_partition(fh, item: Found, tmp: str) -> int:
+    """Stream one CSV into the Parquet file ``tmp``, checking it; returns its rows."""
+    try:
+        reader = pacsv.open_csv(
+            fh,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=8 << 20),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c.header: pa.float64() if c.type == "float" else pa.string()
+                              for c in STREET.columns},
+                strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            raise DataError("the file is empty (no header)", file=item.display, line=1) from None
+        raise _diagnose(item, exc) from None
+    names = reader.schema.names
+    if names != STREET.headers:
+        missing = [c for c in STREET.headers if c not in names]
+        what = (f"column {missing[0]!r} is missing" if missing
+                else "the columns are not in the published order")
+        raise DataError(f"the header is not data.police.uk's street-level header: {what}",
+                        file=item.display, line=1)
+    meta = {b"pcc_source": item.fingerprint.encode(), b"pcc_format": FORMAT_VERSION.encode(),
+            b"pcc_input": item.display.encode()}
+    rows = 0
+    with pq.ParquetWriter(tmp, SCHEMA, compression="zstd", compression_level=1) as writer:
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as exc:
+                raise _diagnose(item, exc) from None
+            writer.write_batch(_convert_batch(batch, item, rows))
+            rows += batch.num_rows
+        # Rows are known only at the end: the footer metadata carries them.
+        writer.add_key_value_metadata({**meta, b"pcc_rows": str(rows).encode()})
+    return rows
 
 
 def build_street_dataset(
@@ -316,16 +253,17 @@ def build_street_dataset(
         Month differs from the file's. The partition being written is not left behind.
     """
     dest = Path(dest)
+    sources = as_paths(sources)
     items = _discover(sources)
     if forces is not None:
         wanted = set(forces)
-        items = [i for i in items if i.force in wanted]
+        items = [i for i in items if i.name.force in wanted]
     if months is not None:
         wanted_m = {str(m) for m in months}
-        items = [i for i in items if i.month in wanted_m]
+        items = [i for i in items if i.name.month in wanted_m]
     if not items:
-        raise PccError(f"No data.police.uk street file (YYYY-MM-<force>-street.csv) was found "
-                       f"in {', '.join(str(s) for s in _as_list(sources))} for the forces and "
+        raise PccError(f"No data.police.uk street file ({file_name_pattern(STREET.kind)}) was "
+                       f"found in {', '.join(str(s) for s in sources)} for the forces and "
                        f"months asked for.")
     dest.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
@@ -333,14 +271,10 @@ def build_street_dataset(
     dq = DataQuality(source="data.police.uk street (national Parquet dataset)")
     for item, (rows, converted) in zip(items, results, strict=True):
         dq.rows_read += rows
-        dq.files.append(FileRecord(path=item.display, rows=rows, month=item.month,
+        dq.files.append(FileRecord(path=item.display, rows=rows, month=item.name.month,
                                    note="converted" if converted else "already converted"))
     dq.rows_kept = dq.rows_read
     return dq.check()
-
-
-def _as_list(x) -> list:
-    return [x] if isinstance(x, (str, os.PathLike)) else list(x)
 
 
 def open_street_dataset(dest: str | os.PathLike) -> pads.Dataset:
@@ -381,10 +315,6 @@ def csp_map(lsoa_lookup, lad_lookup) -> CspMap:
         :func:`pccanalysis.sources.geography.read_lad_lookup` output (or the file); a local
         authority split between two CSPs gets no CSP (its rows cannot be placed).
     """
-    import pandas as pd
-
-    from ..geography import read_lad_lookup, read_lsoa_lookup
-
     lsoas = lsoa_lookup if isinstance(lsoa_lookup, pd.DataFrame) else read_lsoa_lookup(lsoa_lookup)
     lads = lad_lookup if isinstance(lad_lookup, pd.DataFrame) else read_lad_lookup(lad_lookup)
     if "csp_code" not in lads:
@@ -433,7 +363,7 @@ def _count_batch(batch: pa.RecordBatch, mapping: CspMap, by_crime_type: bool) ->
     known = pa.array([c in mapping.by_lsoa for c in codes], pa.bool_())
     code_csp = pa.array([mapping.by_lsoa.get(c) for c in codes], pa.int32())
     name_csp = pa.array([None if n is None else mapping.by_lad_name.get(
-        la_name_key(_LSOA_SUFFIX_RE.sub("", n))) for n in name.dictionary.to_pylist()], pa.int32())
+        la_name_key(LSOA_SUFFIX_RE.sub("", n))) for n in name.dictionary.to_pylist()], pa.int32())
     in_lookup = pc.fill_null(pc.take(known, code.indices), False)
     by_name = pc.take(name_csp, name.indices)
     # An LSOA in the lookup keeps the lookup's answer, even an ambiguous (missing) one.
@@ -501,8 +431,6 @@ def count_by_csp(
         asked), ``count`` (int64). The counts add up to the rows read; the DataQuality record
         flags rows matched by local-authority name, without location, and unmatched.
     """
-    import pandas as pd
-
     if not isinstance(dataset, pads.Dataset):
         dataset = open_street_dataset(dataset)
     frags = _fragments(dataset, forces, months)
@@ -547,7 +475,6 @@ def count_by_csp(
         counts = pa.table({k: pa.array([], pa.int32() if k == "csp" else pa.string())
                            for k in keys} | {"count": pa.array([], pa.int64())})
     csp_idx = counts.column("csp")
-    csp_cols = {c: pc.take(mapping.csps.column(c), csp_idx) for c in mapping.csps.column_names}
     total = pc.sum(counts.column("count")).as_py() or 0
     unmatched = int(pc.sum(pc.if_else(pc.is_null(csp_idx), counts.column("count"), 0)).as_py()
                     or 0)
@@ -558,7 +485,13 @@ def count_by_csp(
             unmatched - no_location)
     if total != dq.rows_read:  # pragma: no cover - a broken invariant, not a user error
         raise PccError(f"Counting lost rows: {total:,} counted of {dq.rows_read:,} read.")
+    return _counts_frame(counts, mapping, by_crime_type), dq.check()
 
+
+def _counts_frame(counts: pa.Table, mapping: CspMap, by_crime_type: bool):
+    """The counts by force, month, CSP index (and crime type) -> :func:`count_by_csp`'s frame."""
+    csp_cols = {c: pc.take(mapping.csps.column(c), counts.column("csp"))
+                for c in mapping.csps.column_names}
     month = _dict(counts.column("month"))  # 36 distinct months: parse each once
     periods = pd.PeriodIndex(month.dictionary.to_pylist(), freq="M")
     frame = pd.DataFrame({
@@ -569,8 +502,7 @@ def count_by_csp(
         "count": counts.column("count").to_numpy().astype("int64"),
     })
     sort = ["force", "month", "csp_code"] + (["crime_type"] if by_crime_type else [])
-    frame = frame.sort_values(sort, na_position="last", kind="stable").reset_index(drop=True)
-    return frame, dq.check()
+    return frame.sort_values(sort, na_position="last", kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -578,9 +510,8 @@ def count_by_csp(
 
 
 def _months_back(end: str, n: int) -> list[str]:
-    y, m = (int(x) for x in end.split("-"))
-    i = y * 12 + m - 1
-    return [f"{j // 12:04d}-{j % 12 + 1:02d}" for j in range(i - n + 1, i + 1)]
+    i = month_index(end, "The last month")
+    return [month_label(j) for j in range(i - n + 1, i + 1)]
 
 
 def year_on_year_counts(
@@ -634,10 +565,6 @@ def year_on_year_counts(
         forces with too few rows for :func:`~pccanalysis.indicators.gaps.find_gaps` to flag a
         month at zero). The DataQuality record notes the windows and each missing month.
     """
-    import pandas as pd
-
-    from ...periods import to_month
-
     end = str(to_month(end_month))
     now = _months_back(end, 12)
     before = _months_back(end, 24)[:12]
