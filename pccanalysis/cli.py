@@ -60,10 +60,29 @@ def download_command(forces, start, end, kinds, to_dir, archive, base_url, cache
               type=click.Path(file_okay=False), help="Folder filled by `pcc download`.")
 @click.option("--choose", default=None, help="Put this kept vintage's files in use.")
 @click.option("--discard", default=None, help="Delete this kept vintage.")
-def vintages_command(to_dir, choose, discard) -> None:
-    """List kept data.police.uk vintages and their revisions, or choose or discard one."""
-    from .sources.police_uk.vintages import choose_vintage, discard_vintage, list_vintages
+@click.option("--compare", nargs=2, default=None, type=click.Path(exists=True, dir_okay=False),
+              metavar="EARLIER LATER",
+              help="Compare any two copies of one month's file, wherever they are.")
+def vintages_command(to_dir, choose, discard, compare) -> None:
+    """List kept data.police.uk vintages and their revisions, choose or discard one, or compare
+    two copies of a file."""
+    from .sources.police_uk.schema import parse_file_name
+    from .sources.police_uk.vintages import (
+        choose_vintage,
+        compare_files,
+        discard_vintage,
+        list_vintages,
+    )
 
+    if compare:
+        name = parse_file_name(compare[0]) or parse_file_name(compare[1])
+        if name is None:
+            raise click.UsageError("--compare needs files named as data.police.uk names them "
+                                   "(YYYY-MM-<force>-street.csv, -outcomes.csv, "
+                                   "-stop-and-search.csv).")
+        click.echo(compare_files(compare[0], compare[1], month=name.month, force=name.force,
+                                 kind=name.kind).line())
+        return
     if choose:
         names = choose_vintage(to_dir, choose)
         click.echo(f"{len(names)} files of vintage {choose} are now in use in {to_dir}.")

@@ -10,10 +10,14 @@ Conventions kept from the publisher (a row is a record): duplicated Crime IDs an
 rows are *flagged*, never dropped, so counts match data.police.uk's own. Rows are excluded only
 when a second copy of the same force-month (another download) supersedes them.
 
-Which download is "later": a file on disk is dated by its modification time, a zip member by the
-date stored for it in the archive; on a tie the copy whose path sorts last wins. ``vintage=
-"earliest"`` keeps the earlier copy instead. Files that do not follow the publisher's naming are
-compared by the month and force they hold, when they hold exactly one of each.
+Which copy of a force-month is the later publication is decided by evidence
+(:func:`.vintages.publication_of`): a zip member by its archive's month, a file by the record
+``pcc download`` keeps beside it. Never by modification time, which copying changes. Copies that
+hold the same rows are one (the first by path is kept); copies that differ with no evidence, or
+with the same evidence, stop the read with a :class:`~pccanalysis.errors.DataError` naming both
+files. ``vintage="earliest"`` keeps the earlier publication instead. Files that do not follow
+the publisher's naming are compared by the month and force they hold, when they hold exactly
+one of each.
 
 Each file is parsed and checked by :func:`.parse.parse` (columns from :mod:`.schema`); parsed
 files are kept in a Parquet cache (:mod:`pccanalysis.cache`) keyed on each file's fingerprint.
@@ -36,7 +40,6 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +62,7 @@ from .schema import (
     file_path_pattern,
     parse_file_name,
 )
+from .vintages import Publication, publication_of
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +99,7 @@ class _Input:
     ident: str  # the same, with the path resolved: one file reached twice is read once
     name_month: str | None
     force_slug: str | None
-    vintage: datetime
+    publication: Publication | None
     fingerprint: str
     read: Callable[[], bytes] = field(repr=False)
 
@@ -117,12 +121,10 @@ class _Archives:
 
 
 def _input(found: Found, archives: _Archives) -> _Input:
-    """A file to read: dated by its modification time, a zip member by its date in the archive."""
+    """A file to read, with the evidence of when it was published (if any)."""
     if found.member is None:
-        vintage = datetime.fromtimestamp(found.path.stat().st_mtime)
         read = found.path.read_bytes
     else:
-        vintage = datetime(*found.member.date_time)
         read = archives.reader(found.path, found.member)
     name = found.name
     return _Input(
@@ -130,7 +132,7 @@ def _input(found: Found, archives: _Archives) -> _Input:
         ident=found.ident,
         name_month=name.month if name else None,
         force_slug=name.force if name else None,
-        vintage=vintage,
+        publication=publication_of(found),
         fingerprint=found.fingerprint,
         read=read,
     )
@@ -331,10 +333,13 @@ def _change_note(spec: FileSchema, key, kept: tuple[_Input, Parsed], gone: tuple
     new, old = _row_hashes(k_p.table), _row_hashes(g_p.table)
     added, removed = sum((new - old).values()), sum((old - new).values())
     which = "later" if vintage == "latest" else "earlier"
-    head = (
-        f"{key[0]} {spec.kind} data for {key[1]}: kept the {which} download {k_item.display} "
-        f"({k_p.rows:,} rows) over {g_item.display} ({g_p.rows:,} rows)"
-    )
+    kept_pub, gone_pub = k_item.publication, g_item.publication
+    by = (f"the {which} publication {k_item.display} ({kept_pub.evidence})"
+          if kept_pub and gone_pub and kept_pub.month != gone_pub.month else k_item.display)
+    over = f"{g_item.display} ({gone_pub.evidence})" if gone_pub and by != k_item.display \
+        else g_item.display
+    head = (f"{key[0]} {spec.kind} data for {key[1]}: kept {by} ({k_p.rows:,} rows) over {over} "
+            f"({g_p.rows:,} rows)")
     if not added and not removed:
         return f"{head}; the two copies hold the same rows."
     parts = [_rows(added, "added"), _rows(removed, "removed")]
@@ -349,6 +354,44 @@ def _change_note(spec: FileSchema, key, kept: tuple[_Input, Parsed], gone: tuple
         changed = int((new_o != old_o).sum())
         parts.append(f"outcome changed for {changed:,} crime{'' if changed == 1 else 's'}")
     return f"{head}: {', '.join(parts)}."
+
+
+def _same_rows(a: Parsed, b: Parsed) -> bool:
+    return a.rows == b.rows and _row_hashes(a.table) == _row_hashes(b.table)
+
+
+def _choose_copy(key, members: list[tuple[_Input, Parsed]], spec: FileSchema,
+                 vintage: str) -> tuple[_Input, Parsed]:
+    """The copy of one force-month to use: the later (or earlier) publication by evidence.
+
+    Copies holding the same rows need no evidence: the one whose path sorts last is kept (as
+    before the evidence rule, so a re-run keeps the same copy).
+    """
+    members = sorted(members, key=lambda m: m[0].display)
+    distinct: list[tuple[_Input, Parsed]] = []
+    for m in members:
+        if not any(_same_rows(m[1], d[1]) for d in distinct):
+            distinct.append(m)
+    if len(distinct) == 1:
+        return members[-1]
+    dated = [m for m in distinct if m[0].publication is not None]
+    months = sorted({m[0].publication.month for m in dated})
+    pick = (months[-1] if vintage == "latest" else months[0]) if months else None
+    chosen = [m for m in dated if m[0].publication.month == pick]
+    if len(dated) < len(distinct) or len(chosen) != 1:
+        a, b = (distinct[0][0], distinct[1][0])
+        if len(chosen) > 1:
+            a, b = chosen[0][0], chosen[1][0]
+        elif dated and len(dated) < len(distinct):
+            a = next(m[0] for m in distinct if m[0].publication is None)
+            b = next(m[0] for m in distinct if m[0] is not a)
+        raise DataError(
+            f"{key[0]} {spec.kind} data for {key[1]} is in two copies that hold different rows, "
+            f"{a.display} and {b.display}, and nothing shows which was published later (a "
+            "zip archive's month or a `pcc download` record); keep the copy to use and move the "
+            "other out of the folders read (`pcc vintages --compare` shows how they differ)",
+            file=b.display)
+    return chosen[0]
 
 
 def _read(paths, spec: FileSchema, *, force_areas=None, cache_dir=None, vintage="latest"):
@@ -374,8 +417,7 @@ def _read(paths, spec: FileSchema, *, force_areas=None, cache_dir=None, vintage=
     for key, members in groups.items():
         if len(members) < 2:
             continue
-        members = sorted(members, key=lambda m: (m[0].vintage, m[0].display))
-        kept = members[-1] if vintage == "latest" else members[0]
+        kept = _choose_copy(key, members, spec, vintage)
         for gone in members:
             if gone is kept:
                 continue

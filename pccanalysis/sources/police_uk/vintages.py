@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ...errors import PccError
 from ...files import file_digest
-from .files import read_json, walk, write_json
+from .files import Found, read_json, walk, write_json, zip_members
 from .schema import SCHEMAS
 
 MANIFEST_NAME = "download-manifest.json"
@@ -229,3 +231,61 @@ def discard_vintage(to_dir: str | os.PathLike, label: str) -> None:
     manifest = load_manifest(to_dir)
     manifest["vintages"].pop(label, None)
     save_manifest(to_dir, manifest)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Evidence of when a copy of a file was published.
+
+    Attributes
+    ----------
+    month : str
+        ``YYYY-MM``: the month of the archive the copy came from (data.police.uk's archive of a
+        month holds that month and the ones before it, so a later archive is a later
+        publication of every month in it).
+    evidence : str
+        Where that comes from, in words: "archive 2024-12.zip", "download record: archive
+        2024-12".
+    """
+
+    month: str
+    evidence: str
+
+
+_ARCHIVE_MONTH = re.compile(r"(\d{4}-\d{2})\.zip$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _latest_month(path: Path, mtime_ns: int) -> str | None:
+    months = [f.name.month for f in zip_members(path) if f.name is not None]
+    return max(months) if months else None
+
+
+def _download_record(path: Path) -> Publication | None:
+    """The archive a file came from, from the manifest of the ``pcc download`` folder it is in."""
+    for folder in (path.parent, path.parent.parent):
+        manifest = read_json(folder / MANIFEST_NAME)
+        entry = manifest.get("current", {}).get(path.relative_to(folder).as_posix())
+        if entry:
+            m = _ARCHIVE_MONTH.search(str(entry.get("archive", "")))
+            if m:
+                return Publication(m.group(1), f"download record: archive {m.group(1)}")
+            if entry.get("vintage"):
+                when = str(entry["vintage"])
+                return Publication(when[:7], f"download record: downloaded {when}")
+    return None
+
+
+def publication_of(found: Found) -> Publication | None:
+    """When the copy ``found`` was published, from evidence, or None when nothing shows it.
+
+    Evidence, in order: for a member of a zip, the archive's month (its name, ``YYYY-MM.zip``,
+    else the latest month it holds); for a file, the record ``pcc download`` keeps beside it
+    (:data:`MANIFEST_NAME`). A file's modification time is not evidence: copying or unpacking
+    a file changes it.
+    """
+    if found.member is not None:
+        m = _ARCHIVE_MONTH.search(found.path.name)
+        month = m.group(1) if m else _latest_month(found.path, found.path.stat().st_mtime_ns)
+        return Publication(month, f"archive {found.path.name}") if month else None
+    return _download_record(found.path)

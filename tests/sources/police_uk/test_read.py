@@ -6,6 +6,7 @@ Every expected count below is worked out from those rows by hand.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import zipfile
@@ -214,16 +215,26 @@ def _revised(jan: Path) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_later_download_wins_and_the_change_is_reported(jan, tmp_path):
+def download_record(folder: Path, name: str, archive_month: str) -> None:
+    """The manifest ``pcc download`` keeps in its folder, saying which archive a file came from."""
+    (folder / "download-manifest.json").write_text(json.dumps({"current": {name: {
+        "archive": f"https://data.police.uk/data/archive/{archive_month}.zip", "sha256": "x",
+        "rows": 8, "vintage": f"{archive_month}-05"}}, "vintages": {}}))
+
+
+def test_later_publication_wins_and_the_change_is_reported(jan, tmp_path):
     old = tmp_path / "old" / "2020-01" / jan.name
     new = tmp_path / "new" / "2020-01" / jan.name
     old.parent.mkdir(parents=True)
     shutil.copy(jan, old)
     new.parent.mkdir(parents=True)
     new.write_bytes(_revised(jan))
-    set_mtime(old, datetime(2021, 1, 5))
-    set_mtime(new, datetime(2021, 2, 5))
-    # The newer copy is passed first: order of arguments does not matter, dates do.
+    download_record(tmp_path / "old", f"2020-01/{jan.name}", "2020-12")
+    download_record(tmp_path / "new", f"2020-01/{jan.name}", "2021-01")
+    # Modification times say the opposite: they are not evidence.
+    set_mtime(old, datetime(2021, 2, 5))
+    set_mtime(new, datetime(2021, 1, 5))
+    # The newer copy is passed first: order of arguments does not matter, publications do.
     frame, dq = read_street([tmp_path / "new", tmp_path / "old"], cache_dir=False)
     assert frame["crime_id"].tolist()[-1] == "aaa5"
     assert frame.loc[0, "last_outcome"] == "Suspect charged"
@@ -231,17 +242,18 @@ def test_later_download_wins_and_the_change_is_reported(jan, tmp_path):
     assert (dq.rows_read, dq.rows_kept, dq.excluded) == (16, 8, {SUPERSEDED["latest"]: 8})
     # Added: aaa1 with its new outcome, aaa5; removed: aaa1 with its old outcome, aaa4.
     assert dq.notes == [
-        f"2020-01 street data for Testshire Police: kept the later download {new} (8 rows) over "
-        f"{old} (8 rows): 2 rows added, 2 rows removed, outcome changed for 1 crime."
+        f"2020-01 street data for Testshire Police: kept the later publication {new} (download "
+        f"record: archive 2021-01) (8 rows) over {old} (download record: archive 2020-12) "
+        "(8 rows): 2 rows added, 2 rows removed, outcome changed for 1 crime."
     ]
     assert [f.note for f in dq.files] == [None, f"superseded by {new}"]  # sorted by path: new, old
 
 
-def test_vintage_earliest_keeps_the_older_copy(jan, tmp_path):
+def test_vintage_earliest_keeps_the_earlier_publication(jan, tmp_path):
     old = write(tmp_path / "a" / jan.name, *jan.read_text().splitlines())
     new = write(tmp_path / "b" / jan.name, *_revised(jan).decode().splitlines())
-    set_mtime(old, datetime(2021, 1, 5))
-    set_mtime(new, datetime(2021, 2, 5))
+    download_record(tmp_path / "a", jan.name, "2020-12")
+    download_record(tmp_path / "b", jan.name, "2021-01")
     frame, dq = read_street([old, new], cache_dir=False, vintage="earliest")
     assert frame.loc[0, "last_outcome"] == "Under investigation"
     assert dq.excluded == {SUPERSEDED["earliest"]: 8}
@@ -249,22 +261,53 @@ def test_vintage_earliest_keeps_the_older_copy(jan, tmp_path):
         read_street([old, new], cache_dir=False, vintage="newest")
 
 
-def test_zip_member_date_against_file_date_and_identical_copies(jan, tmp_path):
+def test_a_later_archive_is_a_later_publication(jan, tmp_path):
+    # Two data.police.uk archives: 2021-01.zip holds the revised January, 2020-12.zip the first.
+    z_old = make_zip(tmp_path / "2020-12.zip", {f"2020-01/{jan.name}": jan.read_bytes()},
+                     when=(2021, 6, 1, 0, 0, 0))
+    z_new = make_zip(tmp_path / "2021-01.zip", {f"2020-01/{jan.name}": _revised(jan)},
+                     when=(2021, 1, 1, 0, 0, 0))
+    frame, dq = read_street([z_new, z_old], cache_dir=False)
+    assert frame.loc[0, "last_outcome"] == "Suspect charged"
+    assert dq.excluded == {SUPERSEDED["latest"]: 8}
+    # An archive by another name is dated by the latest month it holds.
+    z_named = make_zip(tmp_path / "download.zip", {f"2020-01/{jan.name}": jan.read_bytes(),
+                                                  f"2020-11/{jan.name.replace('01', '11')}":
+                                                  jan.read_bytes().replace(b"2020-01", b"2020-11")})
+    frame, _ = read_street([z_new, z_named], cache_dir=False)
+    assert frame[frame["month"] == pd.Period("2020-01", "M")].iloc[0]["last_outcome"] == (
+        "Suspect charged")
+
+
+def test_two_differing_copies_without_evidence_stop_the_read(jan, tmp_path):
+    a = write(tmp_path / "a" / jan.name, *jan.read_text().splitlines())
+    b = write(tmp_path / "b" / jan.name, *_revised(jan).decode().splitlines())
+    set_mtime(a, datetime(2021, 1, 5))
+    set_mtime(b, datetime(2021, 2, 5))
+    with pytest.raises(DataError) as info:
+        read_street([a, b], cache_dir=False)
+    assert str(info.value) == (
+        f"{b}: 2020-01 street data for Testshire Police is in two copies that hold different "
+        f"rows, {a} and {b}, and nothing shows which was published later (a zip archive's month "
+        "or a `pcc download` record); keep the copy to use and move the other out of the folders "
+        "read (`pcc vintages --compare` shows how they differ).")
+
+
+def test_zip_member_and_identical_loose_copy_are_one(jan, tmp_path):
     z = make_zip(tmp_path / "dl.zip", {f"2020-01/{jan.name}": jan.read_bytes()},
                  when=(2021, 3, 1, 12, 0, 0))
     loose = tmp_path / "loose" / jan.name
     loose.parent.mkdir()
     shutil.copy(jan, loose)
-    set_mtime(loose, datetime(2021, 2, 1))  # older than the zip entry's 2021-03-01
     frame, dq = read_street([loose, z], cache_dir=False)
     assert len(frame) == 8 and dq.excluded == {SUPERSEDED["latest"]: 8}
     assert dq.notes == [
-        f"2020-01 street data for Testshire Police: kept the later download "
-        f"{z}:2020-01/{jan.name} (8 rows) over {loose} (8 rows); the two copies hold the same rows."
+        f"2020-01 street data for Testshire Police: kept {loose} (8 rows) over "
+        f"{z}:2020-01/{jan.name} (8 rows); the two copies hold the same rows."
     ]
 
 
-def test_same_date_is_settled_by_path(jan, tmp_path):
+def test_identical_copies_are_settled_by_path(jan, tmp_path):
     a = tmp_path / "a" / jan.name
     b = tmp_path / "b" / jan.name
     for p in (a, b):

@@ -9,8 +9,10 @@ import json
 from datetime import date
 
 import pytest
+from click.testing import CliRunner
 from fake_police_uk import FIXTURES, fetch
 
+from pccanalysis.cli import cli
 from pccanalysis.errors import PccError
 from pccanalysis.sources.police_uk.vintages import (
     Revision,
@@ -87,3 +89,20 @@ def test_same_day_vintages_get_distinct_labels(archives, tmp_path):
     fetch(archives, tmp_path)
     report = fetch(archives, tmp_path, archive="2021-04")  # same day as the first download
     assert report.vintage == "2021-05-10-2"
+
+
+def test_pcc_vintages_compares_any_two_copies(test_data, tmp_path):
+    # The Testshire January file has two "Under investigation" rows; the copy revises both.
+    jan = test_data / "police_uk" / "folder" / "2020-01" / "2020-01-testshire-street.csv"
+    (tmp_path / "b").mkdir()
+    revised = tmp_path / "b" / jan.name
+    revised.write_text(jan.read_text().replace("Under investigation", "Suspect charged"))
+    result = CliRunner().invoke(cli, ["vintages", "--compare", str(jan), str(revised)])
+    assert result.exit_code == 0, result.output
+    assert result.output == ("2020-01 testshire street: 0 rows added, 0 removed, 2 outcomes "
+                             "changed (8 rows held, 8 in the new download).\n")
+    other = tmp_path / "notes.csv"
+    other.write_text("x\n")
+    result = CliRunner().invoke(cli, ["vintages", "--compare", str(other), str(other)])
+    assert result.exit_code == 2 and "--compare needs files named as data.police.uk" in \
+        result.output
