@@ -146,8 +146,12 @@ class AreaData:
     wards : pandas.DataFrame or None
         The area's wards of that vintage (``ward_code``, ``ward_name``, ``lad_name``), whether
         or not any crime was placed in them, so a ward with none is shown, not dropped.
-    unlocated : pandas.Series or None
-        Rows without a location by month, across everything read (such rows are in no area).
+    unlocated : pandas.DataFrame or None
+        ``month`` and ``crime_type`` of every row without a location, across everything read
+        (such rows are in no area), so a coverage sentence can count them for what it counts.
+    ward_polygons : pandas.DataFrame or None
+        The area's ward polygons (``code``, ``name``, ``geometry``), when boundaries are
+        configured, for ward maps.
     """
 
     area: Area
@@ -159,7 +163,8 @@ class AreaData:
     ward_population: pd.DataFrame | None = None
     ward_agreement: pd.DataFrame | None = None
     wards: pd.DataFrame | None = None
-    unlocated: pd.Series | None = None
+    unlocated: pd.DataFrame | None = None
+    ward_polygons: pd.DataFrame | None = None
 
 
 def load_area(config: Config, area: Area | str | None = None) -> AreaData:
@@ -240,11 +245,13 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
                        int((located_here & other).sum()))
     months = list(pd.period_range(frame["month"].min(), frame["month"].max(), freq="M"))
     kept = frame.loc[in_area].reset_index(drop=True)
-    unlocated = (frame.loc[no_location].groupby("month").size()
-                 .reindex(pd.PeriodIndex(months, freq="M"), fill_value=0))
+    area_wards = _area_wards(lsoa, wards, lads, area)
+    unlocated = frame.loc[no_location, ["month", "crime_type"]].reset_index(drop=True)
     return AreaData(area=area, frame=kept, months=months, quality=(dq, placed.check()),
                     lad_lookup=lads, ward_vintage=frame.attrs.get("ward_vintage"),
-                    wards=_area_wards(lsoa, wards, lads, area), unlocated=unlocated,
+                    wards=area_wards, unlocated=unlocated,
+                    ward_polygons=(wards[wards["code"].isin(set(area_wards["ward_code"]))]
+                                   .reset_index(drop=True) if wards is not None else None),
                     ward_population=(ward_population(lsoa_pop, lsoa) if lsoa_pop is not None
                                      else None),
                     ward_agreement=boundary_agreement(kept) if wards is not None else None)

@@ -99,11 +99,16 @@ def _asb(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _series_frame(data: AreaData, what: str) -> pd.DataFrame:
     """The rows counted for ``what``: "All crime" (every type but ASB) or one crime type."""
+    return _series_rows(data.frame, what)
+
+
+def _series_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """:func:`_series_frame` of any frame with ``crime_type``."""
     from ..indicators.counts import all_crime
 
     if what == "All crime":
-        return all_crime(data.frame)
-    return data.frame[data.frame["crime_type"] == what]
+        return all_crime(frame)
+    return frame[frame["crime_type"] == what]
 
 
 def series_gaps(gaps: pd.DataFrame, months, what: str) -> pd.DataFrame:
@@ -152,7 +157,10 @@ def ward_coverage_of(data: AreaData, periods: dict, what: str = "All crime") -> 
     rows = rows[in_area_mask(rows, data.area)]
     placed = area_wards(data)
     rows = rows.assign(ward_code=rows["ward_code"].where(rows.index.isin(placed.index)))
-    return ward_coverage(rows, periods, data.unlocated)
+    unlocated = None
+    if data.unlocated is not None:
+        unlocated = _series_rows(data.unlocated, what).groupby("month").size()
+    return ward_coverage(rows, periods, unlocated)
 
 
 def repeat_victim_table(victims: pd.DataFrame, freq: str = "quarter") -> pd.DataFrame:
@@ -1125,18 +1133,41 @@ def _level_comparison(section: Section, indicator: str, area: str, comparator: s
 
 def hotspots(config: Config, data: AreaData, quarter: Quarter,
              what: str = "Violence and sexual offences") -> Section:
-    """Where ``what`` happened in the 12 months to the quarter's end, as hexagonal-bin counts;
-    cells under the suppression threshold are hidden."""
-    from ..figures.maps import hotspot_map
+    """Where ``what`` happened in the 12 months to the quarter's end: each ward shaded and
+    labelled with its count when ward boundaries are configured, else hexagonal-bin counts;
+    counts under the suppression threshold are hidden either way."""
+    from ..figures.maps import hotspot_map, ward_choropleth
+    from ..indicators.wards import ward_labels
 
     months = set(quarter.rolling_12_months())
     frame = data.frame[(data.frame["crime_type"] == what) & data.frame["month"].isin(months)]
     first, last = min(months), max(months)
     noun = "ASB incidents" if what == ASB else "crimes"
-    fig = hotspot_map(frame, title=f"{what}, {first.strftime('%B %Y')} to "
-                                   f"{last.strftime('%B %Y')}",
-                      source=police_source(config), what=noun,
-                      suppress_below=config.publication.suppression_threshold)
+    period = f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+    threshold = config.publication.suppression_threshold
+    if data.ward_polygons is not None and len(data.ward_polygons):
+        placed = area_wards(data)
+        placed = placed[placed.index.isin(frame.index)]
+        counts = placed.groupby("ward_code").size()
+        labels = ward_labels(pd.concat([data.wards, placed[data.wards.columns]]))
+        codes = data.ward_polygons["code"]
+        values = pd.DataFrame({"code": codes, "label": labels.reindex(codes).to_numpy(),
+                               "value": counts.reindex(codes, fill_value=0).astype(float)
+                               .to_numpy()})
+        top = values.sort_values("value", ascending=False, kind="stable").iloc[0]
+        fig = ward_choropleth(values, data.ward_polygons,
+                              title=f"{what} by ward, {period}: most in {top['label']}",
+                              source=police_source(config), what=f"{noun} in 12 months",
+                              suppress_below=threshold)
+        return Section(figures=[fig], results={"by_ward": values}, notes=[
+            f"Each ward is labelled with its {noun} in the 12 months, counted by where they were "
+            "located (data.police.uk places each at the nearest of a set of anonymised map "
+            "points); wards with fewer than "
+            f"{threshold} are not shown."
+            + (f" {len(frame) - len(placed):,} {noun} of the area were in none of its wards."
+               if len(frame) > len(placed) else "")])
+    fig = hotspot_map(frame, title=f"{what}, {period}", source=police_source(config), what=noun,
+                      suppress_below=threshold)
     return Section(figures=[fig], notes=[
         "Each hexagon counts the crimes located in it; data.police.uk places each crime at "
         "the nearest of a set of anonymised map points, so the pattern is approximate."])
@@ -1238,6 +1269,7 @@ def ward_rates(config: Config, data: AreaData, quarter: Quarter) -> Section:
     with a note; with no population file the section says so and shows nothing else.
     """
     from ..figures.funnel import funnel_plot
+    from ..figures.maps import ward_choropleth
     from ..indicators.change import rolling_12_months
     from ..indicators.counts import all_crime
     from ..indicators.funnel import funnel
@@ -1302,6 +1334,14 @@ def ward_rates(config: Config, data: AreaData, quarter: Quarter) -> Section:
         f"{'synthetic ' if config.publication.synthetic else ''}ONS {pop_source}"
         + (f" (mid-{year})" if year is not None else ""),
         xlabel="Residents", ylabel="Crimes per 1,000 residents"))
+    if data.ward_polygons is not None and len(data.ward_polygons):
+        code_of = {v: k for k, v in label.items()}
+        rates = pd.DataFrame({"code": result.units["unit"].map(code_of),
+                              "label": result.units["unit"], "value": result.units["value"]})
+        section.figures.append(ward_choropleth(
+            rates, data.ward_polygons, title=f"Crimes per 1,000 residents by ward, {period}",
+            source=f"{police_source(config)}; population: ONS {pop_source}",
+            what="crimes per 1,000 residents"))
     section.notes.append(
         "Rates are per resident. A ward that many people visit (a town or city centre, a "
         "shopping or night-time area) has more crime per resident than its residents' own "

@@ -1,4 +1,4 @@
-"""Hotspot maps: hexagonal-bin counts of located incidents over area boundaries."""
+"""Maps: hexagonal-bin counts of located incidents, and wards shaded by a value (choropleth)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
@@ -143,4 +145,88 @@ def hotspot_map(
             note = (f"Cells with fewer than {suppress_below} {what} are not shown "
                     f"({format_count(hidden)} {what} in all).")
             append_source(fig, note)
+    return fig
+
+
+def ward_choropleth(
+    values: pd.DataFrame,
+    boundaries: pd.DataFrame,
+    *,
+    title: str,
+    source: str,
+    what: str,
+    suppress_below: int | None = None,
+    alt: str | None = None,
+) -> Figure:
+    """Wards shaded by a value, each labelled with it, so colour is never the only cue.
+
+    Parameters
+    ----------
+    values : DataFrame
+        ``code`` (ward code), ``label`` (ward name as shown) and ``value`` (float; NaN for a
+        ward with no figure, drawn hatched and labelled "no figure").
+    boundaries : DataFrame
+        From :func:`pccanalysis.sources.boundaries.read_boundaries`: ``code`` and ``geometry``
+        of the wards to draw (longitude/latitude). No map tiles: nothing is fetched.
+    what : str
+        What the value is, for the colour bar and alt text ("crimes", "crimes per 1,000
+        residents").
+    suppress_below : int, optional
+        Values under this are not shown (hatched, labelled "fewer than N"): for counts of
+        people.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Each ward's patch has gid ``ward-<code>``; ``fig.pcc_values`` maps code to the value
+        drawn (NaN where hidden).
+    """
+    require_columns(values, ["code", "label", "value"], "ward_choropleth")
+    drawn = boundaries.merge(values, on="code", how="inner")
+    if drawn.empty:
+        raise ValueError("ward_choropleth: none of the wards has a boundary")
+    value = drawn["value"].astype(float).to_numpy()
+    hidden = np.isnan(value) | ((value < suppress_below) if suppress_below else False)
+    shown = np.where(hidden, np.nan, value)
+    low, high = (np.nanmin(shown), np.nanmax(shown)) if np.isfinite(shown).any() else (0, 1)
+    cmap = matplotlib.colormaps["viridis_r"]
+    norm = matplotlib.colors.Normalize(vmin=low, vmax=high if high > low else low + 1)
+    description = (f"Map of {len(drawn)} wards shaded by {what}, each labelled with its value")
+    with house_style():
+        fig = new_figure(title=title, source=source, alt=chart_alt(description, title, alt),
+                         width=FIG_WIDTH, height=5.6)
+        ax = fig.add_subplot()
+        ax.grid(False)
+        bounds = shapely.bounds(np.asarray(drawn["geometry"], dtype=object))
+        mid_lat = float((bounds[:, 1].min() + bounds[:, 3].max()) / 2)
+        ax.set_aspect(1.0 / math.cos(math.radians(mid_lat)))
+        for code, label, geom, raw, v, hide in zip(drawn["code"], drawn["label"],
+                                                   drawn["geometry"], value, shown, hidden,
+                                                   strict=True):
+            face = "white" if hide else cmap(norm(v))
+            for ring in polygon_rings(geom):
+                ax.add_patch(Polygon(ring, closed=True, facecolor=face, edgecolor=TEXT_GREY,
+                                     linewidth=0.6, hatch="///" if hide else None,
+                                     gid=f"ward-{code}"))
+            point = geom.representative_point()
+            if np.isnan(raw):
+                text = "no figure"
+            elif hide:
+                text = f"fewer than {suppress_below}"
+            else:
+                text = format_number(v, 1 if v < 100 else 0)
+            dark = not hide and norm(v) > 0.55
+            ax.text(point.x, point.y, f"{label}\n{text}", ha="center", va="center", fontsize=6,
+                    color="white" if dark else "black", zorder=4)
+        ax.set_xlim(bounds[:, 0].min(), bounds[:, 2].max())
+        ax.set_ylim(bounds[:, 1].min(), bounds[:, 3].max())
+        bar = fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax,
+                           shrink=0.7, pad=0.02)
+        bar.set_label(what[:1].upper() + what[1:])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        _scale_bar(ax, mid_lat)
+        fig.pcc_values = dict(zip(drawn["code"], shown, strict=True))
     return fig

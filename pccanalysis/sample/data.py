@@ -60,6 +60,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import shapely
 
 from ..errors import PccError
 from .config_file import write_sample_config
@@ -533,6 +534,36 @@ def lsoa_lookup() -> pd.DataFrame:
     )
 
 
+def ward_boundaries() -> dict:
+    """The sample's ward polygons as an ONS-style GeoJSON FeatureCollection (CRS84).
+
+    Each ward is the union of the Voronoi cells of its map points (every point a crime can be
+    published at), so each point lies inside its own LSOA's ward and placing rows by boundary
+    gives the same wards as the lookup. The outer edge is the points' bounding box plus 1 km.
+    """
+    geo = _map()
+    points = shapely.points(geo.point_lon, geo.point_lat)
+    box = shapely.box(*shapely.bounds(shapely.multipoints(points))).buffer(
+        _KM_LAT, join_style="mitre")
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points),
+                                                       extend_to=box))
+    cell_of, point_of = shapely.STRtree(cells).query(points, predicate="within")
+    ward_of_point = geo.lsoa_ward[geo.point_lsoa]
+    ward_of_cell = np.full(len(cells), -1)
+    ward_of_cell[point_of] = ward_of_point[cell_of]
+    lad = np.array([[LAD_CODE, LAD_NAME], [NEIGHBOUR_LAD_CODE, NEIGHBOUR_LAD_NAME]])
+    features = []
+    for w in range(len(geo.ward_code)):
+        shape = shapely.intersection(shapely.union_all(cells[ward_of_cell == w]), box)
+        features.append({"type": "Feature", "properties": {
+            "WD19CD": str(geo.ward_code[w]), "WD19NM": str(geo.ward_name[w]),
+            "LAD19CD": str(lad[geo.ward_lad[w], 0]), "LAD19NM": str(lad[geo.ward_lad[w], 1])},
+            "geometry": shapely.geometry.mapping(shapely.set_precision(shape, 1e-6))})
+    return {"type": "FeatureCollection", "name": "SYNTHETIC_northbridge_wards",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+            "features": features}
+
+
 def lad_lookup() -> pd.DataFrame:
     """The sample's LAD -> CSP -> police force area lookup with the ONS column names."""
     return pd.DataFrame(
@@ -574,6 +605,12 @@ def population() -> pd.DataFrame:
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def _write_json(document: dict, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document) + "\n", encoding="utf-8")
     return path
 
 
@@ -651,6 +688,7 @@ def _write_contents(root: Path, seed: int) -> dict[str, Path]:
         "lsoa_lookup": _write_csv(lsoa_lookup(), root / "geography" / "lsoa11_ward19_lad19_lookup.csv"),
         "lad_lookup": _write_csv(lad_lookup(), root / "geography" / "lad19_csp19_pfa19_lookup.csv"),
         "population": _write_csv(population(), root / "geography" / "population.csv"),
+        "ward_boundaries": _write_json(ward_boundaries(), root / "geography" / "wards.geojson"),
     }
     extracts = _extracts()
     if extracts is not None:

@@ -8,9 +8,10 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from matplotlib.figure import Figure
 
-from pccanalysis.figures.maps import hotspot_map
+from pccanalysis.figures.maps import hotspot_map, ward_choropleth
 
 SOURCE = "Source: hand-made test data"
 
@@ -76,3 +77,19 @@ def test_hotspot_map_needs_located_rows():
     with pytest.raises(ValueError, match="no located rows"):
         hotspot_map(pd.DataFrame({"longitude": [np.nan], "latitude": [np.nan]}), title="T",
                       source=SOURCE)
+
+
+def test_ward_choropleth_labels_every_ward_and_hides_small_values():
+    wards = pd.DataFrame({"code": ["E1", "E2", "E3"],
+                          "geometry": [shapely.box(-1.6, 52.8, -1.5, 52.9),
+                                       shapely.box(-1.5, 52.8, -1.4, 52.9),
+                                       shapely.box(-1.4, 52.8, -1.3, 52.9)]})
+    values = pd.DataFrame({"code": ["E1", "E2", "E3"], "label": ["Castle", "Dales", "Abbey"],
+                           "value": [120.0, 3.0, float("nan")]})
+    fig = ward_choropleth(values, wards, title="Castle had the most crime", source=SOURCE,
+                          what="crimes", suppress_below=5)
+    texts = _texts(fig)
+    assert "Castle\n120" in texts and "Dales\nfewer than 5" in texts and "Abbey\nno figure" in texts
+    assert _by_gid(fig.axes[0].patches, "ward-E1")
+    assert fig.pcc_values["E1"] == 120.0 and np.isnan(fig.pcc_values["E2"])
+    assert "3" not in " ".join(texts)  # a hidden value is nowhere on the map
