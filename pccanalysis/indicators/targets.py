@@ -29,9 +29,17 @@ import pandas as pd
 
 from ..errors import ConfigError, DataError, PeriodError
 from ..periods import parse_period, quarter_of, to_month
-from .change import GAP_POLICIES, _check_dispersion_arg, _estimated, _excluding, _join_notes
+from .change import (
+    GAP_POLICIES,
+    Caveat,
+    _check_dispersion_arg,
+    _estimated,
+    _excluding,
+    _join_caveats,
+)
 from .change import Comparison as _Periods
 from .counts import ALL_CRIME, ASB
+from .gaps import gap_records
 from .significance import compare_poisson, verdict
 from .spc import ASSURANCE_LABELS, SpcResult, spc
 
@@ -141,7 +149,7 @@ class TargetProgress:
         ``"hit_and_miss"``) and its words.
     method : str
         What was done, for a footnote.
-    caveat : str or None
+    caveat : Caveat or None
         A publication gap in the compared months (kept, ``gap_policy="caveat"``, or left out,
         ``"exclude"``), or too little history to estimate the dispersion; None otherwise.
     dispersion : float
@@ -178,7 +186,7 @@ class TargetProgress:
     assurance: str | None
     assurance_label: str | None
     method: str
-    caveat: str | None = None
+    caveat: Caveat | None = None
     dispersion: float = 1.0
 
     @property
@@ -364,7 +372,7 @@ def target_progress(
         phi = float(phi_arr[0])
     else:
         phi, phi_note = float(dispersion), None
-    caveat = _join_notes(note, phi_note)
+    caveat = _join_caveats(note, phi_note)
 
     t1, t0 = len(current), len(base_months)
     cmp = compare_poisson(current_count, baseline_count, t1, t0, alpha=alpha, dispersion=phi)
@@ -453,16 +461,13 @@ def _gap_months(target: Target, gaps) -> tuple[pd.Period, ...]:
     return tuple(sorted({to_month(m) for m in months}))
 
 
-def _gap_caveat(target: Target, gaps, months) -> str:
+def _gap_caveat(target: Target, gaps, months) -> Caveat:
     """The caveat for gap months kept in the comparison."""
-    from .change import months_in_words
-    from .gaps import gap_sentence
-
     frame = _gap_frame(target, gaps)
     if frame is not None and {"count", "expected"} <= set(frame.columns):
         hit = frame[frame["month"].isin(months)]
-        return "; ".join(dict.fromkeys(gap_sentence(r) for r in hit.itertuples(index=False)))
-    return f"{months_in_words(months)}: a likely publication gap"
+        return Caveat(gaps=tuple(dict.fromkeys(gap_records(hit))))
+    return Caveat(gap_months=tuple(months))
 
 
 def _monthly_counts(series, value: str, period: str) -> pd.Series:

@@ -1,12 +1,13 @@
-"""Caveats for publication gaps and for a result's own data notes."""
+"""Caveats for publication gaps: the briefing's sentences and the clauses a result carries."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from pccanalysis.indicators.change import between
-from pccanalysis.indicators.gaps import find_gaps
-from pccanalysis.narrative.gaps import figure_caveat, gap_caveat
+from pccanalysis.indicators.gaps import Gap, find_gaps
+from pccanalysis.narrative.gaps import gap_caveat, gap_clause
 
 
 def _gaps():
@@ -55,12 +56,31 @@ def test_gap_caveat_from_find_gaps_and_a_comparison():
     )
 
 
-def test_figure_caveat_names_the_figure():
-    assert figure_caveat("ASB, year to date", "October 2020 left out because of a likely "
-                           "publication gap, with October 2019 so that like is compared with "
-                           "like") == (
-        "ASB, year to date: October 2020 left out because of a likely publication gap, with "
-        "October 2019 so that like is compared with like.")
-    assert figure_caveat("Crime", None) is None
-    assert figure_caveat("Crime", float("nan")) is None
-    assert figure_caveat("Crime", "  ") is None
+def test_gap_caveat_as_clauses():
+    # ASB at 1,500 a month in 2020 but none in November: expected 1,500 (the median of the
+    # 12 nearest months), P(X <= 0 | 1500) = e^-1500; burglary at 300 throughout is clear
+    months = pd.period_range("2020-01", "2020-12", freq="M")
+    frame = pd.DataFrame({"month": list(months) * 2,
+                          "crime_type": ["ASB"] * 12 + ["Burglary"] * 12,
+                          "count": [1500] * 10 + [0] + [1500] + [300] * 12})
+    gaps = find_gaps(frame, count_column="count")
+    nov = [pd.Period("2020-11", freq="M")]
+    assert gap_caveat(gaps, months[:6], form="clauses") is None
+    assert gap_caveat(gaps, nov, form="clauses", crime_type="ASB") == (
+        "2020-11 ASB: 0 recorded against about 1,500 usually (a likely publication gap)"
+    )
+    with pytest.raises(ValueError, match="form must be"):
+        gap_caveat(gaps, nov, form="table")
+
+
+def test_gap_clause_forms():
+    assert gap_clause(Gap(pd.Period("2024-11", "M"), ("Anti-social behaviour",), 0.0,
+                          1526.4)) == ("2024-11 Anti-social behaviour: 0 recorded against about "
+                                       "1,526 usually (a likely publication gap)")
+    # a month known only to be missing: a force's street file that was never published
+    assert gap_clause(Gap(pd.Period("2024-06", "M"), ("force-one",))) == (
+        "2024-06 force-one: not published (a publication gap)")
+    # a weighted count keeps its decimals; the usual count is rounded
+    assert gap_clause(Gap(pd.Period("2024-11", "M"), ("Dales", "Burglary"), 2.5, 40.6)) == (
+        "2024-11 Dales Burglary: 2.5 recorded against about 41 usually (a likely publication "
+        "gap)")
