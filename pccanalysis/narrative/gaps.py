@@ -44,7 +44,7 @@ def gap_caveat(gaps: pd.DataFrame, months, *, names: dict[str, str] | None = Non
     months : iterable of month-like, or a Comparison
         The period the figure covers (a ``Comparison`` means both of its periods).
     names : dict, optional
-        Names for categories in sentences; default :data:`SHORT_NAMES` ("ASB").
+        Names for categories in sentences; default :data:`~pccanalysis.narrative.words.SHORT_NAMES` ("ASB").
     form : {"sentences", "clauses"}
         ``"sentences"`` (default, as briefings show it): one sentence per category with a
         gap; ``"clauses"``: one :func:`gap_clause` per gap row, joined by "; ", with the
