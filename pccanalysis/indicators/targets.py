@@ -296,7 +296,8 @@ def target_progress(
 
     Notes
     -----
-    The length of this function is its description of the method; the steps are helpers.
+    Long because this docstring describes the method in full; the body (under 90 lines) calls
+    a helper for each step.
     """
     _check_arguments(target, compare, gap_policy, dispersion)
     counts = _monthly_counts(series, value, period)
