@@ -275,7 +275,8 @@ def _headline_change(section: Section, data: AreaData, frame: pd.DataFrame, comp
     before the current period, with publication-gap months left out of both periods.
     """
     from ..indicators.change import change
-    from ..narrative.change import change_sentence, figure_caveat, headline
+    from ..narrative.change import change_sentence, headline
+    from ..narrative.gaps import figure_caveat
 
     result = change(frame, comp, label=label, gaps=gaps, available_months=data.months,
                     gap_policy="exclude", dispersion="estimate")
@@ -394,8 +395,7 @@ def performance_targets(config: Config, data: AreaData, quarter: Quarter, gaps=N
     from ..figures.targets import target_chart
     from ..indicators.counts import month_counts
     from ..indicators.targets import target_progress
-    from ..narrative.change import figure_caveat
-    from ..narrative.gaps import gap_caveat
+    from ..narrative.gaps import figure_caveat, gap_caveat
     from ..narrative.targets import target_name, target_sentence
     from ..periods import parse_period
     from ..sources.targets import read_targets
@@ -530,8 +530,8 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
     from ..figures.change import change_chart
     from ..indicators.change import change_by, same_quarter_last_year
     from ..indicators.counts import all_crime
-    from ..narrative.change import figure_caveat, group_summary
-    from ..narrative.gaps import gap_caveat
+    from ..narrative.change import group_summary
+    from ..narrative.gaps import figure_caveat, gap_caveat
     from ..narrative.words import as_title
 
     gaps = data_gaps(data) if gaps is None else gaps
@@ -595,7 +595,8 @@ def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
     from ..indicators.change import between, change, same_quarter_last_year, share_change
     from ..indicators.disclosure import suppress_long
     from ..indicators.repeats import repeat_change
-    from ..narrative.change import change_sentence, figure_caveat, share_sentence
+    from ..narrative.change import change_sentence, share_sentence
+    from ..narrative.gaps import figure_caveat
     from ..narrative.repeats import repeat_sentence
 
     if config.data.hate_crime_victims is None:

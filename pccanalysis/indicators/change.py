@@ -374,7 +374,7 @@ def comparison(kind: str, at, baseline=None) -> Comparison:
 @dataclass(frozen=True)
 class Caveat:
     """What a reader should know about the data behind a figure, as months and counts
-    (:func:`pccanalysis.narrative.change.caveat_text` words it).
+    (:func:`pccanalysis.narrative.gaps.caveat_text` words it).
 
     Attributes
     ----------

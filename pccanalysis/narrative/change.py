@@ -1,18 +1,15 @@
 """Sentences for changes between two periods (:mod:`pccanalysis.indicators.change`): the
-verb phrase, the sentence, the headline card, a by-group summary, a share, and a result's
-caveat (:class:`~pccanalysis.indicators.change.Caveat`) in words."""
+verb phrase, the sentence, the headline card, a by-group summary and a share."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from ..indicators.change import Caveat, months_in_words
-from ..numbers import describe_percent, format_count, format_percent, join_words, month_label
-from .gaps import gap_clause
+from ..numbers import describe_percent, format_count, format_percent, join_words
+from .gaps import caveat_text
 from .words import VERBS, cap, check_verdict, is_missing, subject_name, verdict_verb
 
 
@@ -178,7 +175,8 @@ def headline(result, label: str | None = None, *, subject: str | None = None,
         Which direction is good news, for the tone (crime and ASB: "decrease").
     caveat : str, optional
         Caveat text (e.g. from :func:`pccanalysis.narrative.gaps.gap_caveat`); default none.
-        The result's own ``caveat`` (:func:`caveat_text`) is used when this is not given.
+        The result's own ``caveat`` (worded by
+        :func:`pccanalysis.narrative.gaps.caveat_text`) is used when this is not given.
     """
     check_verdict(result.verdict)
     if is_missing(result.percent):
@@ -298,61 +296,3 @@ def share_sentence(result, of: str, subject: str | None = None, *, usual: bool =
         word = "its usual " if usual else ""
         return f"{start}, similar to {word}{then} in {result.usual_label}."
     return f"{start}, against {then} in {result.usual_label}; its share {result.verdict}."
-
-
-def caveat_text(caveat: Caveat | None) -> str | None:
-    """A result's caveat (:class:`~pccanalysis.indicators.change.Caveat`) as clauses joined by
-    "; ", or None when there is nothing to say.
-
-    Clauses, in this order::
-
-        November 2020 left out because of a likely publication gap, with November 2019 so
-        that like is compared with like
-        2020-11 Anti-social behaviour: 0 recorded against about 80 usually (a likely
-        publication gap)
-        November 2019: a likely publication gap
-        only 3 months of data before July 2019, too few to measure how much the count usually
-        varies, so the verdict allows only for chance variation around a steady rate
-
-    The gaps are worded by :func:`pccanalysis.narrative.gaps.gap_clause`.
-    """
-    if caveat is None:
-        return None
-    clauses = []
-    if caveat.left_out:
-        note = f"{months_in_words(caveat.left_out)} left out because of a likely publication gap"
-        if caveat.paired:
-            note += f", with {months_in_words(caveat.paired)} so that like is compared with like"
-        clauses.append(note)
-    clauses += [gap_clause(g) for g in caveat.gaps]
-    if caveat.gap_months:
-        clauses.append(f"{months_in_words(caveat.gap_months)}: a likely publication gap")
-    n = caveat.history_months
-    if n is not None:
-        clauses.append(f"only {n} month{'' if n == 1 else 's'} of data before "
-                       f"{month_label(caveat.history_start)}, too few to measure how much the "
-                       "count usually varies, so the verdict allows only for chance variation "
-                       "around a steady rate")
-    return "; ".join(clauses) or None
-
-
-def figure_caveat(name: str, caveat: Caveat | str | None) -> str | None:
-    """A result's own caveat as a sentence naming the figure it belongs to, or None.
-
-    A change, target or table row carries its caveat (months left out for a publication gap,
-    too little history to measure variation); this names the figure::
-
-        ASB, year to date: October 2020 left out because of a likely publication gap, with
-        October 2019 so that like is compared with like.
-
-    ``caveat`` is the result's :class:`~pccanalysis.indicators.change.Caveat` (worded by
-    :func:`caveat_text`) or text already written.
-    """
-    if isinstance(caveat, Caveat):
-        caveat = caveat_text(caveat)
-    if caveat is None or (isinstance(caveat, float) and math.isnan(caveat)):
-        return None
-    text = str(caveat).strip().rstrip(".")
-    if not text:
-        return None
-    return f"{name}: {text}."

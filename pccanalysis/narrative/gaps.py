@@ -1,14 +1,17 @@
-"""Caveats for publication gaps (:mod:`pccanalysis.indicators.gaps`): one clause per gap, or a
-sentence per category for a briefing."""
+"""Caveats: publication gaps (:mod:`pccanalysis.indicators.gaps`) as one clause per gap or a
+sentence per category for a briefing, and a result's own caveat
+(:class:`~pccanalysis.indicators.change.Caveat`) in words."""
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import pandas as pd
 
+from ..indicators.change import Caveat, months_in_words
 from ..indicators.gaps import Gap, gap_columns, gap_records, touches_gap
-from ..numbers import format_count, join_words, months_label
+from ..numbers import format_count, join_words, month_label, months_label
 from .words import SHORT_NAMES, cap
 
 
@@ -88,3 +91,61 @@ def gap_caveat(gaps: pd.DataFrame, months, *, names: dict[str, str] | None = Non
             "too low."
         )
     return " ".join(sentences)
+
+
+def caveat_text(caveat: Caveat | None) -> str | None:
+    """A result's caveat (:class:`~pccanalysis.indicators.change.Caveat`) as clauses joined by
+    "; ", or None when there is nothing to say.
+
+    Clauses, in this order::
+
+        November 2020 left out because of a likely publication gap, with November 2019 so
+        that like is compared with like
+        2020-11 Anti-social behaviour: 0 recorded against about 80 usually (a likely
+        publication gap)
+        November 2019: a likely publication gap
+        only 3 months of data before July 2019, too few to measure how much the count usually
+        varies, so the verdict allows only for chance variation around a steady rate
+
+    The gaps are worded by :func:`gap_clause`.
+    """
+    if caveat is None:
+        return None
+    clauses = []
+    if caveat.left_out:
+        note = f"{months_in_words(caveat.left_out)} left out because of a likely publication gap"
+        if caveat.paired:
+            note += f", with {months_in_words(caveat.paired)} so that like is compared with like"
+        clauses.append(note)
+    clauses += [gap_clause(g) for g in caveat.gaps]
+    if caveat.gap_months:
+        clauses.append(f"{months_in_words(caveat.gap_months)}: a likely publication gap")
+    n = caveat.history_months
+    if n is not None:
+        clauses.append(f"only {n} month{'' if n == 1 else 's'} of data before "
+                       f"{month_label(caveat.history_start)}, too few to measure how much the "
+                       "count usually varies, so the verdict allows only for chance variation "
+                       "around a steady rate")
+    return "; ".join(clauses) or None
+
+
+def figure_caveat(name: str, caveat: Caveat | str | None) -> str | None:
+    """A result's own caveat as a sentence naming the figure it belongs to, or None.
+
+    A change, target or table row carries its caveat (months left out for a publication gap,
+    too little history to measure variation); this names the figure::
+
+        ASB, year to date: October 2020 left out because of a likely publication gap, with
+        October 2019 so that like is compared with like.
+
+    ``caveat`` is the result's :class:`~pccanalysis.indicators.change.Caveat` (worded by
+    :func:`caveat_text`) or text already written.
+    """
+    if isinstance(caveat, Caveat):
+        caveat = caveat_text(caveat)
+    if caveat is None or (isinstance(caveat, float) and math.isnan(caveat)):
+        return None
+    text = str(caveat).strip().rstrip(".")
+    if not text:
+        return None
+    return f"{name}: {text}."

@@ -9,7 +9,7 @@ regenerate with ``.venv/bin/python -m pytest tests/backtest --regen-golden`` and
 git diff before committing.
 
 The only non-default arguments are inputs, not options: the periods, the pipeline's own gap
-table (so caveats are covered, in the words :func:`pccanalysis.narrative.change.caveat_text`
+table (so caveats are covered, in the words :func:`pccanalysis.narrative.gaps.caveat_text`
 gives them), ``improvement="decrease"`` for the SPC charts of crime and ASB
 (fewer is better, as the briefing draws them) and the filters that pick an area, a quarter or a
 crime type.
@@ -81,7 +81,7 @@ def _comparison(which: str):
 
 def _worded(table: pd.DataFrame) -> pd.DataFrame:
     """A change_by table with each row's caveat in words, as the golden file holds it."""
-    from pccanalysis.narrative.change import caveat_text
+    from pccanalysis.narrative.gaps import caveat_text
 
     return table.assign(caveat=[caveat_text(c) for c in table["caveat"]])
 

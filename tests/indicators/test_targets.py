@@ -244,7 +244,7 @@ def test_a_gap_in_the_baseline_does_not_make_the_target_off_track():
     assert (kept.current_value, kept.baseline_count, kept.status) == (1104, 1100, "off track")
     assert (kept.ratio_low, kept.ratio_high) == pytest.approx(ratio_ci(1104, 1100))
     # worded "2019-11 Anti-social behaviour: 0 recorded against about 100 usually (a likely
-    # publication gap)" (tests/narrative/test_change.py)
+    # publication gap)" (tests/narrative/test_gaps.py)
     assert kept.caveat == Caveat(gaps=(Gap(NOV_2019, ("Anti-social behaviour",), 0.0, 100.0),))
     # Leaving out November 2019 and its calendar pair November 2020: 11 x 92 = 1,012 against
     # 11 x 100 = 1,100, ratio 0.92, interval (0.8439, 1.0029) straddles 0.91667: "at risk".

@@ -12,16 +12,15 @@ from pccanalysis.indicators.change import (
     compare_counts,
     share_change,
 )
-from pccanalysis.indicators.gaps import Gap, find_gaps
+from pccanalysis.indicators.gaps import find_gaps
 from pccanalysis.narrative.change import (
-    caveat_text,
     change_phrase,
     change_sentence,
-    figure_caveat,
     group_summary,
     headline,
     share_sentence,
 )
+from pccanalysis.narrative.gaps import figure_caveat
 
 MINUS = "\u2212"
 
@@ -252,64 +251,6 @@ def test_change_sentence_names_months_left_out_for_a_gap():
         "excluding October 2019, from 200 to 256.")
     assert headline(result, "ASB, this quarter").detail == (
         "256 in 2020-21 Q3 excluding October 2020; 200 in 2019-20 Q3 excluding October 2019")
-
-
-def test_figure_caveat_names_the_figure():
-    assert figure_caveat("ASB, year to date", "October 2020 left out because of a likely "
-                           "publication gap, with October 2019 so that like is compared with "
-                           "like") == (
-        "ASB, year to date: October 2020 left out because of a likely publication gap, with "
-        "October 2019 so that like is compared with like.")
-    assert figure_caveat("Crime", None) is None
-    assert figure_caveat("Crime", float("nan")) is None
-    assert figure_caveat("Crime", "  ") is None
-
-
-NOV_2019, NOV_2020 = pd.Period("2019-11", "M"), pd.Period("2020-11", "M")
-
-
-def test_caveat_text_of_months_left_out():
-    # as tests/indicators/test_change.py and test_targets.py find them
-    assert caveat_text(Caveat(left_out=(NOV_2020,), paired=(NOV_2019,))) == (
-        "November 2020 left out because of a likely publication gap, with November 2019 so "
-        "that like is compared with like")
-    assert caveat_text(Caveat(left_out=(NOV_2019,), paired=(NOV_2020,))) == (
-        "November 2019 left out because of a likely publication gap, with November 2020 so "
-        "that like is compared with like")
-    # periods of different lengths lose only the gap months themselves
-    assert caveat_text(Caveat(left_out=(pd.Period("2024-06", "M"),))) == (
-        "June 2024 left out because of a likely publication gap")
-
-
-def test_caveat_text_of_gaps_kept():
-    asb = Gap(NOV_2020, ("Anti-social behaviour",), 0.0, 80.0)
-    assert caveat_text(Caveat(gaps=(asb,))) == (
-        "2020-11 Anti-social behaviour: 0 recorded against about 80 usually (a likely "
-        "publication gap)")
-    assert caveat_text(Caveat(gaps=(Gap(NOV_2019, ("Anti-social behaviour",), 0.0, 100.0),))) == (
-        "2019-11 Anti-social behaviour: 0 recorded against about 100 usually (a likely "
-        "publication gap)")
-    assert caveat_text(Caveat(gaps=(Gap(pd.Period("2024-06", "M"), ("force-one",)),))) == (
-        "2024-06 force-one: not published (a publication gap)")
-    # a target given its gap months as a plain list
-    assert caveat_text(Caveat(gap_months=(NOV_2019,))) == (
-        "November 2019: a likely publication gap")
-
-
-def test_caveat_text_of_too_little_history_and_of_several_notes():
-    short = Caveat(history_months=3, history_start=pd.Period("2019-07", "M"))
-    assert caveat_text(short) == (
-        "only 3 months of data before July 2019, too few to measure how much the count usually "
-        "varies, so the verdict allows only for chance variation around a steady rate")
-    one = Caveat(history_months=1, history_start=pd.Period("2020-04", "M"))
-    assert caveat_text(one).startswith("only 1 month of data before April 2020, too few")
-    both = Caveat(left_out=(NOV_2020,), history_months=3,
-                  history_start=pd.Period("2019-07", "M"))
-    assert caveat_text(both) == (
-        "November 2020 left out because of a likely publication gap; only 3 months of data "
-        "before July 2019, too few to measure how much the count usually varies, so the "
-        "verdict allows only for chance variation around a steady rate")
-    assert caveat_text(None) is None and caveat_text(Caveat()) is None
 
 
 def test_a_results_caveat_reaches_its_headline_and_figure_caveat():

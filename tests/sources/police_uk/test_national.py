@@ -263,7 +263,7 @@ def test_year_on_year_counts_feed_change_by(tmp_path, mapping):
     gaps = counts.attrs["missing"]
     flagged = change_by(counts, comp, by, count_column="count", dropna=False,
                         available_months=counts.attrs["months"], gaps=gaps)
-    june = pd.Period("2024-06", "M")  # worded in tests/narrative/test_change.py
+    june = pd.Period("2024-06", "M")  # worded in tests/narrative/test_gaps.py
     assert set(flagged["caveat"]) == {Caveat(gaps=(Gap(june, ("force-one",)),))}
     fair = change_by(counts, comp, by, count_column="count", dropna=False,
                      available_months=counts.attrs["months"], gaps=gaps, gap_policy="exclude")
