@@ -190,10 +190,11 @@ class Briefing:
     def show_figure(self, fig, alt: str | None = None) -> None:
         """Display a matplotlib figure as an ``<img>`` with alt text, then close it.
 
-        The one embedding path of the project: :func:`pccanalysis.figures.figure_to_html`
-        (an inline PNG at :data:`pccanalysis.figures.DPI`, rendered in the house style, with the
-        description in the ``alt`` attribute and the figure's width), displayed as HTML, so the
-        exported briefing carries the ``<img>`` as it is.
+        The one embedding path of the project:
+        :func:`pccanalysis.figures.style.figure_to_html` (an inline PNG at
+        :data:`pccanalysis.figures.style.DPI`, rendered in the house style, with the description
+        in the ``alt`` attribute and the figure's width), displayed as HTML, so the exported
+        briefing carries the ``<img>`` as it is.
 
         Parameters
         ----------

@@ -91,29 +91,7 @@ def comparator_chart(
         ax.tick_params(axis="y", length=0)
         _pad_x(ax, [v for v in values if np.isfinite(v)] + extent)
 
-        diff.axvline(0, color="black", linewidth=0.9, zorder=1)
-        xs = [0.0]
-        for r, yy in zip(rows, y[1:], strict=True):
-            different = r.verdict != "similar to"
-            colour = OKABE_ITO["vermillion"] if different else TEXT_GREY
-            if np.isfinite(r.difference_low) and np.isfinite(r.difference_high):
-                diff.plot([r.difference_low, r.difference_high], [yy, yy], color=colour,
-                          linewidth=1.4, zorder=2, gid=f"difference-interval-{r.comparator_label}")
-                xs += [r.difference_low, r.difference_high]
-            diff.plot([r.difference], [yy], marker="D" if different else "o", markersize=7,
-                      linestyle="none", color=colour, zorder=3,
-                      gid=f"difference-{r.comparator_label}")
-            xs.append(r.difference)
-            word = f"{local_label} {r.verdict} {r.comparator_label}"
-            diff.annotate(textwrap.fill(word, 34), (r.difference, yy), xytext=(0, 7),
-                          textcoords="offset points", ha="center", fontsize=7.5,
-                          color=colour, gid="comparator-verdict")
-        diff.tick_params(axis="y", left=False, labelleft=False)
-        diff.set_xlabel("Difference (percentage points)")
-        diff.grid(axis="x")
-        diff.grid(axis="y", visible=False)
-        diff.xaxis.set_major_formatter(_signed_points_formatter())
-        _pad_x(diff, [x for x in xs if np.isfinite(x)])
+        _draw_differences(diff, rows, y[1:], local_label)
     return fig
 
 
@@ -125,3 +103,31 @@ def _pad_x(ax, values: Sequence[float], fraction: float = 0.15) -> None:
     lo, hi = min(values), max(values)
     span = hi - lo or max(abs(hi), 1.0)
     ax.set_xlim(lo - fraction * span, hi + fraction * span)
+
+
+def _draw_differences(diff, rows, ys, local_label: str) -> None:
+    """The right panel: each comparator's difference in percentage points with its interval,
+    and its verdict as words and a marker shape (● similar, ◆ different)."""
+    diff.axvline(0, color="black", linewidth=0.9, zorder=1)
+    xs = [0.0]
+    for r, yy in zip(rows, ys, strict=True):
+        different = r.verdict != "similar to"
+        colour = OKABE_ITO["vermillion"] if different else TEXT_GREY
+        if np.isfinite(r.difference_low) and np.isfinite(r.difference_high):
+            diff.plot([r.difference_low, r.difference_high], [yy, yy], color=colour,
+                      linewidth=1.4, zorder=2, gid=f"difference-interval-{r.comparator_label}")
+            xs += [r.difference_low, r.difference_high]
+        diff.plot([r.difference], [yy], marker="D" if different else "o", markersize=7,
+                  linestyle="none", color=colour, zorder=3,
+                  gid=f"difference-{r.comparator_label}")
+        xs.append(r.difference)
+        word = f"{local_label} {r.verdict} {r.comparator_label}"
+        diff.annotate(textwrap.fill(word, 34), (r.difference, yy), xytext=(0, 7),
+                      textcoords="offset points", ha="center", fontsize=7.5,
+                      color=colour, gid="comparator-verdict")
+    diff.tick_params(axis="y", left=False, labelleft=False)
+    diff.set_xlabel("Difference (percentage points)")
+    diff.grid(axis="x")
+    diff.grid(axis="y", visible=False)
+    diff.xaxis.set_major_formatter(_signed_points_formatter())
+    _pad_x(diff, [x for x in xs if np.isfinite(x)])

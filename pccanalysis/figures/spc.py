@@ -203,11 +203,38 @@ def spc_chart(
     n = len(frame)
     x = np.arange(n, dtype=float)
     y = frame["value"].to_numpy(dtype=float)
-    segment = frame["segment"].to_numpy()
-    labels = [period_text(p) for p in frame["period"]]
-    first, last = (_long_period_text(frame["period"].iloc[i]) for i in (0, -1))
     excluded = (frame["excluded"].to_numpy(dtype=bool) if "excluded" in frame.columns
                 else np.zeros(n, dtype=bool))
+    description = _spc_description(result, what, excluded, excluded_label)
+    with house_style():
+        fig = new_figure(title=title, source=source, alt=chart_alt(description, title, alt))
+        grid = fig.add_gridspec(1, 2, width_ratios=[6.0, 1.0])
+        ax = fig.add_subplot(grid[0, 0])
+        icons = fig.add_subplot(grid[0, 1])
+        _draw_points(ax, frame, x, y, excluded)
+        _draw_limits(ax, result, x, y)
+        labels_at = {i: excluded_label for i in np.flatnonzero(excluded)}
+        labels_at.update(_note_positions(frame, notes))
+        _draw_notes(ax, x, y, labels_at)
+        _month_ticks(ax, [period_text(p) for p in frame["period"]])
+        ax.set_ylabel(ylabel or f"{what[0].upper() + what[1:]} per month")
+        ax.yaxis.set_major_formatter(count_formatter())
+        _draw_icons(icons, result)
+    fig.pcc_variation = result.variation
+    fig.pcc_assurance = result.assurance
+    return fig
+
+
+def _long_period_text(value) -> str:
+    if isinstance(value, pd.Period) and value.freqstr.startswith("M"):
+        return month_label(value)
+    return str(value)
+
+
+def _spc_description(result, what: str, excluded: np.ndarray, excluded_label: str) -> str:
+    """The chart described for its alt text: span, lines, the reading and any hollow points."""
+    frame = result.frame
+    first, last = (_long_period_text(frame["period"].iloc[i]) for i in (0, -1))
     reading = f"latest month: {VARIATION_READING[result.variation]}"
     if result.assurance:
         reading += f"; {ASSURANCE_READING[result.assurance]}"
@@ -218,107 +245,119 @@ def spc_chart(
         months = [_long_period_text(p) for p in frame["period"][excluded]]
         left_out = (f"; {', '.join(months)} shown hollow ({excluded_label}), left out of the "
                     "limits")
-    description = (f"XmR chart of {what} per month, {first} to {last}, with the mean and "
-                   f"process limits{target_words} ({reading}{left_out})")
-    with house_style():
-        fig = new_figure(title=title, source=source, alt=chart_alt(description, title, alt))
-        grid = fig.add_gridspec(1, 2, width_ratios=[6.0, 1.0])
-        ax = fig.add_subplot(grid[0, 0])
-        icons = fig.add_subplot(grid[0, 1])
-
-        kept = ~excluded
-        ax.plot(x[kept], y[kept], color=MDC_COLOURS["common"], linewidth=1.5, marker="o",
-                markersize=4, markerfacecolor=MDC_COLOURS["common"],
-                markeredgecolor=MDC_COLOURS["common"], zorder=3, gid="value")
-        # Excluded points: hollow and unjoined, so they read as "not part of the series".
-        ax.plot(x[excluded], y[excluded], linestyle="none", marker="o", markersize=6,
-                markerfacecolor="white", markeredgecolor=MDC_COLOURS["common"],
-                markeredgewidth=1.2, zorder=3, gid="excluded")
-        special = frame["special_cause"].to_numpy(dtype=bool)
-        colours = [_POINT_COLOUR[v] for v in frame["variation"]]
-        ax.scatter(x[special], y[special], s=42, c=[c for c, s in zip(colours, special,
-                                                                        strict=True) if s],
-                   edgecolors="black", linewidths=0.6, zorder=4, gid="special_cause")
-        for key, style in (("mean", {"color": MDC_COLOURS["mean"], "linewidth": 1.2}),
-                           ("upl", {"color": MDC_COLOURS["limit"], "linewidth": 1.0,
-                                    "linestyle": "--"}),
-                           ("lpl", {"color": MDC_COLOURS["limit"], "linewidth": 1.0,
-                                    "linestyle": "--"})):
-            xs, ys = _segmented(x, frame[key].to_numpy(dtype=float), segment)
-            ax.plot(xs, ys, zorder=2, gid=key, **style)
-        trial = bool(frame["trial"].iloc[-1])
-        last_row = frame.iloc[-1]
-        right = x[-1] + 0.6
-        limit_word = "trial limit" if trial else "limit"
-        ends = [(float(last_row["mean"]), f"Mean {_level_text(last_row['mean'])}",
-                 MDC_COLOURS["mean"]),
-                (float(last_row["upl"]), f"Upper {limit_word} {_level_text(last_row['upl'])}",
-                 TEXT_GREY),
-                (float(last_row["lpl"]), f"Lower {limit_word} {_level_text(last_row['lpl'])}",
-                 TEXT_GREY)]
-        if result.target is not None:
-            ax.axhline(result.target, color=MDC_COLOURS["target"], linewidth=1.2,
-                       linestyle=(0, (6, 3)), zorder=2, gid="target")
-            ends.append((float(result.target), f"Target {_level_text(result.target)}",
-                         MDC_COLOURS["target"]))
-        low = min(float(np.nanmin(y)), float(frame["lpl"].min()),
-                  result.target if result.target is not None else np.inf)
-        high = max(float(np.nanmax(y)), float(frame["upl"].max()),
-                   result.target if result.target is not None else -np.inf)
-        pad = 0.08 * (high - low if high > low else max(abs(high), 1.0))
-        ax.set_ylim(min(0.0, low - pad) if low >= 0 else low - pad, high + pad)
-        ax.set_xlim(-0.7, x[-1] + 0.7)
-        ymin, ymax = ax.get_ylim()
-        label_items = [(v, text, colour, right) for v, text, colour in ends]
-        for (v, placed), text, colour, xr in spread_labels(label_items,
-                                                             0.065 * (ymax - ymin)):
-            ax.annotate(text, xy=(xr, v), xytext=(xr, placed), va="center", fontsize=8,
-                        color=colour, annotation_clip=False)
-        labels_at = {i: excluded_label for i in np.flatnonzero(excluded)}
-        if notes:
-            position = {pd.Period(p, freq="M") if isinstance(p, (str, pd.Period)) else p: i
-                        for i, p in enumerate(frame["period"])}
-            for key, text in notes.items():
-                k = pd.Period(key, freq="M") if isinstance(key, str) else key
-                if k not in position:
-                    raise ValueError(f"spc_chart: note for {key}, which is not on the chart")
-                labels_at[position[k]] = text
-        for i, text in sorted(labels_at.items()):
-            below = y[i] < (ymin + ymax) / 2
-            ax.annotate(text, (x[i], y[i]), xytext=(0, 22 if below else -22),
-                        textcoords="offset points", ha="center",
-                        va="bottom" if below else "top", fontsize=8, color="black",
-                        arrowprops={"arrowstyle": "-", "color": TEXT_GREY, "lw": 0.8},
-                        gid="note")
-        step = _tick_step(n)
-        # counted back from the latest month, so the month the reading is about is labelled
-        ticks = list(range(n - 1, -1, -step))[::-1]
-        ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=0)
-        if len(ticks) > 6:
-            for label in ax.get_xticklabels():
-                label.set_rotation(45)
-                label.set_ha("right")
-        ax.set_ylabel(ylabel or f"{what[0].upper() + what[1:]} per month")
-        ax.yaxis.set_major_formatter(count_formatter())
-
-        icons.set_axis_off()
-        icons.set_xlim(-1.4, 1.4)
-        icons.set_ylim(-7.5, 1.3)
-        icons.set_aspect("equal", adjustable="box", anchor="N")
-        draw_variation_icon(icons, result.variation, center=(0, 0))
-        icons.text(0, -1.35, VARIATION_CAPTION[result.variation], ha="center", va="top",
-                   fontsize=7, color="black", gid="variation-caption")
-        if result.assurance:
-            draw_assurance_icon(icons, result.assurance, center=(0, -4.3))
-            icons.text(0, -5.65, ASSURANCE_ICON[result.assurance][2],
-                       ha="center", va="top", fontsize=7, color="black",
-                       gid="assurance-caption")
-    fig.pcc_variation = result.variation
-    fig.pcc_assurance = result.assurance
-    return fig
+    return (f"XmR chart of {what} per month, {first} to {last}, with the mean and "
+            f"process limits{target_words} ({reading}{left_out})")
 
 
-def _long_period_text(value) -> str:
-    if isinstance(value, pd.Period) and value.freqstr.startswith("M"):
-        return month_label(value)
-    return str(value)
+def _draw_points(ax, frame: pd.DataFrame, x: np.ndarray, y: np.ndarray,
+                 excluded: np.ndarray) -> None:
+    """The judged points joined by a line, the excluded ones hollow, special causes coloured."""
+    kept = ~excluded
+    ax.plot(x[kept], y[kept], color=MDC_COLOURS["common"], linewidth=1.5, marker="o",
+            markersize=4, markerfacecolor=MDC_COLOURS["common"],
+            markeredgecolor=MDC_COLOURS["common"], zorder=3, gid="value")
+    # Excluded points: hollow and unjoined, so they read as "not part of the series".
+    ax.plot(x[excluded], y[excluded], linestyle="none", marker="o", markersize=6,
+            markerfacecolor="white", markeredgecolor=MDC_COLOURS["common"],
+            markeredgewidth=1.2, zorder=3, gid="excluded")
+    special = frame["special_cause"].to_numpy(dtype=bool)
+    colours = [_POINT_COLOUR[v] for v in frame["variation"]]
+    ax.scatter(x[special], y[special], s=42,
+               c=[c for c, s in zip(colours, special, strict=True) if s],
+               edgecolors="black", linewidths=0.6, zorder=4, gid="special_cause")
+
+
+def _draw_limits(ax, result, x: np.ndarray, y: np.ndarray) -> None:
+    """Mean, process limits (broken at each rebase) and target, labelled at their right-hand
+    end; sets the axes' limits."""
+    frame = result.frame
+    segment = frame["segment"].to_numpy()
+    for key, style in (("mean", {"color": MDC_COLOURS["mean"], "linewidth": 1.2}),
+                       ("upl", {"color": MDC_COLOURS["limit"], "linewidth": 1.0,
+                                "linestyle": "--"}),
+                       ("lpl", {"color": MDC_COLOURS["limit"], "linewidth": 1.0,
+                                "linestyle": "--"})):
+        xs, ys = _segmented(x, frame[key].to_numpy(dtype=float), segment)
+        ax.plot(xs, ys, zorder=2, gid=key, **style)
+    last_row = frame.iloc[-1]
+    limit_word = "trial limit" if bool(last_row["trial"]) else "limit"
+    ends = [(float(last_row["mean"]), f"Mean {_level_text(last_row['mean'])}",
+             MDC_COLOURS["mean"]),
+            (float(last_row["upl"]), f"Upper {limit_word} {_level_text(last_row['upl'])}",
+             TEXT_GREY),
+            (float(last_row["lpl"]), f"Lower {limit_word} {_level_text(last_row['lpl'])}",
+             TEXT_GREY)]
+    if result.target is not None:
+        ax.axhline(result.target, color=MDC_COLOURS["target"], linewidth=1.2,
+                   linestyle=(0, (6, 3)), zorder=2, gid="target")
+        ends.append((float(result.target), f"Target {_level_text(result.target)}",
+                     MDC_COLOURS["target"]))
+    low = min(float(np.nanmin(y)), float(frame["lpl"].min()),
+              result.target if result.target is not None else np.inf)
+    high = max(float(np.nanmax(y)), float(frame["upl"].max()),
+               result.target if result.target is not None else -np.inf)
+    pad = 0.08 * (high - low if high > low else max(abs(high), 1.0))
+    ax.set_ylim(min(0.0, low - pad) if low >= 0 else low - pad, high + pad)
+    ax.set_xlim(-0.7, x[-1] + 0.7)
+    ymin, ymax = ax.get_ylim()
+    right = x[-1] + 0.6
+    label_items = [(v, text, colour, right) for v, text, colour in ends]
+    for (v, placed), text, colour, xr in spread_labels(label_items, 0.065 * (ymax - ymin)):
+        ax.annotate(text, xy=(xr, v), xytext=(xr, placed), va="center", fontsize=8,
+                    color=colour, annotation_clip=False)
+
+
+def _note_positions(frame: pd.DataFrame, notes: Mapping | None) -> dict[int, str]:
+    """Each note's text by the position of its month on the chart."""
+    if not notes:
+        return {}
+    position = {pd.Period(p, freq="M") if isinstance(p, (str, pd.Period)) else p: i
+                for i, p in enumerate(frame["period"])}
+    out = {}
+    for key, text in notes.items():
+        k = pd.Period(key, freq="M") if isinstance(key, str) else key
+        if k not in position:
+            raise ValueError(f"spc_chart: note for {key}, which is not on the chart")
+        out[position[k]] = text
+    return out
+
+
+def _draw_notes(ax, x: np.ndarray, y: np.ndarray, labels_at: dict[int, str]) -> None:
+    """Short labels pointing at points, above a low point and below a high one."""
+    ymin, ymax = ax.get_ylim()
+    for i, text in sorted(labels_at.items()):
+        below = y[i] < (ymin + ymax) / 2
+        ax.annotate(text, (x[i], y[i]), xytext=(0, 22 if below else -22),
+                    textcoords="offset points", ha="center",
+                    va="bottom" if below else "top", fontsize=8, color="black",
+                    arrowprops={"arrowstyle": "-", "color": TEXT_GREY, "lw": 0.8},
+                    gid="note")
+
+
+def _month_ticks(ax, labels: list[str]) -> None:
+    """Month ticks at a readable step, counted back from the latest month so the month the
+    reading is about is labelled; slanted when there are many."""
+    n = len(labels)
+    step = _tick_step(n)
+    ticks = list(range(n - 1, -1, -step))[::-1]
+    ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=0)
+    if len(ticks) > 6:
+        for label in ax.get_xticklabels():
+            label.set_rotation(45)
+            label.set_ha("right")
+
+
+def _draw_icons(icons, result) -> None:
+    """The variation icon and, with a target, the assurance icon, each with its caption."""
+    icons.set_axis_off()
+    icons.set_xlim(-1.4, 1.4)
+    icons.set_ylim(-7.5, 1.3)
+    icons.set_aspect("equal", adjustable="box", anchor="N")
+    draw_variation_icon(icons, result.variation, center=(0, 0))
+    icons.text(0, -1.35, VARIATION_CAPTION[result.variation], ha="center", va="top",
+               fontsize=7, color="black", gid="variation-caption")
+    if result.assurance:
+        draw_assurance_icon(icons, result.assurance, center=(0, -4.3))
+        icons.text(0, -5.65, ASSURANCE_ICON[result.assurance][2],
+                   ha="center", va="top", fontsize=7, color="black",
+                   gid="assurance-caption")

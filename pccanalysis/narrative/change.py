@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from ..numbers import describe_percent, format_count, format_percent, join_words
+from .gaps import caveat_text
 from .words import VERBS, cap, check_verdict, is_missing, subject_name, verdict_verb
 
 
@@ -173,8 +174,9 @@ def headline(result, label: str | None = None, *, subject: str | None = None,
     improvement : {"decrease", "increase", "neutral"}
         Which direction is good news, for the tone (crime and ASB: "decrease").
     caveat : str, optional
-        Caveat text (e.g. from :func:`gap_caveat`); default none. The result's own ``caveat``
-        field is used when this is not given.
+        Caveat text (e.g. from :func:`pccanalysis.narrative.gaps.gap_caveat`); default none.
+        The result's own ``caveat`` (worded by
+        :func:`pccanalysis.narrative.gaps.caveat_text`) is used when this is not given.
     """
     check_verdict(result.verdict)
     if is_missing(result.percent):
@@ -193,7 +195,7 @@ def headline(result, label: str | None = None, *, subject: str | None = None,
         tone=_tone(result.verdict, improvement),
         sentence=change_sentence(result, subject, approximate=approximate),
         detail=detail,
-        caveat=caveat if caveat is not None else (result.caveat or None),
+        caveat=caveat if caveat is not None else caveat_text(result.caveat),
     )
 
 

@@ -10,7 +10,7 @@ from .words import cap, check_verdict, is_missing, was_or_were
 
 
 def target_name(target, proper_nouns: Iterable[str] = ()) -> str:
-    """"reduce crime by 10%": what a target asks for, mid-sentence (:func:`in_sentence`)."""
+    """"reduce crime by 10%": what a target asks for, mid-sentence (:func:`~pccanalysis.numbers.in_sentence`)."""
     verb = "reduce" if target.direction == "reduce" else "increase"
     return (f"{verb} {in_sentence(target.name, proper_nouns)} by "
             f"{format_percent(target.percent)}")
@@ -57,7 +57,7 @@ def target_sentence(progress, *, trajectory: bool = True, plural: bool = False,
     names the months left out: "... ASB was 30.5% higher in 2020-21 excluding October 2020
     than in 2019-20 excluding October 2019".
 
-    The target's name is written as it reads mid-sentence (:func:`in_sentence`: "Crime"
+    The target's name is written as it reads mid-sentence (:func:`~pccanalysis.numbers.in_sentence`: "Crime"
     becomes "crime", "ASB" stays; names starting with one of ``proper_nouns`` are kept);
     ``plural`` makes the verb agree with a plural name ("were").
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from pccanalysis.indicators.gaps import find_gaps, gap_caveat, touches_gap
+from pccanalysis.indicators.gaps import Gap, find_gaps, gap_records, touches_gap
 
 MONTHS = pd.period_range("2020-01", "2020-12", freq="M")
 
@@ -82,16 +82,26 @@ def test_all_months_shows_every_judgement():
     assert every["flagged"].sum() == 1
 
 
-def test_touches_gap_and_caveat():
+def test_touches_gap_and_its_records():
+    # The caveat's words are tests/narrative/test_gaps.py's.
     frame = series({"ASB": [1500] * 10 + [0] + [1500], "Burglary": [300] * 12})
     gaps = find_gaps(frame, count_column="count")
     nov = [pd.Period("2020-11", freq="M")]
     assert len(touches_gap(gaps, nov)) == 1
     assert touches_gap(gaps, nov, crime_type="Burglary").empty
-    assert gap_caveat(gaps, MONTHS[:6]) is None
-    assert gap_caveat(gaps, nov, crime_type="ASB") == (
-        "2020-11 ASB: 0 recorded against about 1,500 usually (a likely publication gap)"
-    )
+    assert touches_gap(gaps, MONTHS[:6]).empty
+    assert gap_records(touches_gap(gaps, nov, crime_type="ASB")) == [
+        Gap(pd.Period("2020-11", freq="M"), ("ASB",), 0.0, 1500.0)
+    ]
+
+
+def test_a_gap_known_only_as_a_month_has_no_counts():
+    # a force's file that was never published: month and category only
+    missing = pd.DataFrame({"month": pd.PeriodIndex(["2024-06"], freq="M"),
+                            "force": ["force-one"]})
+    assert gap_records(missing) == [Gap(pd.Period("2024-06", freq="M"), ("force-one",))]
+    unusual = missing.assign(count=[3], expected=[float("nan")])
+    assert gap_records(unusual) == [Gap(pd.Period("2024-06", freq="M"), ("force-one",))]
 
 
 def test_bad_settings_are_refused():

@@ -59,7 +59,8 @@ def test_asb_rose_about_a_third_and_the_gap_is_a_caveat(street, gaps):
     asb = street[street["crime_type"] == ASB]
     whole_year = change(asb, FY, label=ASB, gaps=gaps)
     assert whole_year.verdict == "rose"
-    assert whole_year.caveat is not None and whole_year.caveat.startswith("2020-10 ")
+    assert whole_year.caveat is not None
+    assert [str(g.month) for g in whole_year.caveat.gaps] == ["2020-10"]
     # Leaving October out of both years shows the built-in +30%.
     months = [m for m in FY.current_months if str(m) != "2020-10"]
     clean = change(asb, between(months, [m - 12 for m in months]), label=ASB, gaps=gaps)

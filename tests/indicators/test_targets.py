@@ -13,6 +13,8 @@ import pytest
 from scipy import stats
 
 from pccanalysis.errors import ConfigError, DataError, PeriodError
+from pccanalysis.indicators.change import Caveat
+from pccanalysis.indicators.gaps import Gap
 from pccanalysis.indicators.targets import STATUS_RULE, Target, target_progress
 
 
@@ -220,6 +222,9 @@ def test_series_indexed_by_month():
 # ----------------------------------------------------------------------------- gaps, dispersion
 
 
+NOV_2019 = pd.Period("2019-11", "M")
+
+
 def _gap_rows(*rows):
     """A find_gaps-shaped frame: (month, crime type, count, expected)."""
     frame = pd.DataFrame(rows, columns=["month", "crime_type", "count", "expected"])
@@ -238,8 +243,9 @@ def test_a_gap_in_the_baseline_does_not_make_the_target_off_track():
     kept = target_progress(ASB, series, gaps=gaps)
     assert (kept.current_value, kept.baseline_count, kept.status) == (1104, 1100, "off track")
     assert (kept.ratio_low, kept.ratio_high) == pytest.approx(ratio_ci(1104, 1100))
-    assert kept.caveat == ("2019-11 Anti-social behaviour: 0 recorded against about 100 usually "
-                           "(a likely publication gap)")
+    # worded "2019-11 Anti-social behaviour: 0 recorded against about 100 usually (a likely
+    # publication gap)" (tests/narrative/test_gaps.py)
+    assert kept.caveat == Caveat(gaps=(Gap(NOV_2019, ("Anti-social behaviour",), 0.0, 100.0),))
     # Leaving out November 2019 and its calendar pair November 2020: 11 x 92 = 1,012 against
     # 11 x 100 = 1,100, ratio 0.92, interval (0.8439, 1.0029) straddles 0.91667: "at risk".
     fair = target_progress(ASB, series, gaps=gaps, gap_policy="exclude")
@@ -249,8 +255,7 @@ def test_a_gap_in_the_baseline_does_not_make_the_target_off_track():
     assert len(fair.baseline_months) == len(fair.current_months) == 11
     assert fair.baseline_label == "2019-20 excluding November 2019"
     assert fair.current_label == "2020-21 excluding November 2020"
-    assert fair.caveat == ("November 2019 left out because of a likely publication gap, with "
-                           "November 2020 so that like is compared with like")
+    assert fair.caveat == Caveat(left_out=(NOV_2019,), paired=(pd.Period("2020-11", "M"),))
     # The trajectory still measures time to the end of the window: 12 of 36 months.
     assert fair.elapsed_fraction == pytest.approx(1 / 3)
     # The monthly target line uses the 11 good baseline months: 100 x 0.75 = 75; the chart
@@ -260,7 +265,7 @@ def test_a_gap_in_the_baseline_does_not_make_the_target_off_track():
     # A plain list of months works too, with a plainer caveat.
     listed = target_progress(ASB, series, gaps=["2019-11"])
     assert listed.status == "off track"
-    assert listed.caveat == "November 2019: a likely publication gap"
+    assert listed.caveat == Caveat(gap_months=(NOV_2019,))
     with pytest.raises(ValueError, match="gap_policy must be one of"):
         target_progress(ASB, series, gaps=gaps, gap_policy="drop")
 
@@ -304,4 +309,5 @@ def test_over_dispersed_counts_widen_the_status_interval():
     short = target_progress(q4, monthly([100] * 3 + [80] * 12, start="2020-01"),
                             compare="annualised", dispersion="estimate")
     assert short.dispersion == 1.0
-    assert short.caveat.startswith("only 3 months of data before April 2020, too few")
+    # "only 3 months of data before April 2020, too few ..."
+    assert short.caveat == Caveat(history_months=3, history_start=pd.Period("2020-04", "M"))

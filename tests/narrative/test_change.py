@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pccanalysis.indicators.change import between, change_by, compare_counts, share_change
+from pccanalysis.indicators.change import (
+    Caveat,
+    between,
+    change_by,
+    compare_counts,
+    share_change,
+)
 from pccanalysis.indicators.gaps import find_gaps
 from pccanalysis.narrative.change import (
     change_phrase,
@@ -14,6 +20,7 @@ from pccanalysis.narrative.change import (
     headline,
     share_sentence,
 )
+from pccanalysis.narrative.gaps import figure_caveat
 
 MINUS = "\u2212"
 
@@ -244,3 +251,12 @@ def test_change_sentence_names_months_left_out_for_a_gap():
         "excluding October 2019, from 200 to 256.")
     assert headline(result, "ASB, this quarter").detail == (
         "256 in 2020-21 Q3 excluding October 2020; 200 in 2019-20 Q3 excluding October 2019")
+
+
+def test_a_results_caveat_reaches_its_headline_and_figure_caveat():
+    caveat = Caveat(left_out=(pd.Period("2020-10", "M"),), paired=(pd.Period("2019-10", "M"),))
+    result = _change(9925, 12345, caveat=caveat)
+    words = ("October 2020 left out because of a likely publication gap, with October 2019 so "
+             "that like is compared with like")
+    assert headline(result, subject="crime").caveat == words
+    assert figure_caveat("ASB, year to date", caveat) == f"ASB, year to date: {words}."

@@ -210,7 +210,8 @@ def test_count_by_csp_by_crime_type_and_filters(small, tmp_path, mapping):
 
 
 def test_year_on_year_counts_feed_change_by(tmp_path, mapping):
-    from pccanalysis.indicators.change import change_by, rolling_12_months
+    from pccanalysis.indicators.change import Caveat, change_by, rolling_12_months
+    from pccanalysis.indicators.gaps import Gap
 
     src = tmp_path / "police-uk"
     for month in pd.period_range("2023-01", "2023-12", freq="M").astype(str):
@@ -262,13 +263,14 @@ def test_year_on_year_counts_feed_change_by(tmp_path, mapping):
     gaps = counts.attrs["missing"]
     flagged = change_by(counts, comp, by, count_column="count", dropna=False,
                         available_months=counts.attrs["months"], gaps=gaps)
-    assert set(flagged["caveat"]) == {"2024-06 force-one: not published (a publication gap)"}
+    june = pd.Period("2024-06", "M")  # worded in tests/narrative/test_gaps.py
+    assert set(flagged["caveat"]) == {Caveat(gaps=(Gap(june, ("force-one",)),))}
     fair = change_by(counts, comp, by, count_column="count", dropna=False,
                      available_months=counts.attrs["months"], gaps=gaps, gap_policy="exclude")
     a = fair.set_index("csp_code").loc["E22000001"]
     assert (a["current"], a["previous"], a["percent"]) == (33, 22, 50.0)
     assert a["current_label"] == "January to December 2024 excluding June 2024"
-    assert a["caveat"].startswith("June 2024 left out because of a likely publication gap")
+    assert a["caveat"].left_out == (june,)
 
 
 def test_open_street_dataset_refuses_an_empty_folder(tmp_path):
