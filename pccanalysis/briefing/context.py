@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -78,14 +79,25 @@ def headline_panel_html(figures: list[HeadlineFigure]) -> str:
             + "".join(cards) + "</section>")
 
 
+# An absolute path (POSIX or Windows) up to its last separator: the folders, not the file.
+_FOLDERS = re.compile(r"(?:(?<![\w.])[A-Za-z]:[\\/]|(?<![\w.~:/])/)(?:[^\s/\\:;,()'\"]+[\\/])+")
+
+
+def without_folders(text: str) -> str:
+    """``text`` with every absolute path cut to its file name (``/home/a/x.csv`` -> ``x.csv``),
+    so a briefing never shows where files lie on the machine that made it."""
+    return _FOLDERS.sub("", text)
+
+
 def quality_lines(quality: DataQuality) -> list[str]:
     """Plain lines for the data-quality note: :meth:`DataQuality.summary_lines`, except that a
-    record of a step that read no files (placing rows in an area) opens with its counts only."""
+    record of a step that read no files (placing rows in an area) opens with its counts only.
+    Absolute paths in the records' notes are cut to file names (:func:`without_folders`)."""
     lines = quality.summary_lines()
     if not quality.files:
         lines[0] = (f"{quality.source}: {quality.rows_kept:,} of {quality.rows_read:,} rows "
                     "used.")
-    return lines
+    return [without_folders(line) for line in lines]
 
 
 def note_html(lines: list[str] | str, *, kind: Literal["note", "caveat"] = "note",

@@ -16,6 +16,8 @@ from pccanalysis.briefing.context import (
     headline_panel_html,
     note_html,
     open_briefing,
+    quality_lines,
+    without_folders,
 )
 from pccanalysis.periods import Quarter
 from pccanalysis.quality import DataQuality
@@ -113,3 +115,20 @@ def test_show_figure_displays_the_figures_img_element(sample_config):
     assert shown[0].startswith('<img class="pcc-figure" src="data:image/png;base64,')
     assert 'alt="A line &quot;rising&quot; then falling."' in shown[0]
     assert shown[0].endswith(' width="614">')
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("kept /home/analyst/data/new/2020-01/a.csv over /srv/old/a.csv (8 rows)",
+     "kept a.csv over a.csv (8 rows)"),
+    (r"C:\Users\ana\police\b.zip:2020-01/x.csv was read", "b.zip:2020-01/x.csv was read"),
+    ("from (/tmp/pcc/x.csv)", "from (x.csv)"),
+    # Not paths: relative names, fractions, web addresses.
+    ("2020-01/2020-01-x.csv in 1/2 of cases", "2020-01/2020-01-x.csv in 1/2 of cases"),
+    ("see https://data.police.uk/data/ for the files", "see https://data.police.uk/data/ for "
+     "the files"),
+])
+def test_no_absolute_path_reaches_a_briefing(text, shown):
+    assert without_folders(text) == shown
+    dq = DataQuality(source="data.police.uk street", rows_read=8, rows_kept=8)
+    dq.notes.append(text)
+    assert quality_lines(dq)[-1] == shown

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from click.testing import CliRunner
 
+from pccanalysis.cli import cli
 from pccanalysis.errors import DataError
 from pccanalysis.quality import DataQuality
 from pccanalysis.sources.boundaries import read_boundaries
@@ -222,3 +224,28 @@ def test_derbyshire_boundary_counts_match_an_independent_point_in_polygon(derbys
         else:  # points on the ward's edge may have gone to its neighbour
             assert inside <= placed.get(code, 0) <= touching, code
     assert edge_total < 0.001 * ok.sum()
+
+
+def test_pcc_check_data_reports_wards_placed_by_route(test_data, tmp_path):
+    # Testshire's January has 8 rows: 0001 x3, 0002 x2, 0003 x2 and one without a location.
+    # With a 2021 lookup holding 0001 and 0002, and a bridge sending the 2011 code 0003 to the
+    # 2021 code 0002: 5 rows by lookup, 2 bridged, 7 of 7 located rows placed.
+    (tmp_path / "l21.csv").write_text(
+        "LSOA21CD,LSOA21NM,WD23CD,WD23NM,LAD23CD,LAD23NM\n"
+        "E01000001,Testville 001A,E05000001,Central,E07000001,Testville\n"
+        "E01000002,Testville 002B,E05000002,Northside,E07000001,Testville\n")
+    (tmp_path / "bridge.csv").write_text(
+        "LSOA11CD,LSOA21CD,CHGIND\nE01000003,E01000002,M\nE01000002,E01000002,M\n")
+    folder = test_data / "police_uk" / "folder" / "2020-01"
+    args = ["check-data", str(folder), "--no-cache", "--by-month",
+            "--lsoa-lookup", str(tmp_path / "l21.csv")]
+    result = CliRunner().invoke(cli, [*args, "--lsoa-bridge", str(tmp_path / "bridge.csv")])
+    assert result.exit_code == 0, result.output
+    table = result.output.split("by route:\n", 1)[1].splitlines()
+    assert table[0].split() == ["lookup", "bridged", "no", "location", "located", "placed",
+                                "placed", "%"]
+    assert table[2].split() == ["2020-01", "5", "2", "1", "7", "7", "100.0%"]
+    assert "Rows placed in a ward (wards of 2023), by route:" in result.output
+    result = CliRunner().invoke(cli, args)  # without the bridge the 2011 code finds no ward
+    assert result.output.split("by route:\n", 1)[1].splitlines()[2].split() == [
+        "2020-01", "5", "2", "1", "7", "5", "71.4%"]
