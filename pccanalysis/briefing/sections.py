@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..config import Config
-from ..numbers import format_count, format_number, format_percent, join_words
+from ..numbers import format_count, format_number, format_percent, join_words, plural
 from ..periods import Quarter
 from ..quality import DataQuality
 from .context import HeadlineFigure
@@ -1155,6 +1155,7 @@ def hotspots(config: Config, data: AreaData, quarter: Quarter,
                                "value": counts.reindex(codes, fill_value=0).astype(float)
                                .to_numpy()})
         top = values.sort_values("value", ascending=False, kind="stable").iloc[0]
+        outside = len(frame) - len(placed)
         fig = ward_choropleth(values, data.ward_polygons,
                               title=f"{what} by ward, {period}: most in {top['label']}",
                               source=police_source(config), what=f"{noun} in 12 months",
@@ -1164,8 +1165,8 @@ def hotspots(config: Config, data: AreaData, quarter: Quarter,
             "located (data.police.uk places each at the nearest of a set of anonymised map "
             "points); wards with fewer than "
             f"{threshold} are not shown."
-            + (f" {len(frame) - len(placed):,} {noun} of the area were in none of its wards."
-               if len(frame) > len(placed) else "")])
+            + (f" {plural(outside, noun.removesuffix('s'), noun)} of the area "
+               f"{'was' if outside == 1 else 'were'} in none of its wards." if outside else "")])
     fig = hotspot_map(frame, title=f"{what}, {period}", source=police_source(config), what=noun,
                       suppress_below=threshold)
     return Section(figures=[fig], notes=[

@@ -9,8 +9,16 @@ from ..numbers import format_count, format_percent, join_words
 from .words import cap
 
 
+def _share(row) -> str:
+    """The share not placed, never "0%" for a count above zero."""
+    if not row["rows"]:
+        return "all"
+    percent = 100 * row["not_in_ward_share"]
+    return "under 0.1%" if 0 < percent < 0.05 else format_percent(percent)
+
+
 def _not_in_ward_clause(row) -> str:
-    share = format_percent(100 * row["not_in_ward_share"]) if row["rows"] else "all"
+    share = _share(row)
     return (f"{format_count(row['not_in_ward'])} of {format_count(row['rows'])} ({share}) in "
             f"{row['period']}")
 
@@ -66,9 +74,7 @@ def ward_withheld_sentence(coverage: pd.DataFrame, threshold: float) -> str:
     ordered = coverage.sort_values("not_in_ward_share", ascending=False, na_position="first")
     hi, lo = ordered.iloc[0], ordered.iloc[-1]
 
-    def share(row) -> str:
-        return format_percent(100 * row["not_in_ward_share"]) if row["rows"] else "all"
-
+    share = _share
     return (f"Wards are not reported as rising or falling: {share(hi)} of the area's crimes "
             f"could not be placed in a ward in {hi['period']} against {share(lo)} in "
             f"{lo['period']}, a difference of more than {100 * threshold:g} "

@@ -38,3 +38,10 @@ def test_withheld_names_both_shares_and_the_threshold():
         "placed in a ward in Oct-Dec 2023 against 0.2% in Oct-Dec 2024, a difference of more "
         "than 2 percentage points, so a ward's change would partly reflect where crimes could "
         "be placed rather than how many happened.")
+
+
+def test_a_small_share_is_never_written_as_zero():
+    # 2 of 7,430 = 0.027%: "under 0.1%", not "0%".
+    text = ward_coverage_sentence(coverage([7394, 7430], [7394, 7428]))
+    assert "2 of 7,430 (under 0.1%) in Oct-Dec 2023" in text
+    assert "0 of 7,394 (0%) in Oct-Dec 2024" in text
