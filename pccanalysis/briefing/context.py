@@ -177,7 +177,7 @@ class Briefing:
         self._save()
 
     def show(self, section) -> None:
-        """Display a :class:`~pccanalysis.briefing.sections.Section`: its caveats, headline
+        """Display a :class:`~pccanalysis.briefing.common.Section`: its caveats, headline
         panel, sentences, figures, tables and notes, in that order, and record its inputs'
         data quality and its caveats."""
         for caveat in section.caveats:
@@ -220,6 +220,8 @@ class Briefing:
         ValueError
             When the chart has no description: every chart in a briefing carries alt text.
         """
+        # Imported here, not at the top: publish/run.py imports this module (SIDECAR_NAME)
+        # at the CLI's start, which need not load matplotlib.
         import matplotlib.pyplot as plt
 
         from ..figures.style import figure_to_html
@@ -260,6 +262,7 @@ def open_briefing(config_path: str | os.PathLike | None = None, *, area: str | N
 
 
 def _display_html(fragment: str) -> None:
+    # Imported here for the CLI's start-up time, as in Briefing.show_figure.
     from IPython.display import HTML, display
 
     display(HTML(fragment))

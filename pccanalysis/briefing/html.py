@@ -1,4 +1,5 @@
-"""HTML tables for briefings: the delivery-plan tracker (Appendix-A style) and its status key.
+"""HTML tables for briefings: the delivery-plan tracker (Appendix-A style) and its status key,
+change tables, disclosure-controlled tables and plain tables.
 
 Accessibility
 -------------
@@ -26,10 +27,12 @@ W3C, Web Content Accessibility Guidelines 2.1, success criteria 1.4.1 (use of co
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from ..numbers import format_count, format_percent
 from ..safe_html import SafeHtml, escape_text, text_to_html
 
 #: Status -> (fill, text colour). Fills: Okabe-Ito bluish green, orange and vermillion; white
@@ -223,3 +226,90 @@ def _table_start(css_class: str, caption: str | None, include_css: bool) -> list
 def _column_headings(*names: str) -> str:
     cells = "".join(f'<th scope="col">{name}</th>' for name in names)
     return f"<thead><tr>{cells}</tr></thead>"
+
+
+def _td_num(text: str) -> str:
+    return f'<td class="num">{html.escape(text)}</td>'
+
+
+def change_table_html(table: pd.DataFrame, group: str, group_label: str,
+                      caption: str | None = None) -> str:
+    """A change table for the page: group, both counts, change with interval, verdict.
+
+    Numbers are right-aligned in tabular figures (class ``num``); a change from zero shows
+    no percentage.
+    """
+    rows = []
+    for _, r in table.iterrows():
+        pct = "" if pd.isna(r["percent"]) else format_percent(r["percent"], signed=True)
+        if pd.isna(r["ratio_low"]) or pd.isna(r["ratio_high"]) or r["ratio_high"] == float("inf"):
+            interval = ""
+        else:
+            # signed like the change beside it: "+26.8% to +44.6%", "−25% to +44%"
+            interval = (f"{format_percent(100 * (r['ratio_low'] - 1), signed=True)} to "
+                        f"{format_percent(100 * (r['ratio_high'] - 1), signed=True)}")
+        rows.append(
+            f"<tr><th scope=\"row\">{html.escape(str(r[group]))}</th>"
+            + _td_num(format_count(r["previous"])) + _td_num(format_count(r["current"]))
+            + _td_num(pct) + _td_num(interval)
+            + f"<td>{html.escape(str(r['verdict']))}</td></tr>"
+        )
+    first = table.iloc[0] if len(table) else None
+    prev_label = html.escape(str(first["previous_label"])) if first is not None else "Before"
+    curr_label = html.escape(str(first["current_label"])) if first is not None else "Now"
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="pcc-change">{cap}<thead><tr><th scope="col">{html.escape(group_label)}</th>'
+        f'<th scope="col" class="num">{prev_label}</th><th scope="col" class="num">{curr_label}'
+        '</th><th scope="col" class="num">Change</th><th scope="col" class="num">95% interval'
+        '</th><th scope="col">Verdict</th></tr></thead><tbody>' + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def suppressed_table_html(table, caption: str, row_label: str) -> str:
+    """A disclosure-controlled table (``indicators.disclosure.SuppressedTable``) for the page.
+
+    Hidden cells show the table's marker with the class ``suppressed``; a note under the table
+    says what the marker means.
+    """
+    display, hidden = table.display, table.suppressed
+    head = "".join(f'<th scope="col" class="num">{html.escape(str(c))}</th>'
+                   for c in display.columns)
+    body = []
+    for idx in display.index:
+        cells = []
+        for col in display.columns:
+            value = display.loc[idx, col]
+            if hidden.loc[idx, col]:
+                cells.append(f'<td class="suppressed">{html.escape(str(value))}</td>')
+            else:
+                cells.append(_td_num(format_count(value)))
+        body.append(f'<tr><th scope="row">{html.escape(str(idx))}</th>{"".join(cells)}</tr>')
+    note = (f"{table.marker} = fewer than {table.threshold} (or a cell that would reveal one); "
+            "hidden to protect the people counted.")
+    return (
+        f'<table class="pcc-suppressed"><caption>{html.escape(caption)}</caption><thead><tr>'
+        f'<th scope="col">{html.escape(row_label)}</th>{head}</tr></thead><tbody>'
+        + "".join(body) + f'</tbody><tfoot><tr><td colspan="{len(display.columns) + 1}">'
+        f"{html.escape(note)}</td></tr></tfoot></table>"
+    )
+
+
+def simple_table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = ()) -> str:
+    """A plain table of text values (escaped); the ``numeric`` columns right-aligned."""
+    numeric = set(numeric)
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if c in numeric else ""}>{html.escape(str(c))}</th>'
+                   for c in frame.columns)
+    rows = []
+    for _, r in frame.iterrows():
+        cells = []
+        for c in frame.columns:
+            v = r[c]
+            text = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+            cls = ' class="num"' if c in numeric else ""
+            cells.append(f"<td{cls}>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")

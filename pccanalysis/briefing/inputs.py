@@ -186,6 +186,8 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     ConfigError
         When the area names a CSP, local authority or force area the lookup does not have.
     """
+    # Imported here, not at the top: publish/run.py imports this module at the CLI's start
+    # (describe_sources, resolve_quarter), which need not load shapely, pyproj and the readers.
     from ..sources.boundaries import read_boundaries
     from ..sources.geography import (
         local_authorities_of,
@@ -278,7 +280,7 @@ def _area_wards(lsoa: pd.DataFrame, boundaries: pd.DataFrame | None, lads: pd.Da
 def _placing(area: Area):
     """The geography column that places a row in ``area``, the names it must have there, and
     how names are compared."""
-    from ..sources.geography import la_name_key
+    from ..sources.geography import la_name_key  # late, as in load_area
 
     if area.kind == "csp":
         return "csp_name", area.csps, str.casefold

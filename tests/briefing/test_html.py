@@ -1,4 +1,5 @@
-"""Tests for pccanalysis.briefing.html: the tracker table and status key, accessible and safe."""
+"""Tests for pccanalysis.briefing.html: the tracker table and status key, accessible and safe;
+the change table."""
 
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from briefing.frames import wards_frame
 
 from pccanalysis.briefing.html import (
     RAG_COLOURS,
     TRACKER_CSS,
+    change_table_html,
     rag_cell,
     render_movement_table,
     render_status_key,
     render_tracker_table,
 )
+from pccanalysis.indicators.change import change_by, same_quarter_last_year
 from pccanalysis.indicators.delivery_plan import movement, overall_rating, status_key
+from pccanalysis.periods import Quarter
 from pccanalysis.safe_html import ALLOWED_TAGS
 
 XSS_CORPUS = json.loads(
@@ -259,3 +264,14 @@ def test_xss_corpus_in_every_text_field_of_the_table(payload):
     moves = movement(d.assign(status="Amber"), d)
     assert_table_is_safe(render_movement_table(moves, caption=payload))
     assert_table_is_safe(render_status_key(status_key(d), rating=payload, caption=payload))
+
+
+def test_change_table_signs_both_ends_of_a_rising_interval():
+    # Moorside on its own: 15 -> 60, +300%. Clopper-Pearson for 60 of 75 is 0.6917 to 0.8835
+    # (B(0.025; 60, 16), B(0.975; 61, 15)), a ratio of 2.243 to 7.585: +124.3% to +658.5%.
+    frame = wards_frame()
+    table = change_by(frame[frame["ward_name"] == "Moorside"],
+                      same_quarter_last_year(Quarter(2020, 4)), "ward_name")
+    html = change_table_html(table, "ward_name", "Ward")
+    assert ('<td class="num">+300%</td><td class="num">+124.3% to +658.5%</td><td>rose</td>'
+            in html)

@@ -14,8 +14,10 @@ import nbformat
 import pytest
 from briefing_run import sample_quarter_run
 
-from pccanalysis.briefing import sections
+from pccanalysis.briefing.delivery import delivery_plan
 from pccanalysis.briefing.inputs import load_area
+from pccanalysis.briefing.needs import needs_headline
+from pccanalysis.briefing.quarterly import performance_headline
 from pccanalysis.periods import Quarter
 from pccanalysis.publish.export import MAX_BYTES, external_references
 
@@ -90,7 +92,7 @@ def _cards_in(page: str, cards) -> None:
 
 
 def test_quarterly_headline_is_the_librarys(run, pages, data):
-    section = sections.performance_headline(data, run.plan.quarter)
+    section = performance_headline(data, run.plan.quarter)
     assert [c.label for c in section.headline] == [
         "All crime, this quarter", "ASB, this quarter", "All crime, year to date",
         "ASB, year to date"]
@@ -100,13 +102,13 @@ def test_quarterly_headline_is_the_librarys(run, pages, data):
 
 
 def test_needs_headline_is_the_librarys(run, pages, data):
-    section = sections.needs_headline(data, run.plan.quarter)
+    section = needs_headline(data, run.plan.quarter)
     assert len(section.headline) == 3
     _cards_in(pages["needs_assessment"], section.headline)
 
 
 def test_delivery_plan_headline_is_the_librarys(run, pages):
-    plan = sections.delivery_plan(run.plan.config, run.plan.quarter)
+    plan = delivery_plan(run.plan.config, run.plan.quarter)
     _cards_in(pages["delivery_plan"], plan.summary.headline)
     # The sample has trackers for 2020-21 Q3 and Q4 (pccanalysis.sample.extracts), so the page
     # reports Q4 itself, with no fallback caveat, and its movement is measured from Q3: six
@@ -123,7 +125,7 @@ def test_manifest_carries_each_briefings_figures_and_data_quality(run, data):
     by_name = {b["notebook"]: b for b in manifest["briefings"]}
     assert set(by_name) == set(NAMES)
     qp = by_name["quarterly_performance"]
-    expected = [vars(c) for c in sections.performance_headline(data, run.plan.quarter).headline]
+    expected = [vars(c) for c in performance_headline(data, run.plan.quarter).headline]
     assert qp["headline"] == expected
     street = qp["data_quality"]["data.police.uk street"]
     assert street["rows_read"] == data.quality[0].rows_read
