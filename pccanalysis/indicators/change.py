@@ -445,7 +445,9 @@ class ChangeResult:
         0; NaN for 0 and 0.
     ratio_low, ratio_high : float
         Interval for the ratio at confidence ``1 - alpha``: exact conditional
-        (Clopper-Pearson), or the quasi-Poisson score interval when ``dispersion > 1``.
+        (Clopper-Pearson), joined with the quasi-Poisson score interval when
+        ``dispersion > 1``; with ``method="exact"`` it leaves out 1 exactly when
+        ``p_value < alpha``.
     p_value : float
         Two-sided p-value for "no change in the monthly rate"; 1 for 0 and 0.
     method : str

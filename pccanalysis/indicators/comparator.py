@@ -7,11 +7,19 @@ difference in percentage change is ``100 * (RL - RC)`` percentage points. Two me
 
 ``"exact"`` (default)
     Conditional on all four margins of the 2x2 table ``[[x1, x0], [y1, y0]]`` the local
-    current count is (Fisher's noncentral) hypergeometric with odds ratio ``R``; the p-value is
-    Fisher's exact test (``scipy.stats.fisher_exact``) and the interval is the conditional
-    (exact) interval for the odds ratio, as ``scipy.stats.contingency.odds_ratio`` gives it,
-    computed here on the log scale so that zero counts and national counts in the millions are
-    handled quickly and without numerical failure.
+    current count is (Fisher's noncentral) hypergeometric with odds ratio ``R``. The interval
+    is the conditional (exact) interval for the odds ratio, as
+    ``scipy.stats.contingency.odds_ratio`` gives it, and the p-value is the test that interval
+    inverts: Fisher's exact test with twice the smaller tail,
+    ``min(1, 2 min(P(X <= x1), P(X >= x1)))`` at ``R = 1``, computed from the same tails.
+    So the verdict and the interval come from one method and never disagree: ``p < alpha``
+    exactly when the interval leaves out 1. (``scipy.stats.fisher_exact``'s two-sided p-value
+    sums the outcomes no more likely than the one observed instead; it equals this one when
+    the distribution is symmetric, and otherwise can call a change beside an interval that
+    includes none: 0 against 5 locally, 99,457 against 99,433 for the rest, gives Fisher's
+    p = 0.031 with an interval up to 1.09, where this p is 0.062.) Both are computed on the log
+    scale so that zero counts and national counts in the millions are handled quickly and
+    without numerical failure.
 ``"log"``
     Wald test on the log scale with the delta method:
     ``se(log R) = sqrt(1/x1 + 1/x0 + 1/y1 + 1/y0)``; needs every count above zero.
@@ -24,10 +32,14 @@ Clopper-Pearson interval, as in :mod:`pccanalysis.indicators.significance`).
 Over-dispersion. Local counts that vary more than Poisson noise (``phi > 1``, see
 :func:`pccanalysis.indicators.significance.estimate_dispersion`) are allowed for with
 ``dispersion=phi``: with comparator counts, the log-scale test with the local variance terms
-multiplied by ``phi``, ``se = sqrt(phi (1/x1 + 1/x0) + 1/y1 + 1/y0)`` (local counts must be
+multiplied by ``phi``, ``se = sqrt(phi (1/x1 + 1/x0) + 1/y1 + 1/y0)`` (every count must be
 above zero); with a comparator percentage, the quasi-Poisson score test and interval of
 :mod:`~pccanalysis.indicators.significance`. The comparator's own counts (national, in the
 millions) keep their Poisson terms, which are negligible. ``dispersion=1`` changes nothing.
+As in :mod:`~pccanalysis.indicators.significance`, allowing for more noise never makes a
+verdict more certain: with ``method="exact"`` the p-value is the larger of the exact and the
+quasi-Poisson p-values and the interval the union of their intervals, so the verdict can only
+move towards "similar to" as ``phi`` grows, and still agrees with the interval.
 
 The difference in percentage points carries an approximate (delta-method) interval:
 ``var = phi RL^2 (1/x1 + 1/x0) + RC^2 (1/y1 + 1/y0)``.
@@ -41,6 +53,8 @@ Breslow NE, Day NE (1987). Statistical Methods in Cancer Research, vol. II, IARC
 (comparisons of rate ratios; conditional inference for 2x2 tables of counts).
 Cornfield J (1956). A statistical problem arising from retrospective studies. Proc. Third
 Berkeley Symposium 4, 135-148 (the exact conditional interval).
+Fay MP (2010). Confidence intervals that match Fisher's exact or Blaker's exact tests.
+Biostatistics 11, 373-374 (the central Fisher test matches the conditional interval).
 Altman DG, Bland JM (2003). Interaction revisited: the difference between two estimates. BMJ
 326, 219 (ratio of ratios on the log scale).
 """
@@ -52,7 +66,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, stats
-from scipy.special import gammaln, logsumexp
 
 from .significance import compare_poisson_arrays, direction
 
@@ -61,6 +74,7 @@ __all__ = [
     "ComparatorResult",
     "compare_to_comparator",
     "conditional_odds_ratio_interval",
+    "conditional_p_value",
 ]
 
 #: Every verdict :func:`compare_to_comparator` can give; each reads before the comparator's
@@ -161,15 +175,69 @@ def _verdict(p_value: float, ratio: float, local_ratio: float, comp_ratio: float
 
 
 def _log_pmf_base(table: np.ndarray):
-    """Support and log-weights (odds ratio 1) of the conditional distribution of the top-left
-    cell of a 2x2 table with all margins fixed (Fisher's noncentral hypergeometric)."""
+    """Support and log-weights (odds ratio 1, up to a constant) of the conditional distribution
+    of the top-left cell of a 2x2 table with all margins fixed (Fisher's noncentral
+    hypergeometric).
+
+    The weights ``C(c1, k) C(n - c1, r1 - k)`` are built from the ratios of neighbours,
+    ``w(k + 1) / w(k) = (c1 - k)(r1 - k) / ((k + 1)(n - c1 - r1 + k + 1))``, summed on the log
+    scale: differences of log-gamma functions of national counts in the millions would lose
+    eight digits, these lose none that matter.
+    """
     (a, b), (c, d) = table.astype(float)
     r1, c1, n = a + b, a + c, a + b + c + d
     lo, hi = max(0.0, r1 + c1 - n), min(r1, c1)
     k = np.arange(lo, hi + 1)
-    base = (gammaln(c1 + 1) - gammaln(k + 1) - gammaln(c1 - k + 1)
-            + gammaln(n - c1 + 1) - gammaln(r1 - k + 1) - gammaln(n - c1 - r1 + k + 1))
-    return k, base
+    step = k[:-1]
+    log_ratio = (np.log(c1 - step) + np.log(r1 - step) - np.log(step + 1)
+                 - np.log(n - c1 - r1 + step + 1))
+    return k, np.r_[0.0, np.cumsum(log_ratio)]
+
+
+def _logsumexp(values: np.ndarray) -> float:
+    """``log(sum(exp(values)))`` without overflow; scipy.special.logsumexp gives the same but
+    costs a hundred times as much on arrays this small, and a grid of tables calls it often."""
+    top = float(values.max())
+    return top + float(np.log(np.exp(values - top).sum()))
+
+
+class _ConditionalTails:
+    """Both tails of the conditional distribution of a 2x2 table's top-left cell, as functions
+    of the log odds ratio, summed on the log scale (national counts in the millions are fine)."""
+
+    def __init__(self, table) -> None:
+        table = np.asarray(table)
+        self.k, self.base = _log_pmf_base(table)
+        self.x = float(table[0, 0])
+
+    def log_tail(self, log_psi: float, upper: bool) -> float:
+        """``log P(X >= x)`` (``upper``) or ``log P(X <= x)`` at odds ratio ``exp(log_psi)``."""
+        logw = self.base + self.k * log_psi
+        tail = logw[self.k >= self.x] if upper else logw[self.k <= self.x]
+        return _logsumexp(tail) - _logsumexp(logw)
+
+    def p_value(self) -> float:
+        """Twice the smaller tail at odds ratio 1, at most 1."""
+        smaller = min(self.log_tail(0.0, True), self.log_tail(0.0, False))
+        return min(1.0, 2 * math.exp(smaller))
+
+    def interval(self, alpha: float) -> tuple[float, float]:
+        """The odds ratios at which either tail is ``alpha / 2``."""
+        target = math.log(alpha / 2)
+
+        def solve(upper: bool) -> float:
+            # P(X >= x) rises with the odds ratio and P(X <= x) falls: bracket on the log scale.
+            def f(t: float) -> float:
+                return self.log_tail(t, upper) - target
+
+            lo, hi = -1.0, 1.0
+            while f(lo) * f(hi) > 0 and hi - lo < 400:
+                lo, hi = lo - 2 * (hi - lo), hi + 2 * (hi - lo)
+            return math.exp(optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12))
+
+        low = 0.0 if self.x <= self.k[0] else solve(upper=True)
+        high = math.inf if self.x >= self.k[-1] else solve(upper=False)
+        return low, high
 
 
 def conditional_odds_ratio_interval(table, alpha: float = 0.05) -> tuple[float, float]:
@@ -186,28 +254,17 @@ def conditional_odds_ratio_interval(table, alpha: float = 0.05) -> tuple[float, 
     (float, float)
         Lower and upper limits; 0 and ``inf`` at the edges of the support.
     """
-    table = np.asarray(table)
-    k, base = _log_pmf_base(table)
-    x = float(table[0, 0])
-    target = math.log(alpha / 2)
+    return _ConditionalTails(table).interval(alpha)
 
-    def log_tail(log_psi: float, upper: bool) -> float:
-        logw = base + k * log_psi
-        tail = logw[k >= x] if upper else logw[k <= x]
-        return float(logsumexp(tail) - logsumexp(logw))
 
-    def solve(upper: bool) -> float:
-        # P(X >= x) rises with the odds ratio and P(X <= x) falls: bracket on the log scale.
-        f = (lambda t: log_tail(t, True) - target) if upper else (
-            lambda t: log_tail(t, False) - target)
-        lo, hi = -1.0, 1.0
-        while f(lo) * f(hi) > 0 and hi - lo < 400:
-            lo, hi = lo - 2 * (hi - lo), hi + 2 * (hi - lo)
-        return math.exp(optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12))
+def conditional_p_value(table) -> float:
+    """Fisher's exact test of odds ratio 1, two-sided as twice the smaller tail.
 
-    low = 0.0 if x <= k[0] else solve(upper=True)
-    high = math.inf if x >= k[-1] else solve(upper=False)
-    return low, high
+    The p-value :func:`conditional_odds_ratio_interval` inverts: below ``alpha`` exactly when
+    that interval at ``alpha`` leaves out 1. Equal to
+    ``min(1, 2 min(fisher_exact(table, alternative="less"), ... "greater"))`` of scipy.
+    """
+    return _ConditionalTails(table).p_value()
 
 
 def _pct(now: float, before: float) -> float:
@@ -247,8 +304,9 @@ def compare_to_comparator(local_current: int, local_previous: int,
     alpha : float
         Significance level of the verdict (and one minus the confidence level).
     method : {"exact", "log"}
-        See the module notes. Ignored when ``comparator_percent`` is given, and when
-        ``dispersion > 1`` (the log scale is then used).
+        See the module notes. Ignored when ``comparator_percent`` is given. With
+        ``dispersion > 1``, ``"exact"`` takes the larger p-value of the exact and the
+        quasi-Poisson log-scale tests, ``"log"`` the quasi-Poisson log-scale test.
     dispersion : float
         Over-dispersion factor ``phi >= 1`` of the local counts (1: Poisson noise, the
         default); see the module notes.
@@ -258,6 +316,7 @@ def compare_to_comparator(local_current: int, local_previous: int,
     Returns
     -------
     ComparatorResult
+        Its ``ratio_low`` and ``ratio_high`` leave out 1 exactly when ``p_value < alpha``.
 
     Examples
     --------
@@ -273,26 +332,16 @@ def compare_to_comparator(local_current: int, local_previous: int,
         raise ValueError(f"dispersion must be a number of 1 or more, not {dispersion!r}.")
     x1 = _check_count("local_current", local_current)
     x0 = _check_count("local_previous", local_previous)
-    local_pct = _pct(x1, x0)
-    rl = x1 / x0 if x0 > 0 else (math.inf if x1 > 0 else math.nan)
+    rl = _ratio(x1, x0)
     if comparator_percent is not None:
         if comparator_current is not None or comparator_previous is not None:
             raise ValueError("give the comparator's counts or its percentage change, not both.")
         rc = 1 + float(comparator_percent) / 100
         if not rc > 0:
             raise ValueError("the comparator's percentage change must be above -100.")
-        # Under "changed as the comparator did" x1 and x0 are Poisson with means in the ratio
-        # RC : 1, i.e. two counts with exposures RC and 1 (exact binomial test at phi = 1).
-        out = compare_poisson_arrays(x1, x0, rc, 1.0, alpha, "exact", phi)
-        p_value = float(out["p_value"])
-        ratio_low, ratio_high = float(out["ratio_low"]), float(out["ratio_high"])
-        ratio = rl / rc
-        comp_pct = float(comparator_percent)
         y1 = y0 = None
-        var_c = 0.0
-        method_name = ("exact conditional binomial" if phi == 1 else
-                       f"quasi-Poisson score (dispersion {phi:.3g})")
-        method_name += " (comparator change taken as exact)"
+        test = _against_percent(x1, x0, rc, alpha, phi)
+        ratio, var_c = rl / rc, 0.0
     else:
         if comparator_current is None or comparator_previous is None:
             raise ValueError("give both comparator counts, or comparator_percent.")
@@ -303,59 +352,99 @@ def compare_to_comparator(local_current: int, local_previous: int,
             if y1 < 0 or y0 < 0:
                 raise ValueError("the comparator's counts are smaller than the local counts, so "
                                  "they cannot include them (subtract_local=True).")
-        comp_pct = _pct(y1, y0)
-        rc = y1 / y0 if y0 > 0 else (math.inf if y1 > 0 else math.nan)
+        rc = _ratio(y1, y0)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = float(np.float64(x1) * y0 / (np.float64(x0) * y1))
-        table = np.array([[x1, x0], [y1, y0]], dtype=np.int64)
-        if method not in ("exact", "log"):
-            raise ValueError(f"method must be 'exact' or 'log', not {method!r}.")
-        if phi > 1:
-            if min(x1, x0, y1, y0) == 0:
-                raise ValueError("with a dispersion above 1 the comparison is made on the log "
-                                 "scale, which needs every count above zero.")
-            se = math.sqrt(phi * (1 / x1 + 1 / x0) + 1 / y1 + 1 / y0)
-            z = math.log(ratio) / se
-            p_value = float(2 * stats.norm.sf(abs(z)))
-            zq = stats.norm.ppf(1 - alpha / 2)
-            ratio_low = math.exp(math.log(ratio) - zq * se)
-            ratio_high = math.exp(math.log(ratio) + zq * se)
-            method_name = f"log ratio of rate ratios, quasi-Poisson (dispersion {phi:.3g})"
-        elif method == "exact":
-            if table.sum(axis=1).min() == 0 or table.sum(axis=0).min() == 0:
-                p_value, ratio_low, ratio_high = 1.0, 0.0, math.inf
-            else:
-                p_value = float(stats.fisher_exact(table).pvalue)
-                ratio_low, ratio_high = conditional_odds_ratio_interval(table, alpha)
-            method_name = "exact conditional (Fisher)"
-        elif method == "log":
-            if min(x1, x0, y1, y0) == 0:
-                raise ValueError("the log method needs every count above zero; use method='exact'.")
-            se = math.sqrt(1 / x1 + 1 / x0 + 1 / y1 + 1 / y0)
-            z = math.log(ratio) / se
-            p_value = float(2 * stats.norm.sf(abs(z)))
-            zq = stats.norm.ppf(1 - alpha / 2)
-            ratio_low = math.exp(math.log(ratio) - zq * se)
-            ratio_high = math.exp(math.log(ratio) + zq * se)
-            method_name = "log ratio of rate ratios (delta method)"
+        test = _against_counts(np.array([[x1, x0], [y1, y0]], dtype=np.int64), ratio, alpha,
+                               method, phi)
         var_c = (rc**2 * (1 / y1 + 1 / y0)) if min(y1, y0) > 0 else math.nan
+    local_pct = _pct(x1, x0)
+    comp_pct = float(comparator_percent) if y1 is None else _pct(y1, y0)
     difference = local_pct - comp_pct
-    if min(x1, x0) > 0 and not math.isnan(var_c):
-        se_d = 100 * math.sqrt(phi * rl**2 * (1 / x1 + 1 / x0) + var_c)
-        zq = stats.norm.ppf(1 - alpha / 2)
-        d_low, d_high = float(difference - zq * se_d), float(difference + zq * se_d)
-    else:
-        d_low = d_high = math.nan
+    d_low, d_high = _difference_interval(difference, x1, x0, rl, var_c, phi, alpha)
     return ComparatorResult(
         label=label, comparator_label=comparator_label, current_label=current_label,
         previous_label=previous_label, local_current=_plain(x1), local_previous=_plain(x0),
         comparator_current=None if y1 is None else _plain(y1),
         comparator_previous=None if y0 is None else _plain(y0),
         local_percent=local_pct, comparator_percent=comp_pct, difference=difference,
-        difference_low=d_low, difference_high=d_high, ratio=ratio, ratio_low=ratio_low,
-        ratio_high=ratio_high, p_value=p_value, method=method_name, alpha=float(alpha),
-        verdict=_verdict(p_value, ratio, rl, rc, alpha),
+        difference_low=d_low, difference_high=d_high, ratio=ratio, ratio_low=test.ratio_low,
+        ratio_high=test.ratio_high, p_value=test.p_value, method=test.method,
+        alpha=float(alpha), verdict=_verdict(test.p_value, ratio, rl, rc, alpha),
     )
+
+
+@dataclass(frozen=True)
+class _Test:
+    """A test of "changed as the comparator did" and the interval that inverts it."""
+
+    p_value: float
+    ratio_low: float
+    ratio_high: float
+    method: str
+
+
+def _ratio(now: float, before: float) -> float:
+    return now / before if before > 0 else (math.inf if now > 0 else math.nan)
+
+
+def _against_percent(x1: float, x0: float, rc: float, alpha: float, phi: float) -> _Test:
+    """The local counts against a comparator's ratio ``rc`` taken as exact."""
+    # Under "changed as the comparator did" x1 and x0 are Poisson with means in the ratio
+    # RC : 1, i.e. two counts with exposures RC and 1 (exact binomial test at phi = 1).
+    out = compare_poisson_arrays(x1, x0, rc, 1.0, alpha, "exact", phi)
+    name = ("exact conditional binomial" if phi == 1 else
+            f"quasi-Poisson score (dispersion {phi:.3g})")
+    return _Test(float(out["p_value"]), float(out["ratio_low"]), float(out["ratio_high"]),
+                 name + " (comparator change taken as exact)")
+
+
+def _against_counts(table: np.ndarray, ratio: float, alpha: float, method: str,
+                    phi: float) -> _Test:
+    """The local counts against the comparator's counts (the 2x2 ``table``)."""
+    if method not in ("exact", "log"):
+        raise ValueError(f"method must be 'exact' or 'log', not {method!r}.")
+    (x1, x0), (y1, y0) = table.astype(float)
+    if phi > 1 and min(x1, x0, y1, y0) == 0:
+        raise ValueError("with a dispersion above 1 the comparison is made on the log "
+                         "scale, which needs every count above zero.")
+    if method == "log" and min(x1, x0, y1, y0) == 0:
+        raise ValueError("the log method needs every count above zero; use method='exact'.")
+    if method == "log" or phi > 1:
+        se = math.sqrt(phi * (1 / x1 + 1 / x0) + 1 / y1 + 1 / y0)
+        p_log, low_log, high_log = _log_scale(ratio, se, alpha)
+    if method == "log":
+        name = ("log ratio of rate ratios (delta method)" if phi == 1 else
+                f"log ratio of rate ratios, quasi-Poisson (dispersion {phi:.3g})")
+        return _Test(p_log, low_log, high_log, name)
+    if table.sum(axis=1).min() == 0 or table.sum(axis=0).min() == 0:
+        return _Test(1.0, 0.0, math.inf, "exact conditional (Fisher)")
+    tails = _ConditionalTails(table)
+    p_value = tails.p_value()
+    low, high = tails.interval(alpha)
+    if phi == 1:
+        return _Test(p_value, low, high, "exact conditional (Fisher)")
+    # Never more certain than the exact test (module notes): the larger p, the wider interval.
+    return _Test(max(p_value, p_log), min(low, low_log), max(high, high_log),
+                 f"log ratio of rate ratios, quasi-Poisson (dispersion {phi:.3g})")
+
+
+def _log_scale(ratio: float, se: float, alpha: float) -> tuple[float, float, float]:
+    """Wald test of ``log(ratio) = 0`` with standard error ``se``, and its interval."""
+    z = math.log(ratio) / se
+    zq = stats.norm.ppf(1 - alpha / 2)
+    return (float(2 * stats.norm.sf(abs(z))), math.exp(math.log(ratio) - zq * se),
+            math.exp(math.log(ratio) + zq * se))
+
+
+def _difference_interval(difference: float, x1: float, x0: float, rl: float, var_c: float,
+                         phi: float, alpha: float) -> tuple[float, float]:
+    """Delta-method interval for the difference in percentage points (NaN with a zero count)."""
+    if min(x1, x0) > 0 and not math.isnan(var_c):
+        se_d = 100 * math.sqrt(phi * rl**2 * (1 / x1 + 1 / x0) + var_c)
+        zq = stats.norm.ppf(1 - alpha / 2)
+        return float(difference - zq * se_d), float(difference + zq * se_d)
+    return math.nan, math.nan
 
 
 def _plain(x: float):

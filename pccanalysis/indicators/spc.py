@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Literal
 
 import numpy as np
@@ -36,6 +37,9 @@ LIMIT = 2.66
 MR_SCREEN = 3.267
 #: Fewer points than this give trial limits (Making Data Count: at least 12, ideally 20).
 TRIAL_BELOW = 12
+# The same constants, exactly, for the exact arithmetic of the limits.
+_LIMIT = Fraction(str(LIMIT))
+_MR_SCREEN = Fraction(str(MR_SCREEN))
 
 Improvement = Literal["increase", "decrease", "neutral"]
 
@@ -204,6 +208,11 @@ def spc(
     Limits, per segment: mean ``m`` and mean moving range ``mR`` (mean of ``|x_i - x_{i-1}|``)
     over the points used; ``sigma = 2.66 / 3 * mR``; process limits ``m +/- 3 sigma``
     (``m +/- 2.66 mR``); sigma lines at ``m +/- 1 sigma`` and ``m +/- 2 sigma``.
+    They are computed exactly on the values as written (each value's shortest decimal form,
+    in rational arithmetic), and every point is compared with them exactly, so a point on the
+    mean of decimal data is on it: 18.9 in a series whose mean is 18.9 breaks a run, where
+    floating-point sums would put the mean at 18.899999999999995 (NHSRplotthedots agrees,
+    since R's ``mean`` accumulates in extended precision).
 
     Rules, each judged within its segment against that segment's mean and limits:
 
@@ -541,25 +550,37 @@ def _positions(periods: pd.Index, wanted: Iterable, what: str) -> list[int]:
     return sorted(positions)
 
 
+def _exact(values) -> list[Fraction]:
+    """Each value as the decimal it is written as (its shortest repr), exactly."""
+    return [Fraction(repr(float(v))) for v in values]
+
+
 def _segment(y, fix_after, screen, trend_length, shift_length, trial_below, direction):
     n = len(y)
     n_fix = n if fix_after is None else min(n, int(fix_after))
-    base = y[:n_fix]
-    mean = base.mean()
-    mr_all = np.r_[np.nan, np.abs(np.diff(y))]
-    mr_base = np.abs(np.diff(base))
-    amr = mr_base.mean()
+    # Mean, moving ranges and limits in exact arithmetic on the values as written, so a point
+    # exactly on the mean of decimal data is on it (and breaks a run), as in NHSRplotthedots,
+    # where R's mean() gives 18.9 for data whose mean is 18.9 and numpy 18.899999999999995.
+    exact = _exact(y)
+    mean = sum(exact[:n_fix]) / n_fix
+    ranges = [abs(b - a) for a, b in zip(exact, exact[1:], strict=False)]
+    mr_base = ranges[:n_fix - 1]
+    amr = sum(mr_base) / len(mr_base)
     used = np.ones(len(mr_base), dtype=bool)
     if screen:
-        used = mr_base <= MR_SCREEN * amr
-        amr = mr_base[used].mean()
-    sigma = LIMIT / 3 * amr
+        used = np.array([r <= _MR_SCREEN * amr for r in mr_base], dtype=bool)
+        amr = sum(r for r, u in zip(mr_base, used, strict=True) if u) / int(used.sum())
+    sigma = _LIMIT / 3 * amr
     lpl, upl = mean - 3 * sigma, mean + 3 * sigma
     lo2, hi2 = mean - 2 * sigma, mean + 2 * sigma
+    rel = np.array([(v > mean) - (v < mean) for v in exact], dtype=int)
+    outside = np.array([v > upl or v < lpl for v in exact], dtype=bool)
+    close = ~outside & np.array([v < lo2 or v > hi2 for v in exact], dtype=bool)
+    mr_all = np.array([np.nan, *map(float, ranges)])
+    lo1, hi1 = float(mean - sigma), float(mean + sigma)
+    mean, amr, sigma = float(mean), float(amr), float(sigma)
+    lpl, upl, lo2, hi2 = float(lpl), float(upl), float(lo2), float(hi2)
 
-    rel = np.sign(y - mean).astype(int)
-    outside = (y > upl) | (y < lpl)
-    close = ~outside & ((y < lo2) | (y > hi2))
     trend_dir = _trend_ends(y, trend_length)
     trend = _part_of_run(trend_dir != 0, trend_length)
     shift_end = _shift_ends(rel, shift_length)
@@ -599,8 +620,8 @@ def _segment(y, fix_after, screen, trend_length, shift_length, trial_below, dire
         "lpl": lpl,
         "upl": upl,
         "sigma": sigma,
-        "lower_1sigma": mean - sigma,
-        "upper_1sigma": mean + sigma,
+        "lower_1sigma": lo1,
+        "upper_1sigma": hi1,
         "lower_2sigma": lo2,
         "upper_2sigma": hi2,
         "relative_to_mean": rel,

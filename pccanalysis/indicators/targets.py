@@ -80,8 +80,9 @@ class TargetProgress:
     ratio, ratio_low, ratio_high : float
         The same as a rate ratio (current / baseline, per month).
     p_value : float
-        Test of "no change" (two-sided): exact conditional, or quasi-Poisson score when
-        ``dispersion > 1``.
+        Test of "no change" (two-sided): exact conditional, or when ``dispersion > 1`` the
+        larger of that and the quasi-Poisson score test's p-value
+        (:mod:`pccanalysis.indicators.significance`).
     verdict : {"rose", "fell", "similar"}
         ``p_value < alpha`` gives "rose" or "fell"
         (:func:`pccanalysis.indicators.significance.verdicts`).
@@ -448,7 +449,7 @@ def _method(comp: _Periods, mode: str, alpha: float, phi: float) -> str:
         + (f"exact conditional test and {100 * (1 - alpha):g}% Clopper-Pearson interval"
            if phi == 1 else
            f"quasi-Poisson score test and {100 * (1 - alpha):g}% score interval "
-           f"(dispersion {phi:.3g})")
+           f"(dispersion {phi:.3g}), each no narrower than the exact conditional test's")
         + f"; status {STATUS_RULE}; assurance from an XmR chart (Making Data Count)"
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -34,10 +35,18 @@ def test_log_method_by_hand():
     assert r.difference_high == pytest.approx(19 + 1.959964 * 16.666, abs=0.01)
 
 
+def _central_fisher(table) -> float:
+    """Twice the smaller of scipy's one-sided Fisher p-values, at most 1."""
+    less = stats.fisher_exact(table, alternative="less").pvalue
+    greater = stats.fisher_exact(table, alternative="greater").pvalue
+    return min(1.0, 2 * min(less, greater))
+
+
 def test_exact_method_is_fishers_test_and_conditional_interval():
     table = [[124, 100], [5_250_000, 5_000_000]]
     r = compare_to_comparator(124, 100, 5_250_000, 5_000_000)
-    assert r.p_value == pytest.approx(stats.fisher_exact(table).pvalue, rel=1e-12)
+    # Fisher's test two-sided as twice the smaller tail (the test the interval inverts).
+    assert r.p_value == pytest.approx(_central_fisher(table), rel=1e-9)
     ci = odds_ratio(table, kind="conditional").confidence_interval(0.95)
     assert (r.ratio_low, r.ratio_high) == pytest.approx((ci.low, ci.high), rel=1e-6)
     assert r.method == "exact conditional (Fisher)"
@@ -83,8 +92,10 @@ def test_rise_from_zero_is_a_rise():
 def test_comparator_given_as_a_percentage():
     # Only "+5% nationally" is known: given 400 in all, the current count is Bin(400, p) with
     # p = 1.05 / 2.05 under "the same change as nationally".
+    # 250 is above the expected 204.9, so p is twice the upper tail.
     r = compare_to_comparator(250, 150, comparator_percent=5)
-    assert r.p_value == pytest.approx(stats.binomtest(250, 400, 1.05 / 2.05).pvalue, rel=1e-12)
+    upper = stats.binomtest(250, 400, 1.05 / 2.05, alternative="greater").pvalue
+    assert r.p_value == pytest.approx(2 * upper, rel=1e-12)
     assert r.comparator_current is None
     assert r.verdict == "rose faster than"
 
@@ -169,3 +180,101 @@ def test_over_dispersed_local_counts_widen_the_comparison():
         compare_to_comparator(40, 0, 1_000_000, 1_000_000, dispersion=2)
     with pytest.raises(ValueError, match="dispersion must be a number of 1 or more"):
         compare_to_comparator(40, 10, 1_000_000, 1_000_000, dispersion=0.5)
+
+
+# ----------------------------------------------------------------------------- one method
+
+
+def _exact_central_fisher(table) -> float:
+    """Twice the smaller tail of the conditional distribution, summed in whole numbers."""
+    (a, b), (c, d) = table
+    r1, c1, n = a + b, a + c, a + b + c + d
+    weight = {k: math.comb(c1, k) * math.comb(n - c1, r1 - k)
+              for k in range(max(0, r1 + c1 - n), min(r1, c1) + 1)}
+    total = sum(weight.values())
+    upper = Fraction(sum(w for k, w in weight.items() if k >= a), total)
+    lower = Fraction(sum(w for k, w in weight.items() if k <= a), total)
+    return float(min(Fraction(1), 2 * min(upper, lower)))
+
+
+def test_the_reviewers_table_is_similar_beside_an_interval_through_one():
+    # Issue #13: 0 against 5 locally, 99,457 against 99,433 for the comparator. Given the
+    # margins the local current count is hypergeometric, almost Bin(5, 99,457 / 198,890 =
+    # 0.500060): P(X = 0) = 0.499940^5 = 0.031231 and P(X = 5) = 0.031269, so Fisher's
+    # "minimum likelihood" p is 0.0312 ("fell") while the interval runs up to above 1. Twice
+    # the smaller tail: p = 2 x 0.031231 = 0.0625, "similar to", as the interval says.
+    r = compare_to_comparator(0, 5, 99457, 99433)
+    assert stats.fisher_exact([[0, 5], [99457, 99433]]).pvalue < 0.05
+    assert r.p_value == pytest.approx(2 * (99433 / 198890) ** 5, rel=1e-4)
+    assert r.p_value == pytest.approx(_exact_central_fisher([[0, 5], [99457, 99433]]),
+                                      rel=1e-12)
+    assert r.verdict == "similar to"
+    assert r.ratio_low == 0 and r.ratio_high > 1
+
+
+@pytest.mark.parametrize(
+    "table", [[[0, 5], [99457, 99433]], [[124, 100], [5_250_000, 5_000_000]], [[3, 7], [2, 9]],
+              [[40, 12], [900, 1000]]])
+def test_conditional_p_value_by_whole_numbers(table):
+    # The tails summed in whole numbers (Python integers, no rounding) agree to 1e-12, where
+    # scipy's own hypergeometric tails of counts in the millions agree to about 1e-9.
+    from pccanalysis.indicators.comparator import conditional_p_value
+
+    assert conditional_p_value(table) == pytest.approx(_exact_central_fisher(table), rel=1e-12)
+
+
+def _agree(r) -> bool:
+    """The verdict says "similar to" exactly when the ratio interval includes 1."""
+    if abs(r.p_value - r.alpha) < 1e-9:  # on the boundary itself either reading is fair
+        return True
+    return (r.verdict == "similar to") == (r.ratio_low <= 1 <= r.ratio_high)
+
+
+SMALL = [0, 1, 2, 4, 7, 12]
+
+
+def test_verdict_and_interval_never_disagree_over_a_grid_of_small_tables():
+    # Every 2x2 table with cells from SMALL (1,296 tables), and small local counts against
+    # large comparators. Before, 54 of these small tables disagreed, e.g. 0 against 7 locally,
+    # 7 against 7 for the comparator: Fisher's p = 0.047 ("fell ...") beside an interval that
+    # includes 1 (p now 0.059).
+    tables = [(a, b, c, d) for a in SMALL for b in SMALL for c in SMALL for d in SMALL]
+    tables += [(a, b, c, d) for a in range(9) for b in range(9)
+               for c, d in [(99457, 99433), (1000, 3000)]]
+    for a, b, c, d in tables:
+        r = compare_to_comparator(a, b, c, d)
+        assert _agree(r), (a, b, c, d, r.p_value, r.ratio_low, r.ratio_high)
+    assert stats.fisher_exact([[0, 7], [7, 7]]).pvalue < 0.05
+    r = compare_to_comparator(0, 7, 7, 7)
+    assert r.verdict == "similar to" and r.ratio_high > 1
+
+
+def test_verdict_and_interval_never_disagree_against_a_percentage():
+    for a in range(16):
+        for b in range(16):
+            for pct in (-50, -10, 5, 24):
+                for phi in (1, 1.5):
+                    r = compare_to_comparator(a, b, comparator_percent=pct, dispersion=phi)
+                    assert _agree(r), (a, b, pct, phi, r.p_value, r.ratio_low, r.ratio_high)
+
+
+def test_verdict_is_monotone_in_phi_and_agrees_with_the_interval():
+    # With the comparator's counts and phi > 1 the p-value is the larger of Fisher's and the
+    # quasi-Poisson log-scale test's: it never falls as phi grows. Without that rule 2 against
+    # 11 locally, 13 against 13 for the comparator, was "similar to" at phi = 1 (p = 0.075)
+    # and "fell faster than" at phi = 1.0001 (log scale alone: p = 0.048).
+    r = compare_to_comparator(2, 11, 13, 13, dispersion=1.0001)
+    assert r.p_value == pytest.approx(_exact_central_fisher([[2, 11], [13, 13]]), rel=1e-12)
+    assert r.verdict == "similar to"
+    phis = [1, 1.0001, 1.1, 2, 10]
+    for a in [1, 2, 4, 8, 15, 40]:
+        for b in [1, 2, 4, 8, 15, 40]:
+            for c, d in [(13, 13), (3, 8), (1000, 1000), (99457, 99433)]:
+                before = None
+                for phi in phis:
+                    r = compare_to_comparator(a, b, c, d, dispersion=phi)
+                    assert _agree(r), (a, b, c, d, phi)
+                    if before is not None:
+                        assert r.p_value >= before.p_value * (1 - 1e-12), (a, b, c, d, phi)
+                        assert not (before.verdict == "similar to" != r.verdict)
+                    before = r

@@ -12,7 +12,7 @@ from scipy import stats
 
 from pccanalysis.indicators.significance import (
     adjust_p_values,
-    binomial_two_sided_p,
+    binomial_central_p,
     byar_interval,
     clopper_pearson,
     compare_poisson,
@@ -51,10 +51,17 @@ def test_exact_test_worked_example():
 
 def test_exposures_change_the_null_probability():
     # 10 in one month against 10 over two months: the monthly rates are 10 and 5, ratio 2.
-    # Under no change X ~ Bin(20, 1/3) (the current period is 1 of the 3 months).
+    # Under no change X ~ Bin(20, 1/3) (the current period is 1 of the 3 months). 10 is above
+    # the expected 6.67, so the p-value is twice the upper tail: 2 P(X >= 10)
+    # = 2 sum_{j>=10} C(20, j) 2^(20-j) / 3^20 = 2 x 320,420,753 / 3,486,784,401 = 0.18379.
+    upper = sum(math.comb(20, j) * 2 ** (20 - j) for j in range(10, 21)) / 3**20
     r = compare_poisson(10, 10, current_exposure=1, previous_exposure=2)
     assert r.ratio == 2.0
-    assert r.p_value == pytest.approx(stats.binomtest(10, 20, 1 / 3).pvalue, rel=1e-12)
+    assert r.p_value == pytest.approx(2 * upper, rel=1e-12)
+    assert r.p_value == pytest.approx(0.18379, abs=1e-5)
+    # scipy's one-sided tests give the same tail.
+    assert r.p_value == pytest.approx(
+        2 * stats.binomtest(10, 20, 1 / 3, alternative="greater").pvalue, rel=1e-12)
 
 
 def test_zero_and_zero_is_no_evidence():
@@ -71,6 +78,15 @@ def test_rise_from_zero():
     assert r.ratio == math.inf and r.ratio_high == math.inf and r.ratio_low > 0
 
 
+def _scipy_central(k: int, n: int, p: float) -> float:
+    """Twice the smaller of scipy's one-sided exact binomial p-values, at most 1."""
+    if n == 0:
+        return 1.0
+    less = stats.binomtest(k, n, p, alternative="less").pvalue
+    greater = stats.binomtest(k, n, p, alternative="greater").pvalue
+    return min(1.0, 2 * min(less, greater))
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     n=st.integers(min_value=0, max_value=5000),
@@ -79,17 +95,19 @@ def test_rise_from_zero():
 )
 def test_binomial_p_value_agrees_with_scipy(n, frac, p):
     k = int(round(frac * n))
-    ours = float(binomial_two_sided_p(k, n, p))
-    theirs = stats.binomtest(k, n, p).pvalue if n > 0 else 1.0
-    assert ours == pytest.approx(theirs, rel=1e-10, abs=1e-300)
+    ours = float(binomial_central_p(k, n, p))
+    assert ours == pytest.approx(_scipy_central(k, n, p), rel=1e-10, abs=1e-300)
+    # With p = 1/2 the distribution is symmetric, and this is scipy's (and R's) two-sided test.
+    theirs = stats.binomtest(k, n, 0.5).pvalue if n > 0 else 1.0
+    assert float(binomial_central_p(k, n, 0.5)) == pytest.approx(theirs, rel=1e-10, abs=1e-300)
 
 
 def test_binomial_p_value_is_vectorised_like_scipy():
     k = np.array([0, 3, 50, 7, 120])
     n = np.array([10, 3, 100, 40, 200])
     p = np.array([0.3, 0.5, 0.5, 0.25, 0.7])
-    expected = [stats.binomtest(int(a), int(b), float(c)).pvalue for a, b, c in zip(k, n, p, strict=True)]
-    np.testing.assert_allclose(binomial_two_sided_p(k, n, p), expected, rtol=1e-12)
+    expected = [_scipy_central(int(a), int(b), float(c)) for a, b, c in zip(k, n, p, strict=True)]
+    np.testing.assert_allclose(binomial_central_p(k, n, p), expected, rtol=1e-12)
 
 
 @settings(max_examples=200, deadline=None)
@@ -197,7 +215,7 @@ def test_dispersion_one_is_the_exact_test():
         plain = compare_poisson(x1, x2, t1, t2)
         assert compare_poisson(x1, x2, t1, t2, dispersion=1) == plain
         assert plain.p_value == pytest.approx(
-            stats.binomtest(x1, x1 + x2, t1 / (t1 + t2)).pvalue, rel=1e-12)
+            _scipy_central(x1, x1 + x2, t1 / (t1 + t2)), rel=1e-12)
         assert plain.method == "exact conditional" and plain.dispersion == 1.0
 
 
@@ -246,6 +264,65 @@ def test_quasi_poisson_verdict_and_interval_always_agree(x1, x2, t1, t2, phi):
         assert (p < 0.05) == (not lo <= 1 <= hi), (p, lo, hi)
     if x1 + x2 > 0:
         assert lo <= out["ratio"] <= hi
+
+
+def test_zero_against_five_stays_similar_as_phi_grows():
+    # The reviewer's case (issue #13): 0 against 5 over equal periods. Exact: X ~ Bin(5, 1/2)
+    # observed 0, p = 2 (1/2)^5 = 0.0625, "similar". The score test alone at phi = 1.0001 gives
+    # z = -2.5 / sqrt(1.0001 x 5 / 4) = -2.2360, p = 0.0253 ("fell"); the larger p-value
+    # keeps 0.0625. At phi = 2, z = -2.5 / sqrt(2.5) = -1.5811, p = 0.1138, now the larger.
+    assert compare_poisson(0, 5).p_value == pytest.approx(0.0625, rel=1e-12)
+    r = compare_poisson(0, 5, dispersion=1.0001)
+    assert r.p_value == pytest.approx(0.0625, rel=1e-12)
+    assert verdict(r.p_value, r.ratio) == "similar" and r.ratio_high > 1
+    assert compare_poisson(0, 5, dispersion=2).p_value == pytest.approx(
+        2 * stats.norm.sf(2.5 / math.sqrt(2.5)), rel=1e-12)
+
+
+PHIS = [1, 1.0001, 1.001, 1.01, 1.1, 1.25, 1.5, 2, 3, 5, 10, 50]
+EXPOSURES = [(1, 1), (3, 3), (1, 2), (3, 12), (12, 3), (11, 12), (1.05, 1)]
+
+
+@pytest.mark.parametrize(("t1", "t2"), EXPOSURES)
+def test_verdict_is_monotone_in_phi_over_a_grid_of_small_counts(t1, t2):
+    # Every pair of counts 0..25 at every phi of the grid: allowing for more noise never lowers
+    # the p-value, never narrows the interval, and so never turns "similar" into "rose"/"fell".
+    x1, x2 = (a.ravel() for a in np.meshgrid(np.arange(26), np.arange(26)))
+    previous = None
+    for phi in PHIS:
+        out = compare_poisson_arrays(x1, x2, t1, t2, dispersion=phi)
+        said = verdicts(out["p_value"], out["ratio"])
+        if previous is not None:
+            assert (out["p_value"] >= previous["p_value"] * (1 - 1e-12)).all(), phi
+            assert (out["ratio_low"] <= previous["ratio_low"] * (1 + 1e-12)).all(), phi
+            assert (out["ratio_high"] >= previous["ratio_high"] * (1 - 1e-12)).all(), phi
+            moved = (previous["verdict"] == "similar") & (said != "similar")
+            assert not moved.any(), (phi, x1[moved], x2[moved])
+        previous = {**out, "verdict": said}
+
+
+@pytest.mark.parametrize("method", ["exact", "sqrt"])
+def test_sqrt_method_is_monotone_in_phi_too(method):
+    x1, x2 = (a.ravel() for a in np.meshgrid(np.arange(26), np.arange(26)))
+    p = [compare_poisson_arrays(x1, x2, 1, 1, method=method, dispersion=phi)["p_value"]
+         for phi in PHIS]
+    assert all((b >= a * (1 - 1e-12)).all() for a, b in zip(p, p[1:], strict=False))
+
+
+@pytest.mark.parametrize(("t1", "t2"), EXPOSURES)
+@pytest.mark.parametrize("phi", [1, 1.0001, 1.5, 4])
+def test_verdict_and_interval_agree_over_a_grid_of_small_counts(t1, t2, phi):
+    # The interval leaves out a ratio of 1 exactly when p < alpha, at phi = 1 as above it.
+    # Before the central p-value, 2 against 0 over 3 and 12 months had p = 0.040 ("rose")
+    # beside an interval from 0.75; now p = 2 x 0.2^2 = 0.08.
+    x1, x2 = (a.ravel() for a in np.meshgrid(np.arange(41), np.arange(41)))
+    for alpha in (0.05, 0.1, 0.01):
+        out = compare_poisson_arrays(x1, x2, t1, t2, alpha=alpha, dispersion=phi)
+        clear = np.abs(out["p_value"] - alpha) > 1e-9
+        excludes = (out["ratio_low"] > 1) | (out["ratio_high"] < 1)
+        bad = clear & ((out["p_value"] < alpha) != excludes)
+        assert not bad.any(), (alpha, x1[bad], x2[bad])
+    assert compare_poisson(2, 0, 3, 12).p_value == pytest.approx(2 * 0.2**2, rel=1e-12)
 
 
 def test_dispersion_divides_the_square_root_z():

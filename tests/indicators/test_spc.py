@@ -160,6 +160,40 @@ def test_a_point_on_the_mean_breaks_a_shift():
     assert flagged(r2, "shift") == [1, 2, 3, 4, 5, 6, 7, 8]
 
 
+def test_a_decimal_point_on_the_mean_breaks_a_shift():
+    # Issue #13. 18.3 17.5 18.3 19.5 20.3 19.9 18.9 20.2 20.2 19.7 17.1 17.1 18.7: in tenths the
+    # sum is 2,457 = 13 x 189, so m = 18.9 exactly (R's mean() and NHSRplotthedots agree);
+    # numpy's float sum gives 18.899999999999995, which put the 18.9 at point 6 above the mean
+    # and made points 3-9 a shift of 7. On the mean, it breaks the run: 3 above, 3 above.
+    # Moving ranges in tenths 8 8 12 8 4 10 13 0 5 26 0 16: mR = 110 / 12 = 0.91667 (the
+    # screen 3.267 mR = 2.995 keeps 2.6); limits 18.9 -/+ 2.66 x 0.91667 = 16.46167, 21.33833.
+    values = [18.3, 17.5, 18.3, 19.5, 20.3, 19.9, 18.9, 20.2, 20.2, 19.7, 17.1, 17.1, 18.7]
+    assert np.mean(values) != 18.9  # the rounding error this guards against
+    r = spc(monthly(values))
+    f = r.frame
+    assert (f["mean"] == 18.9).all()
+    assert f.loc[6, "relative_to_mean"] == 0
+    assert not f["shift"].any()
+    assert f["lpl"].iloc[0] == pytest.approx(16.461667, abs=1e-6)
+    assert f["upl"].iloc[0] == pytest.approx(21.338333, abs=1e-6)
+    # The moving ranges are the decimals written, not their binary approximations.
+    assert f["moving_range"].tolist()[1:4] == [0.8, 0.8, 1.2]
+    # Lower 2-sigma line 18.9 - 2 x 2.66 / 3 x 0.91667 = 17.27444: the two 17.1s are beyond it
+    # with 18.7, all below the mean: two of three, the only special cause.
+    assert flagged(r, "special_cause") == [10, 11]
+    assert flagged(r, "two_of_three") == [10, 11]
+
+
+def test_the_limits_are_exact_for_decimal_data():
+    # 0.1 0.2 0.3 (none exactly representable in binary): m = 0.6 / 3 = 0.2, moving ranges 0.1
+    # and 0.1, mR = 0.1; limits 0.2 -/+ 2.66 x 0.1 = -0.066 and 0.466, to the last digit.
+    r = spc(monthly([0.1, 0.2, 0.3]))
+    f = r.frame
+    assert f["mean"].iloc[0] == 0.2 and f.loc[1, "relative_to_mean"] == 0
+    assert f["moving_range"].tolist()[1:] == [0.1, 0.1]
+    assert f["upl"].iloc[0] == 0.466 and f["lpl"].iloc[0] == -0.066
+
+
 def test_two_of_three_beyond_two_sigma_on_the_same_side():
     # 10 11 alternating for 16 points, then 14 12 14: sum 168 + 40 = 208, m = 208 / 19 = 10.947.
     # Moving ranges: fifteen 1s, then 3, 2, 2: mR = 22 / 18 = 1.2222 (bound 3.99, none screened).
