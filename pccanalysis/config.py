@@ -53,7 +53,7 @@ from typing import Any
 from .errors import ConfigError, PeriodError
 from .files import did_you_mean
 from .periods import Quarter, parse_quarter
-from .yaml_lines import LineDict, YamlError, parse_yaml
+from .yaml_lines import LineDict, YamlError, parse_yaml, yaml_text
 
 CONFIG_FILENAME = "pcc.yaml"
 
@@ -311,11 +311,9 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     if not path.is_file():
         raise ConfigError(f"configuration file {path} does not exist.")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = parse_yaml(yaml_text(path), path)
+    except OSError as exc:
         raise ConfigError(f"configuration file {path} cannot be read: {exc}.") from exc
-    try:
-        raw = parse_yaml(text, path)
     except YamlError as exc:
         if exc.first_line is not None:
             raise ConfigError(f"{path}, line {exc.line}: key {exc.key!r} is given twice.") from None

@@ -9,6 +9,17 @@ The text is read as YAML 1.1, the version PyYAML reads and people write configur
 (``yes`` and ``no`` are true and false). A key written twice in one mapping is an error (the
 last one silently winning would hide a mistake), and so is a tag that names no plain type.
 
+Bounds
+------
+Anchors and aliases (``&base`` ... ``*base``, ``<<: *base``) are allowed, but what the aliases
+would expand to is counted while the document is composed, and a document whose aliases would
+add more than :data:`MAX_ALIAS_VALUES` values (a "billion laughs" document: about 1 KB of
+nested aliases standing for billions of values) stops with a :class:`YamlError` naming the
+line of the alias that crossed the bound, before any value is built. An alias that refers to
+itself is refused the same way. Nesting deeper than :data:`MAX_DEPTH` is refused (no
+configuration needs it, and the parser would otherwise recurse without limit). A file that is
+not UTF-8 is a :class:`YamlError` naming the line of the first byte that is not.
+
 References
 ----------
 ruamel.yaml, https://yaml.dev/doc/ruamel.yaml/; YAML 1.1, https://yaml.org/spec/1.1/
@@ -24,14 +35,24 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedKeyMap, CommentedKeySeq, CommentedSet, TaggedScalar
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarbool import ScalarBoolean
 
 from .errors import DataError
 
-__all__ = ["LineDict", "YamlError", "parse_yaml", "read_yaml"]
+__all__ = ["MAX_ALIAS_VALUES", "MAX_DEPTH", "LineDict", "YamlError", "parse_yaml", "read_yaml",
+           "yaml_text"]
+
+#: Most values that aliases may add to one document, counted as if every alias were written out
+#: in full (a mapping counts 1 plus its keys and values). A configuration's merge keys add tens.
+MAX_ALIAS_VALUES = 10_000
+#: Deepest nesting of mappings and lists accepted.
+MAX_DEPTH = 100
 
 
 class LineDict(dict):
@@ -98,6 +119,64 @@ class _Constructor(RoundTripConstructor):
 
 _Constructor.add_constructor(None, _Constructor.construct_other)
 
+
+class _TooBig(Exception):
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line, self.problem = line, problem
+
+
+class _Composer(Composer):
+    """The composer, counting what aliases stand for (see "Bounds" in the module docstring).
+
+    Nodes are shared, never copied, so counting costs one visit per distinct node: the size of
+    a node written out in full is memoised by identity.
+    """
+
+    max_alias_values = MAX_ALIAS_VALUES
+
+    def compose_document(self) -> Any:
+        self._expanded = 0
+        self._sizes: dict[int, int | None] = {}
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if not self.parser.check_event(AliasEvent):
+            return super().compose_node(parent, index)
+        event = self.parser.peek_event()
+        node = super().compose_node(parent, index)
+        line = event.start_mark.line + 1
+        self._expanded += self._size(node, line, event.anchor)
+        if self._expanded > self.max_alias_values:
+            raise _TooBig(line, f"the alias *{event.anchor} takes what the aliases stand for "
+                                f"beyond {self.max_alias_values:,} values, which is refused "
+                                "(write the values out, or use fewer nested aliases)")
+        return node
+
+    def _size(self, node: Any, line: int, anchor: str) -> int:
+        """Values in ``node`` written out in full; stops counting once past the bound."""
+        key = id(node)
+        if key in self._sizes:
+            size = self._sizes[key]
+            if size is None:  # still being counted: the node contains itself
+                raise _TooBig(line, f"the alias *{anchor} refers to a value that contains "
+                                    "itself, which is refused")
+            return size
+        self._sizes[key] = None
+        size = 1
+        if isinstance(node, MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, SequenceNode):
+            children = node.value
+        else:
+            children = []
+        for child in children:
+            size += self._size(child, line, anchor)
+            if size > self.max_alias_values:  # the total is refused anyway: stop early
+                break
+        self._sizes[key] = size
+        return size
+
 # YAML 1.1 booleans and floats as PyYAML reads them. ruamel's 1.1 rules also take y and n for
 # booleans (a key "y" would become True) and 1e3 for a float (PyYAML: text, since 1.1 floats
 # need a dot); the files this reads were written for PyYAML.
@@ -117,7 +196,8 @@ class _Resolver(VersionedResolver):
         super().add_version_implicit_resolver(version, tag, _PYYAML_RULES.get(tag, regexp), first)
 
 
-def parse_yaml(text: str, file: str | os.PathLike | None = None) -> Any:
+def parse_yaml(text: str, file: str | os.PathLike | None = None, *,
+               max_alias_values: int = MAX_ALIAS_VALUES) -> Any:
     """Parse one YAML document, keeping line numbers on every mapping.
 
     Parameters
@@ -126,6 +206,9 @@ def parse_yaml(text: str, file: str | os.PathLike | None = None) -> Any:
         The document.
     file : str or path-like, optional
         Named in the errors.
+    max_alias_values : int
+        Most values aliases may add (:data:`MAX_ALIAS_VALUES`; see "Bounds" in the module
+        docstring).
 
     Returns
     -------
@@ -136,14 +219,19 @@ def parse_yaml(text: str, file: str | os.PathLike | None = None) -> Any:
     ------
     YamlError
         When the text is not valid YAML (with the line the parser stopped at), repeats a key
-        in one mapping, or uses a list or mapping as a key.
+        in one mapping, uses a list or mapping as a key, nests deeper than :data:`MAX_DEPTH`,
+        or has aliases standing for more than ``max_alias_values`` values.
     """
     yaml = YAML(typ="rt")
     yaml.version = (1, 1)
     yaml.Constructor = _Constructor
     yaml.Resolver = _Resolver
+    yaml.Composer = type("_BoundComposer", (_Composer,), {"max_alias_values": max_alias_values})
+    yaml.max_depth = MAX_DEPTH
     try:
         loaded = yaml.load(text)
+    except _TooBig as big:
+        raise YamlError(big.problem, problem=big.problem, file=file, line=big.line) from None
     except _Twice as twice:
         key = _plain(twice.key, {})
         raise YamlError(
@@ -166,10 +254,29 @@ def parse_yaml(text: str, file: str | os.PathLike | None = None) -> Any:
         raise YamlError(problem, problem=problem, file=file, line=exc.line) from None
 
 
-def read_yaml(path: str | os.PathLike) -> Any:
-    """Read a UTF-8 YAML file (a byte-order mark is allowed) with :func:`parse_yaml`."""
+def yaml_text(path: str | os.PathLike) -> str:
+    """The text of a UTF-8 YAML file (a byte-order mark is allowed).
+
+    Raises
+    ------
+    YamlError
+        When the file is not UTF-8, naming the line of the first byte that is not (a file
+        saved as Windows-1252 with a pound sign or curly quote, say).
+    """
     path = Path(path)
-    return parse_yaml(path.read_text(encoding="utf-8-sig"), path)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problem = (f"byte 0x{data[exc.start]:02x} is not UTF-8 text; save the file as UTF-8 "
+                   "(perhaps it was saved as Windows-1252)")
+        raise YamlError(problem, problem=problem, file=path, line=line) from None
+
+
+def read_yaml(path: str | os.PathLike, *, max_alias_values: int = MAX_ALIAS_VALUES) -> Any:
+    """Read a UTF-8 YAML file (:func:`yaml_text`) with :func:`parse_yaml`."""
+    return parse_yaml(yaml_text(path), Path(path), max_alias_values=max_alias_values)
 
 
 class _KeyNotPlain(Exception):
@@ -187,8 +294,9 @@ def _plain(value: Any, done: dict[int, Any]) -> Any:
     if isinstance(value, dict):
         out = done[id(value)] = LineDict()
         out.line = value.lc.line + 1
+        lines = value.lc.data or {}  # None for a mapping made only of merged (<<) keys
         for key, item in value.items():
-            where = value.lc.data.get(key)
+            where = lines.get(key)
             line = out.line if where is None else where[0] + 1  # merged (<<) keys: none
             if isinstance(key, (CommentedKeySeq, CommentedKeyMap)):
                 raise _KeyNotPlain(line)

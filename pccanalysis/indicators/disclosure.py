@@ -16,9 +16,21 @@ its cells is determined. The algorithm hides, for each bridge in turn, the cheap
 that closes a cycle through it (smallest count first; never a zero or a total when another cell
 will do), until no bridge is left.
 
-Protection is against exact recovery from the published totals by linear equations. Bounds
-(counts are never negative) can still narrow a hidden cell to a range; zeros are therefore
-chosen for secondary suppression only as a last resort.
+Bridges protect against exact recovery from the totals by linear equations alone, but counts
+are never negative, and with that an intruder can still narrow a hidden cell, or pin it: a row
+``38, 36, [c]`` whose ``[c]`` is partnered by a cell beside a shown zero can leave the hidden 1
+with nowhere else to go. So every suppression is then *audited*, as tau-argus and sdcTable do:
+for each hidden cell, linear programming (:func:`scipy.optimize.linprog`, HiGHS) finds the
+smallest and largest value it can take given every shown cell, the row and column totals (known
+even when not shown) and non-negativity. A hidden cell is exposed when its minimum equals its
+maximum, and a small (primary) cell also when its range is narrower than the protection level
+(default: the threshold, so a hidden 2 under a threshold of 5 must be able to be anything from,
+say, 0 to 5). While any cell is exposed, the cheapest shown cell in its row or column is hidden
+too (the same preference as above), cycles are closed again, and the audit runs again.
+Shown zeros enter the audit as the constraints they are, so a zero never gives away its
+hidden neighbour. For a two-dimensional table with its margins the constraint matrix is totally
+unimodular, so the LP bounds are the exact bounds over whole numbers: the audit misses nothing.
+Zeros are chosen for secondary suppression only as a last resort.
 
 Hidden cells are marked, never zeroed: the display frame shows ``marker`` ("[c]", the
 Government Statistical Service shorthand for "confidential"), and the boolean masks say which
@@ -30,19 +42,25 @@ Government Statistical Service (2021), "Symbols in tables, definitions and help"
 Hundepool A et al. (2012). Statistical Disclosure Control. Wiley, ch. 4 (primary and secondary
 cell suppression, linked tables).
 Cox LH (1980). Suppression methodology and statistical disclosure control. JASA 75, 377-385.
+Hundepool A et al. (2012), section 4.4 ("audit": intervals of suppressed cells by linear
+programming); tau-argus manual, "Audit"; sdcTable (R), ``attack()``.
+Fischetti M, Salazar-Gonzalez JJ (2001). Solving the cell suppression problem on tabular data
+with linear constraints. Management Science 47, 1008-1027 (protection levels).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 from ..errors import DataError
 
-__all__ = ["DEFAULT_MARKER", "SuppressedTable", "recoverable_cells", "suppress", "suppress_long"]
+__all__ = ["DEFAULT_MARKER", "SuppressedTable", "audit", "recoverable_cells", "suppress",
+           "suppress_long"]
 
 DEFAULT_MARKER = "[c]"
 
@@ -70,6 +88,8 @@ class SuppressedTable:
         Label of the totals row and column, or None when the table has none.
     zeros_suppressed : bool
         Whether zeros counted as small.
+    protection : int
+        The narrowest range an intruder may be left with for a small cell (see :func:`audit`).
     """
 
     values: pd.DataFrame
@@ -80,6 +100,7 @@ class SuppressedTable:
     marker: str
     total_label: str | None
     zeros_suppressed: bool
+    protection: int = 0
 
     @property
     def secondary(self) -> pd.DataFrame:
@@ -227,6 +248,135 @@ def _protect(values: np.ndarray, hidden: np.ndarray, allowed: np.ndarray,
         hidden[pick] = True
 
 
+def _bounds(grid: np.ndarray, hidden: np.ndarray) -> Iterator[tuple[tuple[int, int],
+                                                                    tuple[float, float]]]:
+    """(cell, (smallest, largest)) for each hidden cell of a grid with its totals row and column
+    (last), given the shown cells, the totals equations and non-negativity (inf: no bound).
+    A generator, so an audit can stop at the first exposed cell."""
+    cells = [tuple(map(int, rc)) for rc in np.argwhere(hidden)]
+    if not cells:
+        return
+    index = {c: k for k, c in enumerate(cells)}
+    n_rows, n_cols = grid.shape
+    lines = [[(i, j) for j in range(n_cols)] for i in range(n_rows)]
+    lines += [[(i, j) for i in range(n_rows)] for j in range(n_cols)]
+    a_eq, b_eq = [], []
+    for line in lines:  # the parts add up to the last cell of the line, its total
+        row, rhs = np.zeros(len(cells)), 0.0
+        for pos, cell in enumerate(line):
+            sign = -1.0 if pos == len(line) - 1 else 1.0
+            if cell in index:
+                row[index[cell]] += sign
+            else:
+                rhs -= sign * grid[cell]
+        if row.any():
+            a_eq.append(row)
+            b_eq.append(rhs)
+    a_eq, b_eq = np.array(a_eq), np.array(b_eq)
+    for cell, k in index.items():
+        ends = []
+        for sense in (1.0, -1.0):
+            c = np.zeros(len(cells))
+            c[k] = sense
+            res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            if res.status == 3:  # unbounded: no largest value
+                ends.append(np.inf)
+            elif res.status != 0:
+                raise RuntimeError(f"the suppression audit's LP failed ({res.message})")
+            else:
+                ends.append(sense * res.fun)
+        yield cell, (ends[0], ends[1])
+
+
+def _is_exposed(bounds: tuple[float, float], primary: bool, protection: float) -> bool:
+    low, high = bounds
+    # the LP's vertices are whole numbers (total unimodularity): round away solver noise
+    width = round(high - low, 6) if np.isfinite(high) else np.inf
+    return width <= 0 or (primary and width < protection)
+
+
+def _exposed(grid: np.ndarray, hidden: np.ndarray, primary: np.ndarray,
+             protection: float) -> tuple[int, int] | None:
+    """The first hidden cell the audit finds pinned, or small and left in too narrow a range."""
+    for cell, bounds in _bounds(grid, hidden):
+        if _is_exposed(bounds, primary[cell], protection):
+            return cell
+    return None
+
+
+def _audited(grid: np.ndarray, hidden: np.ndarray, primary: np.ndarray, allowed: np.ndarray,
+             is_total: np.ndarray, protection: float) -> np.ndarray:
+    """Hide more cells until :func:`_exposed` finds none (raises _Unprotectable if it cannot)."""
+    cost = _cost(grid, is_total)
+    while (exposed := _exposed(grid, hidden, primary, protection)) is not None:
+        r, c = exposed
+        free = allowed & ~hidden
+        near = np.zeros_like(hidden)
+        near[r, :] = near[:, c] = True
+        candidates = free & near if (free & near).any() else free
+        if not candidates.any():
+            raise _Unprotectable(r, c)
+        pick = np.unravel_index(np.argmin(np.where(candidates, cost, np.inf)), grid.shape)
+        hidden = hidden.copy()
+        hidden[pick] = True
+        hidden = _protect(grid, hidden, allowed, is_total)
+    return _pruned(grid, hidden, primary, is_total, protection)
+
+
+def _pruned(grid: np.ndarray, hidden: np.ndarray, primary: np.ndarray, is_total: np.ndarray,
+            protection: float) -> np.ndarray:
+    """``hidden`` without the secondary cells it can do without, dearest first.
+
+    Cells are added one at a time, so an early choice (a zero beside the small cell, say) can
+    leave later ones redundant; a cell whose showing leaves no bridge and nothing exposed is
+    shown again.
+    """
+    cost = _cost(grid, is_total)
+    secondary = [tuple(map(int, rc)) for rc in np.argwhere(hidden & ~primary)]
+    for cell in sorted(secondary, key=lambda rc: -cost[rc]):
+        trial = hidden.copy()
+        trial[cell] = False
+        if not _Grid(trial).bridges() and _exposed(grid, trial, primary, protection) is None:
+            hidden = trial
+    return hidden
+
+
+def audit(table: SuppressedTable) -> pd.DataFrame:
+    """What an intruder can work out about each hidden cell of a suppressed table.
+
+    The intruder knows every shown cell, the row and column totals (when the table does not
+    show them, they are taken as published elsewhere) and that counts are never negative; the
+    range each hidden cell can take is found by linear programming (see the module docstring).
+
+    Parameters
+    ----------
+    table : SuppressedTable
+        From :func:`suppress`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hidden cell: ``row``, ``column``, ``value`` (the true count), ``lower``,
+        ``upper`` (float; ``inf`` when unbounded), ``primary`` (hidden because small) and
+        ``protected`` (the range is wider than zero, and for a small cell at least
+        ``table.protection`` wide).
+    """
+    grid, hidden, primary = (x.to_numpy() for x in (table.values, table.suppressed,
+                                                    table.primary))
+    if table.total_label is None:  # totals not shown are known: add them, shown
+        grid = np.pad(grid, ((0, 1), (0, 1)))
+        grid[-1, :-1], grid[:-1, -1], grid[-1, -1] = grid.sum(0)[:-1], grid.sum(1)[:-1], grid.sum()
+        hidden, primary = (np.pad(x, ((0, 1), (0, 1))) for x in (hidden, primary))
+    rows = [*table.values.index, *([] if table.total_label else ["(total)"])]
+    cols = [*table.values.columns, *([] if table.total_label else ["(total)"])]
+    out = [{"row": rows[r], "column": cols[c], "value": int(grid[r, c]), "lower": low,
+            "upper": high, "primary": bool(primary[r, c]),
+            "protected": not _is_exposed((low, high), primary[r, c], table.protection)}
+           for (r, c), (low, high) in _bounds(grid, hidden)]
+    return pd.DataFrame(out, columns=["row", "column", "value", "lower", "upper", "primary",
+                                      "protected"])
+
+
 def _validate(table: pd.DataFrame) -> np.ndarray:
     if table.empty:
         raise DataError("the table to protect is empty")
@@ -244,8 +394,8 @@ def _validate(table: pd.DataFrame) -> np.ndarray:
 
 def suppress(table: pd.DataFrame, threshold: int = 5, *, totals: bool = True,
              total_label: str = "Total", marker: str = DEFAULT_MARKER,
-             suppress_zeros: bool = False, sensitive_columns: Iterable | None = None
-             ) -> SuppressedTable:
+             suppress_zeros: bool = False, sensitive_columns: Iterable | None = None,
+             protection: int | None = None) -> SuppressedTable:
     """Hide small counts in a wide table, and enough other cells to protect them.
 
     Parameters
@@ -267,6 +417,9 @@ def suppress(table: pd.DataFrame, threshold: int = 5, *, totals: bool = True,
         Only these columns' small counts are hidden at first (secondary suppression may still
         reach any cell); default every column. A shown total is hidden when small if every
         column it adds up is sensitive.
+    protection : int, optional
+        The narrowest range the audit may leave an intruder for a small cell (default
+        ``threshold``); every hidden cell must at least not be pinned to one value.
 
     Returns
     -------
@@ -312,8 +465,10 @@ def suppress(table: pd.DataFrame, threshold: int = 5, *, totals: bool = True,
     allowed = np.ones(grid.shape, dtype=bool) if totals else ~is_total
     rows = [*map(_label, table.index), total_label]
     cols = [*map(_label, table.columns), total_label]
+    protection = threshold if protection is None else protection
     try:
         hidden = _protect(grid.astype(float), primary, allowed, is_total)
+        hidden = _audited(grid.astype(float), hidden, primary, allowed, is_total, protection)
     except _Unprotectable as exc:
         raise DataError(
             f"the count in row {rows[exc.row]!r} cannot be protected: no other cell in its row "
@@ -333,7 +488,7 @@ def suppress(table: pd.DataFrame, threshold: int = 5, *, totals: bool = True,
     return SuppressedTable(
         values=values, suppressed=frame(hidden), primary=frame(primary), display=frame(shown),
         threshold=int(threshold), marker=marker, total_label=total_label if totals else None,
-        zeros_suppressed=bool(suppress_zeros),
+        zeros_suppressed=bool(suppress_zeros), protection=int(protection),
     )
 
 

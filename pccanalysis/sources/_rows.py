@@ -156,8 +156,19 @@ def data_rows(table: RawTable, header: int, hmap: Mapping[int, tuple[str, str]],
     ``values`` maps canonical names to the raw cells, ``other`` maps the extra columns' names
     to their text (None when blank); a short row's missing cells are None. Rows with every
     cell blank are yielded as ``(number, None, None)`` so the caller can count them.
+
+    Raises
+    ------
+    DataError
+        For a CSV record with a value beyond the header's last column: an unquoted comma
+        ("Bristol, City of") has moved its fields along, so every value after it is wrong.
     """
+    width = len(table.rows[header][1])
     for number, row in table.rows[header + 1 :]:
+        if table.unit == "line" and any(not blank(v) for v in row[width:]):
+            raise DataError(f"the row has {len(row)} fields but the header has {width}; a "
+                            'value holding a comma must be in double quotes ("Bristol, City of")',
+                            **table.where(number))
         values = {c: (row[i] if i < len(row) else None) for i, (c, _) in hmap.items()}
         raw = {w: (row[i] if i < len(row) else None) for i, w in extras.items()}
         if all(blank(v) for v in values.values()) and all(blank(v) for v in raw.values()):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 from pathlib import Path
@@ -76,13 +77,27 @@ def _read_rows(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
-    rows, last = [], reader.line_num
-    for fields in reader:
+    header: list[str] | None = None
+    rows, last = [], 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over the csv module's limit (131,072 characters)
+            raise DataError(f"the row cannot be read as CSV ({exc}); no lookup value is that "
+                            "long", file=p, line=last + 1) from None
         line, last = last + 1, reader.line_num
-        if any(f.strip() for f in fields):
+        if header is None:
+            header = [h.strip() for h in fields]
+        elif any(f.strip() for f in fields):
+            if len(fields) > len(header) and any(f.strip() for f in fields[len(header):]):
+                # An unquoted comma in a name ("Bristol, City of") moves later fields along.
+                raise DataError(f"the row has {len(fields)} fields but the header has "
+                                f"{len(header)}; a value holding a comma must be in double "
+                                'quotes ("Bristol, City of")', file=p, line=line)
             rows.append((line, [f.strip() for f in fields]))
-    return header, rows
+    return header or [], rows
 
 
 def _ons_columns(header: list[str]) -> dict[tuple[str, str], tuple[int, str, str]]:
@@ -252,7 +267,31 @@ def read_lad_lookup(path: str | os.PathLike) -> pd.DataFrame:
     if "csp_code" not in frame and "pfa_code" not in frame:
         header, _ = _read_rows(path)
         raise _missing(path, header, "CSP<yy>CD")
+    if "pfa_code" in frame:
+        _one_force_area_each(path, frame)
     return frame
+
+
+def _one_force_area_each(path, frame: pd.DataFrame) -> None:
+    """Refuse a lookup putting one local authority in two police force areas.
+
+    Force areas are unions of whole local authorities (Police Act 1996, Schedule 1), so such a
+    row is a mistake, and it would count the authority's crime in both forces.
+    """
+    header, rows = _read_rows(path)
+    cols = _ons_columns(header)
+    pfa_column = cols[("pfa", "cd")][1]
+    first = frame.groupby("lad_code", sort=False)["pfa_code"].transform("first")
+    clash = np.flatnonzero((frame["pfa_code"] != first).to_numpy())
+    if len(clash):
+        i = int(clash[0])
+        lad, name = frame.at[i, "lad_code"], frame.at[i, "lad_name"]
+        j = int(np.flatnonzero((frame["lad_code"] == lad).to_numpy())[0])
+        raise DataError(
+            f"local authority {lad} ({name}) is in police force area {frame.at[i, 'pfa_code']} "
+            f"here but in {frame.at[j, 'pfa_code']} on line {rows[j][0]}; a local authority "
+            "lies in one force area, so correct one of the two rows",
+            file=path, line=rows[i][0], column=pfa_column)
 
 
 def local_authorities_of(
@@ -384,7 +423,7 @@ def read_population(path: str | os.PathLike) -> pd.DataFrame:
             pop = float(pop_text.replace(",", ""))
         except ValueError:
             pop = None
-        if pop is None or pop != int(pop) or pop < 0:
+        if pop is None or not math.isfinite(pop) or pop != int(pop) or pop < 0:
             raise DataError(f"{pop_text!r} is not a population (a whole number, 0 or more)",
                             file=path, line=line, column=header[where["population"]])
         year = int(m[1])

@@ -24,6 +24,7 @@ baseline, and a target name used twice.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +138,10 @@ def _target(path: Path, item: LineDict, i: int) -> Target:
     for key in item:
         if key not in TARGET_KEYS:
             raise fail(_unknown(key, TARGET_KEYS, "a target"), str(key))
+    for key, value in item.items():
+        if isinstance(value, (list, dict)):  # every key holds one word, number or period
+            raise fail(f"the {key} must be {'a number' if key == 'percent' else 'text'}, "
+                       f"not {_kind(value)}", key)
     label = item.get("name")
     what = f"target {label!r}" if isinstance(label, str) and label.strip() else f"target {i}"
     for key in REQUIRED_KEYS:
@@ -158,6 +163,8 @@ def _target(path: Path, item: LineDict, i: int) -> Target:
         raise fail(
             f"percent {item['percent']!r} is not a number; write it like 25 or 25%", "percent"
         )
+    if not math.isfinite(percent):
+        raise fail(f"percent must be a finite number, not {percent:g}", "percent")
     if percent <= 0:
         raise fail(f"percent must be more than 0, not {percent:g}", "percent")
     if direction == "reduce" and percent > 100:
@@ -188,6 +195,10 @@ def _target(path: Path, item: LineDict, i: int) -> Target:
 
 def _unknown(key, known: tuple[str, ...], what: str) -> str:
     return f"unknown key {key!r}{did_you_mean(key, known)}; {what} has {', '.join(known)}"
+
+
+def _kind(value) -> str:
+    return "a mapping" if isinstance(value, dict) else "a list"
 
 
 def _text(value) -> str:

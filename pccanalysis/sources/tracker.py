@@ -593,7 +593,7 @@ def _read_yaml(reader: _Reader, quality: DataQuality):
                          line=doc.line_of("deliverables"))
             continue
         _unknown_keys(reader, item, _YAML_DELIVERABLE_KEYS, "a deliverable")
-        values = {c: _none_if_blank(item.get(c)) for c in DELIVERABLE_COLUMNS}
+        values = {c: _yaml_scalar(reader, item, c) for c in DELIVERABLE_COLUMNS}
         dels.append(_Rec(values, {"line": item.line}, _YamlColumns(item)))
         updates = item.get("updates") or []
         if not isinstance(updates, list):
@@ -607,10 +607,25 @@ def _read_yaml(reader: _Reader, quality: DataQuality):
                 continue
             _unknown_keys(reader, u, _YAML_UPDATE_KEYS, "an update")
             uvals = {"theme": values["theme"], "number": values["number"]}
-            uvals.update({c: _none_if_blank(u.get(c)) for c in ("date", "author", "text")})
+            uvals.update({c: _yaml_scalar(reader, u, c) for c in ("date", "author", "text")})
             upds.append(_Rec(uvals, {"line": u.line}, _YamlColumns(u)))
     quality.files.append(FileRecord(str(path), n_read))
-    return dels, upds, doc.get("quarter"), doc.get("title"), n_read, 0
+    top = {k: _yaml_scalar(reader, doc, k) for k in ("quarter", "title", "note")}
+    # a list or mapping is reported already: its placeholder is not parsed as a quarter
+    quarter = None if isinstance(doc.get("quarter"), (list, dict)) else top["quarter"]
+    return dels, upds, quarter, top["title"], n_read, 0
+
+
+def _yaml_scalar(reader: _Reader, mapping: LineDict, key: str):
+    """``mapping[key]`` (None when blank); a list or mapping is reported at the key's line and
+    stands in as a short placeholder, so the record is not also reported as blank."""
+    value = mapping.get(key)
+    if isinstance(value, (list, dict)):
+        kind = "a mapping" if isinstance(value, dict) else "a list"
+        reader.error(f"the {key} must be text, not {kind}", column=key,
+                     line=mapping.line_of(key))
+        return f"({kind})"
+    return _none_if_blank(value)
 
 
 def _unknown_keys(reader: _Reader, mapping: LineDict, allowed: tuple[str, ...], owner: str):

@@ -19,8 +19,15 @@ Direct identifiers are refused
 If any column looks like a direct identifier (a name, address, postcode, date of birth, phone
 number, email address, NHS or National Insurance number, passport or driving licence number,
 PNC or CRO number), the file is refused with a :class:`~pccanalysis.errors.DataError` that says
-why, before any row is read. A victim ID that itself looks like an email address, a postcode or a
-UK phone number is refused too; the message gives its row but never repeats the value.
+why, before any row is read. A victim ID that itself looks like an email address, a postcode, a
+UK phone number or a person's name is refused too. So is a value in the ward column or in any
+column the format does not name that looks like a name, phone number, email address or postcode
+(:mod:`._personal`), or, in such a column, a date ten or more years before the offence (a date
+of birth).
+
+No message repeats a value from the extract: errors name the file, row or line, and column, and
+say what is wrong, so nothing personal reaches a terminal, ``run.log``, a failed notebook or the
+run's manifest.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..quality import DataQuality, FileRecord
+from ._personal import looks_like_name, personal_kind
 from ._rows import (
     RawTable,
     blank,
@@ -259,6 +267,8 @@ def read_hate_crime_victims(
 def _rows_to_frame(table: RawTable, k: int, hmap, names, extras, wards, latest: pd.Timestamp):
     quality = DataQuality(source="hate-crime victim extract")
     known_wards = None if wards is None else {w.casefold() for w in wards}
+    header_cells = table.rows[k][1]
+    written = {w: str(header_cells[i]).strip() for i, w in extras.items()}
     rows = []
     n_read = n_blank = 0
     for number, values, other in data_rows(table, k, hmap, extras):
@@ -285,15 +295,12 @@ def _rows_to_frame(table: RawTable, k: int, hmap, names, extras, wards, latest: 
             raise fail("the date is blank", "date")
         day = parse_day(values["date"])
         if day is None:
-            raise fail(
-                f"date {cell_text(values['date'])!r} is not a date; write it like 2020-09-14 or "
-                "14/09/2020",
-                "date",
-            )
+            raise fail("the date cannot be read as a date; write it like 2020-09-14 or "
+                       "14/09/2020", "date")
         if day > latest:
             raise fail(
-                f"date {cell_text(values['date'])!r} is after {latest.day} {latest:%B %Y}, the "
-                "day the extract is read as of, so it cannot be an offence date; correct it",
+                f"the date is after {latest.day} {latest:%B %Y}, the day the extract is read "
+                "as of, so it cannot be an offence date; correct it",
                 "date",
             )
         if blank(values["strand"]):
@@ -301,11 +308,13 @@ def _rows_to_frame(table: RawTable, k: int, hmap, names, extras, wards, latest: 
         strand = normalise_strand(values["strand"])
         if strand is None:
             raise fail(
-                f"unknown strand {cell_text(values['strand'])!r}; use one of "
-                f"{', '.join(STRANDS)} (a crime with two strands is two rows)",
+                f"the strand is not one this reader knows; use one of {', '.join(STRANDS)} (a "
+                "crime with two strands is two rows)",
                 "strand",
             )
         ward = None if blank(values["ward"]) else cell_text(values["ward"])
+        _refuse_personal(table, number, day, {names["ward"]: ward}, place=True)
+        _refuse_personal(table, number, day, {written[w]: v for w, v in other.items()})
         rows.append(
             {"victim_id": vid, "date": day, "strand": strand, "ward": ward}
             | other
@@ -340,4 +349,34 @@ def _personal_value(value: str) -> str | None:
         return "a postcode"
     if _PHONE.match(re.sub(r"[\s()-]", "", text)):
         return "a phone number"
+    if looks_like_name(text):
+        return "a person's name"
     return None
+
+
+#: A date in a column the format does not name, this many years or more before the offence, is
+#: taken for a date of birth (no offence is recorded a decade late in a quarterly extract).
+BIRTH_YEARS = 10
+
+
+def _refuse_personal(table: RawTable, number: int, day: pd.Timestamp,
+                     cells: dict[str, str | None], *, place: bool = False) -> None:
+    """Refuse a row whose free-text cells look like personal data, naming row and column only.
+
+    ``cells`` maps the column's header as written to the cell's text; ``place`` marks a
+    column of place names, where names of people and dates are not sought.
+    """
+    for column, text in cells.items():
+        if text is None:
+            continue
+        kind = personal_kind(text, names=not place)
+        if kind is None and not place:
+            when = parse_day(text)
+            if when is not None and when <= day - pd.DateOffset(years=BIRTH_YEARS):
+                kind = "a date of birth"
+        if kind is not None:
+            raise DataError(
+                f"this value looks like {kind}, so the file is refused: a victim-level extract "
+                "must identify people only by a pseudonymised victim ID; remove the personal "
+                "data (the value is not repeated here)",
+                column=column, **table.where(number))

@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from ...errors import PccError, PeriodError
 from ...files import did_you_mean
-from .files import CHUNK, members_of
+from .files import CHUNK, CheckedStream, ZipLimits, check_member, members_of
 from .http import PoliceUkClient, RetryPolicy, forget_archive
 from .schema import FORCES, KINDS, FileName, month_index, month_label
 from .vintages import (
@@ -271,12 +271,14 @@ def _extract(path: Path, url: str, staging: Path, months: set[str], forces: list
              kinds: list[str], report: DownloadReport) -> list[tuple]:
     """Copy the wanted members of one archive into the staging folder (CRC-checked)."""
     out = []
+    limits = ZipLimits.from_environment()
     try:
         with zipfile.ZipFile(path) as zf:
             found = {}
             for f in members_of(zf, path):
                 # only YYYY-MM/YYYY-MM-<force>-<kind>.csv: the file in its own month's folder
-                if PurePosixPath(f.member.filename).parent.name == f.name.month:
+                # a zip made on Windows may separate folders with "\\"
+                if PurePosixPath(f.member.filename.replace("\\", "/")).parent.name == f.name.month:
                     found[f.name] = f.member
             for month in sorted(months):
                 for force in forces:
@@ -289,8 +291,11 @@ def _extract(path: Path, url: str, staging: Path, months: set[str], forces: list
                             continue
                         target = staging / name
                         target.parent.mkdir(parents=True, exist_ok=True)
+                        display = f"{path}:{info.filename}"
+                        check_member(info, display, limits)
                         with zf.open(info) as src, open(target, "wb") as dst:
-                            shutil.copyfileobj(src, dst, CHUNK)
+                            shutil.copyfileobj(CheckedStream(src, display, info=info,
+                                                             limits=limits, nul=False), dst, CHUNK)
                         out.append((name, target, month, force, kind, url))
     except (zipfile.BadZipFile, zlib.error, EOFError):
         forget_archive(path)

@@ -55,7 +55,8 @@ from ...files import atomic_path
 from ...periods import to_month
 from ...quality import DataQuality, FileRecord
 from ..geography import la_name_key, read_lad_lookup, read_lsoa_lookup
-from .files import Found, as_paths, find_in_folder, is_zip, zip_members
+from .files import Found, Skipped, as_paths, find_in_folder, is_zip, skipped_notes, zip_members
+from .parse import csv_records
 from .schema import (
     LSOA_SUFFIX_RE,
     STREET,
@@ -87,13 +88,13 @@ FORMAT_VERSION = "1"
 # 1. CSV -> Parquet
 
 
-def _discover(sources: list[Path]) -> list[Found]:
+def _discover(sources: list[Path], skipped: list[Skipped]) -> list[Found]:
     found: dict[tuple[str, str], Found] = {}
     for src in sources:
         if src.is_dir():
-            items = find_in_folder(src, STREET.kind)
+            items = find_in_folder(src, STREET.kind, skipped)
         elif src.is_file() and is_zip(src):
-            items = [f for f in zip_members(src) if f.name.kind == STREET.kind]
+            items = [f for f in zip_members(src, skipped) if f.name.kind == STREET.kind]
         elif src.is_file() and (name := parse_file_name(src.name)) and name.kind == STREET.kind:
             items = [Found(src, name)]
         elif src.exists():
@@ -110,10 +111,9 @@ def _diagnose(item: Found, exc: Exception) -> DataError:
     """Name the first line and column a CSV row breaks (pyarrow's message gives neither)."""
     with item.open() as fh:
         text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline="")
-        reader = csv.reader(text)
+        reader = csv_records(csv.reader(text), item.display)
         next(reader, None)
-        for row in reader:
-            line = reader.line_num
+        for line, row in reader:
             if len(row) != len(STREET.columns):
                 return DataError(f"the row has {len(row)} fields where the header has "
                                  f"{len(STREET.columns)}", file=item.display, line=line)
@@ -254,7 +254,8 @@ def build_street_dataset(
     """
     dest = Path(dest)
     sources = as_paths(sources)
-    items = _discover(sources)
+    skipped: list[Skipped] = []
+    items = _discover(sources, skipped)
     if forces is not None:
         wanted = set(forces)
         items = [i for i in items if i.name.force in wanted]
@@ -274,6 +275,7 @@ def build_street_dataset(
         dq.files.append(FileRecord(path=item.display, rows=rows, month=item.name.month,
                                    note="converted" if converted else "already converted"))
     dq.rows_kept = dq.rows_read
+    dq.notes.extend(skipped_notes(skipped))
     return dq.check()
 
 

@@ -28,6 +28,7 @@ _DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+
 _NUMBER_RE = re.compile(r"^\s*[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|nan|inf|infinity)\s*$", re.I)
 _TRUE = list(dict.fromkeys(v for t in ("true", "1", "yes") for v in (t, t.title(), t.upper())))
 _FALSE = list(dict.fromkeys(v for f in ("false", "0", "no") for v in (f, f.title(), f.upper())))
+_NUL = re.compile(rb"\0")
 _DICT = pa.dictionary(pa.int32(), pa.string())
 _ARROW_TYPES = {
     "str": pa.string(),
@@ -110,12 +111,21 @@ def _reject_non_csv(data: bytes | memoryview, display: str) -> None:
         )
     if b"\0" in head:
         raise DataError("the file is not CSV text (it holds binary data)", file=display, line=1)
+    nul = _NUL.search(data)  # the whole file, in place: a damaged copy can hold NULs anywhere
+    if nul is not None:
+        line = bytes(data[: nul.start()]).count(b"\n") + 1
+        raise DataError("the file holds a NUL byte (binary data), so it is damaged or not CSV; "
+                        "download it again", file=display, line=line)
 
 
 def _header(data: bytes, spec: FileSchema, display: str) -> tuple[list[str], dict[str, int], str]:
     end = re.search(rb"[\r\n]", data)  # CRLF, LF, or a lone CR (old Mac files)
     text, encoding = _decode(data if end is None else data[: end.start()])
-    header = next(csv.reader([text]), [])
+    try:
+        header = next(csv.reader([text]), [])
+    except csv.Error as exc:
+        raise DataError(f"the header cannot be read as CSV ({exc})", file=display,
+                        line=1) from None
     normed = [_norm(h) for h in header]
     positions: dict[str, int] = {}
     for published, tidy, _ in spec.columns:
@@ -138,13 +148,11 @@ def _header(data: bytes, spec: FileSchema, display: str) -> tuple[list[str], dic
 def _diagnose(data: bytes, spec: FileSchema, display: str, name_month: str | None) -> None:
     """Raise a DataError for the first line breaking a rule, re-reading the file with ``csv``."""
     text, _ = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
+    reader = csv_records(csv.reader(io.StringIO(text, newline="")), display)
+    header = next(reader)[1]
     normed = [_norm(h) for h in header]
     checks = [(normed.index(_norm(h)), h, t) for h, _, t in spec.columns if t != "str"]
-    last = reader.line_num
-    for row in reader:
-        line, last = last + 1, reader.line_num
+    for line, row in reader:
         if not any(v.strip() for v in row):
             continue
         if len(row) != len(header):
@@ -171,6 +179,22 @@ def _diagnose(data: bytes, spec: FileSchema, display: str, name_month: str | Non
                 problem = f"{v!r} is not True or False"
             if problem:
                 raise DataError(problem, file=display, line=line, column=col)
+
+
+def csv_records(reader, display: str):
+    """(first line, fields) of each record of a ``csv.reader``; a record the csv module cannot
+    read (a field longer than its limit, 131,072 characters) is a DataError naming its line."""
+    last = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(f"the row cannot be read as CSV ({exc}); a field this long is not "
+                            "data.police.uk's", file=display, line=last + 1) from None
+        yield last + 1, row
+        last = reader.line_num
 
 
 def _read_arrow(data: bytes, spec: FileSchema, header: list[str], positions: dict[str, int],

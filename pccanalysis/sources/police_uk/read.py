@@ -51,7 +51,19 @@ from ...cache import ParquetCache, combine_keys, open_cache
 from ...errors import DataError
 from ...quality import DataQuality, FileRecord
 from ..geography import la_name_key
-from .files import Found, as_paths, find_in_folder, is_zip, open_zip, zip_members
+from .files import (
+    Found,
+    Skipped,
+    ZipLimits,
+    as_paths,
+    check_member,
+    find_in_folder,
+    is_zip,
+    open_zip,
+    read_member,
+    skipped_notes,
+    zip_members,
+)
 from .parse import Parsed, parse
 from .schema import (
     LSOA_SUFFIX_RE,
@@ -80,6 +92,13 @@ FLAG_REASONS = {
     "exact_duplicate": "exact duplicate of an earlier row with the same Crime ID",
     "outside_force_area": "located outside the force's local authorities",
 }
+#: The United Kingdom's extent in WGS84 degrees (west, south, east, north), with a margin of
+#: about 5 km: Northern Ireland's west at 8.18°W, Lowestoft Ness at 1.76°E, the Isles of Scilly
+#: at 49.86°N, Out Stack (Shetland) at 60.86°N. data.police.uk covers England, Wales and
+#: Northern Ireland, so a point outside is a damaged value, never a real place.
+UK_BOUNDS = (-8.7, 49.8, 1.8, 60.9)
+OUTSIDE_UK = "coordinates outside the UK (cleared, so the row counts as having no location)"
+FUTURE_MONTH = "month after the current month, which cannot have been published yet"
 SUPERSEDED = {
     "latest": "superseded by a later download of the same month and force",
     "earliest": "superseded by an earlier download of the same month and force (vintage='earliest')",
@@ -110,14 +129,16 @@ class _Archives:
     def __init__(self, stack: ExitStack) -> None:
         self.stack = stack
         self.handles: dict[Path, tuple[zipfile.ZipFile, int]] = {}
+        self.limits = ZipLimits.from_environment()
 
-    def reader(self, path: Path, info: zipfile.ZipInfo) -> Callable[[], bytes | pa.Buffer]:
+    def reader(self, found: Found) -> Callable[[], bytes | pa.Buffer]:
+        path, info = found.path, found.member
         if path not in self.handles:
             zf = self.stack.enter_context(open_zip(path))
             # positional reads (os.pread) leave the offset zipfile relies on untouched
             self.handles[path] = (zf, zf.fp.fileno())
         zf, fd = self.handles[path]
-        return lambda: _read_member(zf, fd, info)
+        return lambda: _read_member(zf, fd, info, found.display, self.limits)
 
 
 def _input(found: Found, archives: _Archives) -> _Input:
@@ -125,7 +146,7 @@ def _input(found: Found, archives: _Archives) -> _Input:
     if found.member is None:
         read = found.path.read_bytes
     else:
-        read = archives.reader(found.path, found.member)
+        read = archives.reader(found)
     name = found.name
     return _Input(
         display=found.display,
@@ -138,9 +159,9 @@ def _input(found: Found, archives: _Archives) -> _Input:
     )
 
 
-def _zip_given(path: Path, spec: FileSchema) -> list[Found]:
+def _zip_given(path: Path, spec: FileSchema, skipped: list[Skipped]) -> list[Found]:
     """The members of ``spec``'s kind of a zip named by the user (who expects some)."""
-    members = zip_members(path)
+    members = zip_members(path, skipped)
     if not members:
         raise DataError(
             f"the zip holds no data.police.uk files (members named like "
@@ -169,15 +190,19 @@ def _file_given(path: Path, spec: FileSchema) -> Found:
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
 
-def _read_member(zf: zipfile.ZipFile, fd: int, info: zipfile.ZipInfo) -> bytes | pa.Buffer:
-    """A zip member's bytes, inflated by Arrow where possible.
+def _read_member(zf: zipfile.ZipFile, fd: int, info: zipfile.ZipInfo, display: str,
+                 limits: ZipLimits) -> bytes | pa.Buffer:
+    """A zip member's bytes, inflated by Arrow where possible, within ``limits``.
 
     A deflated member is the body of a gzip stream: given gzip's header and a trailer holding
     the member's CRC-32 and size (from the archive's directory), Arrow's codec inflates it and
-    checks the CRC, without the GIL and faster than ``zipfile``. Anything unusual (another
-    method, encryption, a damaged header) goes through ``zipfile``, which reports it.
+    checks the CRC, without the GIL and faster than ``zipfile``. Arrow inflates into a buffer
+    of the declared size, which :func:`.files.check_member` bounds first, and fails if the
+    member inflates to more. Anything unusual (another method, a damaged header) goes through
+    :func:`.files.read_member`, which counts bytes as they inflate.
     """
-    if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 and hasattr(os, "pread"):
+    check_member(info, display, limits)
+    if info.compress_type == zipfile.ZIP_DEFLATED and hasattr(os, "pread"):
         try:
             local = os.pread(fd, 30, info.header_offset)
             if local[:4] == b"PK\x03\x04":
@@ -191,17 +216,18 @@ def _read_member(zf: zipfile.ZipFile, fd: int, info: zipfile.ZipInfo) -> bytes |
                     )
         except (OSError, pa.ArrowException):
             pass
-    return zf.read(info)
+    return read_member(zf, info, display, limits)
 
 
-def _discover(paths, spec: FileSchema, archives: _Archives) -> list[_Input]:
+def _discover(paths, spec: FileSchema, archives: _Archives,
+              skipped: list[Skipped]) -> list[_Input]:
     paths = as_paths(paths)
     if not paths:
         raise DataError(f"no data.police.uk {spec.kind} files were given")
     inputs: dict[str, _Input] = {}
     for p in paths:
         if p.is_dir():
-            found = find_in_folder(p, spec.kind)
+            found = find_in_folder(p, spec.kind, skipped)
             if not found:
                 raise DataError(
                     f"the folder holds no data.police.uk {spec.kind} files (named like "
@@ -209,7 +235,7 @@ def _discover(paths, spec: FileSchema, archives: _Archives) -> list[_Input]:
                     file=p,
                 )
         elif p.is_file():
-            found = _zip_given(p, spec) if is_zip(p) else [_file_given(p, spec)]
+            found = _zip_given(p, spec, skipped) if is_zip(p) else [_file_given(p, spec)]
         else:
             raise DataError("the file or folder does not exist", file=p)
         for f in found:
@@ -289,6 +315,26 @@ def _to_frame(table: pa.Table, spec: FileSchema) -> pd.DataFrame:
         frame.insert(frame.columns.get_loc("datetime") + 1, "month", month)
     else:
         frame.insert(1, "month", month)
+    return frame
+
+
+def _implausible(frame: pd.DataFrame, dq: DataQuality) -> pd.DataFrame:
+    """Exclude rows of a month not yet over (counted), and clear coordinates outside
+    :data:`UK_BOUNDS` (flagged, only when some are found), so no figure or map uses them."""
+    now = pd.Timestamp.now().to_period("M")
+    future = (frame["month"] > now).to_numpy()
+    if future.any():
+        months = sorted(str(m) for m in frame.loc[future, "month"].unique())
+        dq.exclude(f"{FUTURE_MONTH} ({', '.join(months[:3])}{', ...' if len(months) > 3 else ''})",
+                   int(future.sum()))
+        frame = frame.loc[~future].reset_index(drop=True)
+    west, south, east, north = UK_BOUNDS
+    lon, lat = frame["longitude"], frame["latitude"]
+    inside = lon.between(west, east) & lat.between(south, north)  # False for inf
+    outside = (lon.notna() & lat.notna() & ~inside).to_numpy()  # one missing: no location
+    if outside.any():
+        frame.loc[outside, ["longitude", "latitude"]] = np.nan
+        dq.flag(OUTSIDE_UK, int(outside.sum()))
     return frame
 
 
@@ -399,8 +445,9 @@ def _read(paths, spec: FileSchema, *, force_areas=None, cache_dir=None, vintage=
         raise ValueError(f"vintage must be 'latest' or 'earliest', not {vintage!r}")
     cache = open_cache(cache_dir)
     dq = DataQuality(spec.source)
+    skipped: list[Skipped] = []
     with ExitStack() as stack:
-        inputs = _discover(paths, spec, _Archives(stack))
+        inputs = _discover(paths, spec, _Archives(stack), skipped)
         inputs.sort(key=lambda i: (i.name_month or "", i.force_slug or "", i.display))
         # Threads overlap one file's decompression with another's parsing (both release the
         # GIL); map() returns in input order, so the first bad file in that order is reported.
@@ -452,7 +499,8 @@ def _read(paths, spec: FileSchema, *, force_areas=None, cache_dir=None, vintage=
                 note="; ".join(notes) or None,
             )
         )
-    frame = _to_frame(pa.concat_tables(tables), spec)
+    dq.notes.extend(skipped_notes(skipped))
+    frame = _implausible(_to_frame(pa.concat_tables(tables), spec), dq)
     frame = _flags(frame, spec, force_areas, dq)
     flags = [c for c in ("no_location", *FLAG_REASONS) if c in frame]
     frame = frame[[c for c in frame.columns if c not in flags] + list(dict.fromkeys(flags))]
