@@ -29,6 +29,7 @@ Example
         2020-21 Q4: tracker-2020-21-Q4.csv
       indicator_tables: [service-indicators.csv]
       hate_crime_victims: hate-crime-victims.csv
+      population_by_ethnicity: geography/population-by-ethnicity.csv  # stop and search
     publication:
       protective_marking: OFFICIAL
       public: false
@@ -65,7 +66,8 @@ _AREA_KEYS = ("name", "csp", "local_authorities", "force")
 DATA_KEYS = (
     "police_uk", "lsoa_lookup", "lad_lookup", "lsoa_bridge", "lsoa_population",
     "ward_boundaries", "population", "targets", "tracker", "indicator_tables",
-    "hate_crime_victims", "harm_weights",
+    "hate_crime_victims", "harm_weights", "outcomes", "stop_and_search",
+    "population_by_ethnicity",
 )
 _PUBLICATION_KEYS = ("protective_marking", "public", "synthetic", "suppression_threshold")
 # Characters that cannot appear in a folder name on Windows or Linux.
@@ -146,6 +148,12 @@ class DataPaths:
         Pseudonymised hate-crime victim extract.
     harm_weights : Path or None
         Offence harm weights (crime severity or harm index) by crime type.
+    outcomes, stop_and_search : tuple of Path
+        Folders or zips of data.police.uk outcomes and stop-and-search files; when empty, the
+        ``police_uk`` paths are searched for them (data.police.uk's archives hold all three).
+    population_by_ethnicity : Path or None
+        Residents by local authority and ethnic group (Census 2021 TS021), for stop and search
+        (:func:`pccanalysis.sources.ethnic_population.read_population_by_ethnicity`).
     """
 
     police_uk: tuple[Path, ...]
@@ -160,6 +168,9 @@ class DataPaths:
     indicator_tables: tuple[Path, ...] = ()
     hate_crime_victims: Path | None = None
     harm_weights: Path | None = None
+    outcomes: tuple[Path, ...] = ()
+    stop_and_search: tuple[Path, ...] = ()
+    population_by_ethnicity: Path | None = None
 
     def tracker_for(self, quarter: Quarter) -> Path | None:
         """The tracker extract for ``quarter``, or ``None`` when none is configured."""
@@ -174,7 +185,8 @@ class DataPaths:
                 out.append(p)
         out.extend(self.tracker[q] for q in sorted(self.tracker))
         out.extend(self.indicator_tables)
-        for p in (self.hate_crime_victims, self.harm_weights):
+        out.extend(self.outcomes + self.stop_and_search)
+        for p in (self.hate_crime_victims, self.harm_weights, self.population_by_ethnicity):
             if p is not None:
                 out.append(p)
         return out
@@ -485,10 +497,12 @@ class _Reader:
 
     def data(self, d: LineDict) -> DataPaths:
         self.check_keys(d, DATA_KEYS, "data")
-        police = self.require(d, "police_uk", "data")
-        police_items = police if isinstance(police, list) else [police]
-        police_paths = tuple(self.existing(v, d, "police_uk", "data.police_uk", folder_ok=True)
-                             for v in police_items)
+        def folders(key: str) -> tuple[Path, ...]:
+            items = d[key] if isinstance(d.get(key), list) else [d.get(key)]
+            return tuple(self.existing(v, d, key, f"data.{key}", folder_ok=True)
+                         for v in items if v is not None)
+
+        police_paths = folders("police_uk") if self.require(d, "police_uk", "data") else ()
         if not police_paths:
             raise self.fail((d, "police_uk"), "data.police_uk must name at least one folder or zip")
 
@@ -529,6 +543,9 @@ class _Reader:
             indicator_tables=tables,
             hate_crime_victims=optional("hate_crime_victims"),
             harm_weights=optional("harm_weights"),
+            outcomes=folders("outcomes"),
+            stop_and_search=folders("stop_and_search"),
+            population_by_ethnicity=optional("population_by_ethnicity"),
         )
 
     def publication(self, value, top: LineDict) -> Publication:

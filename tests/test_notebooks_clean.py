@@ -19,9 +19,9 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 PARAMETERS = {"quarter", "area", "config_path", "output_dir"}
 
 
-def test_the_three_briefings_are_there():
+def test_the_four_briefings_are_there():
     assert [p.stem for p in NOTEBOOKS] == [
-        "delivery_plan", "needs_assessment", "quarterly_performance"]
+        "delivery_plan", "needs_assessment", "quarterly_performance", "stop_and_search"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -103,6 +103,13 @@ def describe_sources(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
     ]
     if d.population is not None:
         sources.append(f"Population: {kind}ONS mid-year estimates ({d.population.name}).")
+    for what, paths in (("outcomes", d.outcomes), ("stop-and-search", d.stop_and_search)):
+        if paths:
+            sources.append(f"Police {what.replace('-', ' ')}: {kind}data.police.uk {what} files "
+                           f"({', '.join(p.name for p in paths)}).")
+    if d.population_by_ethnicity is not None:
+        sources.append(f"Residents by ethnic group: {kind}Census 2021 "
+                       f"({d.population_by_ethnicity.name}).")
     local = []
     if d.targets is not None:
         local.append(f"partnership targets ({d.targets.name})")

@@ -31,6 +31,19 @@ MANIFEST_NAME = "manifest.json"
 HISTORY_FOLDER = "manifests"
 
 
+def _data_files(role: str, paths) -> list[tuple[str, Path]]:
+    """Each CSV or zip in folders of police files (dot folders' files skipped), or the file."""
+    entries = []
+    for p in paths:
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file()
+                           and f.suffix.lower() in (".csv", ".zip") and not f.name.startswith("."))
+            entries.extend((role, f) for f in files)
+        else:
+            entries.append((role, p))
+    return entries
+
+
 def input_files(config: Config) -> list[dict[str, Any]]:
     """Every configured input file with its size and SHA-256, in a stable order.
 
@@ -45,23 +58,19 @@ def input_files(config: Config) -> list[dict[str, Any]]:
         ``{"role": ..., "path": ..., "bytes": ..., "sha256": ...}``.
     """
     entries: list[tuple[str, Path]] = []
-    for p in config.data.police_uk:
-        if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file()
-                           and f.suffix.lower() in (".csv", ".zip") and not f.name.startswith("."))
-            entries.extend(("police_uk", f) for f in files)
-        else:
-            entries.append(("police_uk", p))
     d = config.data
+    entries += _data_files("police_uk", d.police_uk)
     entries += [("lsoa_lookup", d.lsoa_lookup), ("lad_lookup", d.lad_lookup)]
     for role in ("population", "targets"):
         if getattr(d, role) is not None:
             entries.append((role, getattr(d, role)))
     entries += [(f"tracker {q.label}", d.tracker[q]) for q in sorted(d.tracker)]
     entries += [("indicator_table", p) for p in d.indicator_tables]
-    for role in ("hate_crime_victims", "harm_weights"):
+    for role in ("hate_crime_victims", "harm_weights", "population_by_ethnicity"):
         if getattr(d, role) is not None:
             entries.append((role, getattr(d, role)))
+    entries += _data_files("outcomes", d.outcomes) + _data_files("stop_and_search",
+                                                                 d.stop_and_search)
     entries.append(("config", config.path))
     out = []
     for role, path in entries:

@@ -693,6 +693,9 @@ def _write_contents(root: Path, seed: int) -> dict[str, Path]:
     extracts = _extracts()
     if extracts is not None:
         paths.update(extracts.write_local_extracts(root, seed=seed))
+    # imports this module, so looked up when a sample is written (as the extracts are)
+    paths.update(importlib.import_module("pccanalysis.sample.stop_search")
+                 .write_stop_and_search(root, seed=seed))
 
     readme = root / "SYNTHETIC_DATA.txt"
     readme.write_text(_readme(seed, counts), encoding="utf-8")

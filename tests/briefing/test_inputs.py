@@ -90,6 +90,11 @@ def test_describe_sources_of_the_sample(sample_config):
         "data.police.uk street-level files for the Northbridge police force area, April 2018 to "
         "March 2021."
     )
+    assert sources[-3:-1] == (
+        "Police stop and search: synthetic files in the format of data.police.uk stop-and-search "
+        "files (stop-and-search).",
+        "Residents by ethnic group: synthetic files in the format of Census 2021 "
+        "(population-by-ethnicity.csv).")
     assert attributions == (
         "Contains public sector information licensed under the Open Government Licence v3.0.",
         "Source: Office for National Statistics licensed under the OGL v3.0; contains OS data "

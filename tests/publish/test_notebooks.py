@@ -1,4 +1,4 @@
-"""The three briefing notebooks run by papermill on the synthetic sample, end to end.
+"""The four briefing notebooks run by papermill on the synthetic sample, end to end.
 
 The sample quarter (2020-21 Q4, the latest complete quarter of the sample) is made once per
 test session (tests/briefing_run.py); every test here reads that run.
@@ -6,6 +6,7 @@ test session (tests/briefing_run.py); every test here reads that run.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -23,7 +24,7 @@ from pccanalysis.publish.export import MAX_BYTES, external_references
 
 pytestmark = pytest.mark.slow
 
-NAMES = ["delivery_plan", "needs_assessment", "quarterly_performance"]
+NAMES = ["delivery_plan", "needs_assessment", "quarterly_performance", "stop_and_search"]
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +119,23 @@ def test_delivery_plan_headline_is_the_librarys(run, pages):
     assert "6 deliverables changed since 2020-21 Q3." in pages["delivery_plan"]
     assert "Changes since 2020-21 Q3" in pages["delivery_plan"]
     assert "2 deliverables have no update dated in 2020-21 Q4 or later." in pages["delivery_plan"]
+
+
+def test_stop_and_search_is_the_librarys(run, pages):
+    from pccanalysis.briefing import stop_and_search
+
+    config = run.plan.config
+    data = stop_and_search.load_searches(config, "Northbridge")
+    page = pages["stop_and_search"]
+    head = stop_and_search.headline(config, data, run.plan.quarter)
+    assert [c.label for c in head.headline] == [
+        "Searches, this quarter", "Find rate", "Searches of children", "Black people searched"]
+    _cards_in(page, head.headline)
+    for section in (stop_and_search.outcomes(config, data, run.plan.quarter),
+                    stop_and_search.ethnicity(config, data, run.plan.quarter)):
+        for sentence in section.sentences:
+            assert sentence in html.unescape(page)
+    assert "Searches per 1,000 residents by ethnic group, 2020-21 Q4" in page
 
 
 def test_manifest_carries_each_briefings_figures_and_data_quality(run, data):

@@ -382,6 +382,23 @@ def find_in_folder(folder: Path, kind: str, skipped: list[Skipped] | None = None
     return found
 
 
+def holding(paths: Iterable[str | os.PathLike], kind: str) -> list[Path]:
+    """The ``paths`` (folders, zips or CSV files) that hold at least one file of ``kind``, so a
+    reader is given only those (it refuses a folder or zip holding none)."""
+    out = []
+    for p in as_paths(list(paths)):
+        if p.is_dir():
+            found = bool(find_in_folder(p, kind))
+        elif p.is_file() and is_zip(p):
+            found = any(f.name.kind == kind for f in zip_members(p))
+        else:
+            name = parse_file_name(p.name)
+            found = p.is_file() and name is not None and name.kind == kind
+        if found:
+            out.append(p)
+    return out
+
+
 def read_json(path: Path) -> dict:
     """A JSON record, or ``{}`` when it is missing or unreadable."""
     try:
