@@ -19,17 +19,24 @@ from .errors import PccError
 @click.version_option(__version__, prog_name="pcc")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug messages.")
 def cli(verbose: bool) -> None:
-    """pccanalysis: quarterly performance briefings for PCCs and Community Safety Partnerships."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
+    """pccanalysis: quarterly performance briefings for PCCs and Community Safety Partnerships.
+
+    Exit codes: 0 done, 1 some briefings failed, 2 a mistake on the command line, 3 a
+    configuration, data or output-folder problem.
+    """
+    # The terminal gets warnings (and everything with -v); commands print their own progress,
+    # and `pcc run` writes the full log to run.log through a handler of its own.
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        datefmt="%H:%M:%S")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @cli.command("download")
-@click.option("--force", "forces", required=True, multiple=True,
+@click.option("--police-force", "forces", multiple=True,
               help="data.police.uk force identifier, e.g. nottinghamshire (repeat or comma-separate).")
+@click.option("--force", "old_forces", multiple=True, hidden=True,
+              help="Deprecated spelling of --police-force.")
 @click.option("--from", "start", required=True, help="First month, YYYY-MM.")
 @click.option("--to", "end", required=True, help="Last month, YYYY-MM.")
 @click.option("--kinds", default="street", show_default=True,
@@ -43,10 +50,17 @@ def cli(verbose: bool) -> None:
               help="Cache root for archives (default: see PCC_CACHE_DIR).")
 @click.option("--refresh", is_flag=True, help="Check whether cached archives changed.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-def download_command(forces, start, end, kinds, to_dir, archive, base_url, cache_dir, refresh,
-                     no_progress) -> None:
+def download_command(forces, old_forces, start, end, kinds, to_dir, archive, base_url, cache_dir,
+                     refresh, no_progress) -> None:
     """Download data.police.uk monthly files for forces and months (cached, resumable)."""
     from .sources.police_uk.download import download
+
+    if old_forces:
+        click.echo("Warning: `pcc download --force` is deprecated and will be removed in the next "
+                   "release: use --police-force (in `pcc run`, --force means remake).", err=True)
+        forces = forces + old_forces
+    if not forces:
+        raise click.UsageError("Missing option '--police-force' (e.g. --police-force derbyshire).")
 
     report = download([f for item in forces for f in item.split(",") if f.strip()], start, end,
                       kinds=kinds, to_dir=to_dir, archive=archive, base_url=base_url,
@@ -125,103 +139,141 @@ def sample_data_command(out: str, seed: int, force: bool) -> None:
                    "quarter in the police data).")
 @click.option("--area", "areas", multiple=True, help="Only this area (repeat for more).")
 @click.option("--notebook", "notebooks", multiple=True,
-              help="Only this notebook, by name, e.g. quarterly_performance (repeat for more).")
+              help="Only this briefing, by name, e.g. quarterly_performance (repeat for more).")
 @click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
-              help="Configuration file (default: the sample's data/sample/pcc.yaml).")
+              help="Configuration file (default: ./pcc.yaml, else the SYNTHETIC sample's).")
 @click.option("--jobs", "-j", default=None, type=click.IntRange(min=1),
               help="Briefings made at once (default: the number of CPU cores).")
-@click.option("--force", is_flag=True, help="Make briefings again even if already made.")
+@click.option("--force", is_flag=True,
+              help="Make every briefing again, even those whose inputs have not changed.")
+@click.option("--pdf", is_flag=True, help="Also render each briefing as an A4 PDF "
+              "(headless Chromium, /usr/bin/chromium).")
 @click.option("--output-dir", default=None, type=click.Path(file_okay=False),
               help="Where the quarter folders go (default: the configuration's output_dir).")
 @click.option("--notebooks-dir", default=None, type=click.Path(file_okay=False, exists=True),
-              help="Folder of notebooks to run (default: the checkout's notebooks/).")
+              help="Folder of notebooks with its briefings.yaml (default: the checkout's "
+                   "notebooks/).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something goes wrong "
+              "(for cron).")
+@click.option("--verbose", "-v", "run_verbose", is_flag=True,
+              help="Say why each briefing is made or kept, and log in detail.")
 @click.pass_context
-def run_command(ctx, quarter, areas, notebooks, config_path, jobs, force, output_dir,
-                notebooks_dir) -> None:
-    """Make the quarter's briefings: every notebook for every area, as self-contained HTML.
+def run_command(ctx, quarter, areas, notebooks, config_path, jobs, force, pdf, output_dir,
+                notebooks_dir, quiet, run_verbose) -> None:
+    """Make the quarter's briefings: every declared notebook for every area, as
+    self-contained HTML with tables (XLSX, CSV) and charts (PNG, SVG) beside each.
 
-    Writes <output_dir>/<year> <quarter>/<area>/<notebook>.html, an index.html, a
-    manifest.json and a run.log. Briefings already made are kept unless --force is given, so a
-    scheduled `pcc run --quarter latest` can run as often as you like.
+    Everything is checked before any notebook starts; every problem found is listed and
+    nothing is made. A briefing already made is kept while nothing it was made from has
+    changed (input files, configuration, notebook, package version); otherwise it is made
+    again and the run says why. Writes <output_dir>/<year> <quarter>/<area>/, an index.html,
+    a manifest.json and a run.log, all swapped in at once.
+
+    Exit codes: 0 every briefing made (or up to date), 1 some briefings failed, 2 a mistake
+    on the command line, 3 a configuration, data or output-folder problem.
 
     The notebooks are the top-level notebooks/ of the pccanalysis checkout, which is installed
     with `pip install -e .` (`make` does this); anywhere else, give the folder with
     --notebooks-dir.
     """
-    from .publish.run import execute_plan, failure_message, plan_run
+    from .publish.progress import Progress
+    from .publish.run import BriefingsFailed, execute_plan, failure_message, plan_run
 
-    verbose = bool(ctx.parent and ctx.parent.params.get("verbose"))
+    verbose = run_verbose or bool(ctx.parent and ctx.parent.params.get("verbose"))
+    if run_verbose:
+        for handler in logging.getLogger().handlers:
+            handler.setLevel(min(handler.level, logging.INFO))
+    say = _sayer(quiet)
+    config_path = _discover_config(config_path)
     plan = plan_run(config_path, quarter, areas=areas or None, notebooks=notebooks or None,
-                    notebooks_dir=notebooks_dir, output_dir=output_dir, jobs=jobs, force=force)
-    # Progress goes to the terminal as one line per briefing; the full log goes to run.log.
-    root = logging.getLogger()
-    quiet = logging.Filter()
-    quiet.filter = lambda record: not record.name.startswith("pccanalysis.publish.run")
-    if not verbose:
-        for h in root.handlers:
-            h.setLevel(logging.WARNING)
-            h.addFilter(quiet)
-    plan.quarter_dir.mkdir(parents=True, exist_ok=True)
-    log_file = logging.FileHandler(plan.quarter_dir / "run.log", encoding="utf-8")
-    log_file.setLevel(logging.DEBUG if verbose else logging.INFO)
-    log_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(log_file)
-    root.setLevel(min(root.level or logging.INFO, log_file.level))
-    try:
-        if plan.skipped:
-            click.echo(f"{len(plan.skipped)} briefing(s) for {plan.quarter.label} already made; "
-                       "kept (use --force to make them again).")
-        if not plan.to_run:
-            execute_plan(plan)
-            click.echo(f"Nothing to do: see {plan.quarter_dir / 'index.html'}")
-            return
-        click.echo(f"Making {len(plan.to_run)} briefing(s) for {plan.quarter.label} "
-                   f"({plan.quarter.months_label}) with {min(plan.jobs, len(plan.to_run))} "
-                   f"job(s) ...")
+                    notebooks_dir=notebooks_dir, output_dir=output_dir, jobs=jobs, force=force,
+                    pdf=pdf)
+    for notice in plan.notices:
+        say(f"Note: {notice}")
+    if plan.skipped:
+        say(f"{len(plan.skipped)} briefing(s) for {plan.quarter.label} already made and up to "
+            "date; kept (use --force to make them again).")
+        if verbose:
+            for area, nb in plan.skipped:
+                say(f"  kept    {area.name} / {nb.name}")
+    if not plan.to_run:
+        say(f"Nothing to do: see {plan.quarter_dir / 'index.html'}")
+        return
+    say(f"Making {len(plan.to_run)} briefing(s) for {plan.quarter.label} "
+        f"({plan.quarter.months_label}) with {min(plan.jobs, len(plan.to_run))} job(s):")
+    for line in _reason_lines(plan, verbose):
+        say(line)
+    progress = Progress(len(plan.to_run), say)
+    result = execute_plan(plan, progress=progress,
+                          log_level=logging.DEBUG if verbose else logging.INFO)
+    made = len(result.results) - len(result.failed)
+    say(f"{made} of {len(result.results)} briefing(s) made in {result.seconds:.1f} s "
+        f"(run id {result.short_id}): {result.index}")
+    if result.failed:
+        raise BriefingsFailed(failure_message(result))
 
-        def progress(r) -> None:
-            if r.ok:
-                click.echo(f"  ok      {r.area} / {r.notebook}  {r.seconds:.1f} s")
-                for warning in r.warnings:
-                    click.echo(f"          warning: {warning}")
-            else:
-                click.echo(f"  FAILED  {r.area} / {r.notebook}  {r.seconds:.1f} s  {r.error}")
 
-        result = execute_plan(plan, progress=progress)
-        made = len(result.results) - len(result.failed)
-        click.echo(f"{made} of {len(result.results)} briefing(s) made in {result.seconds:.1f} s "
-                   f"(run id {result.short_id}): {result.index}")
-        if result.failed:
-            raise PccError(failure_message(result))
-    finally:
-        for h in root.handlers:
-            h.removeFilter(quiet)
-        root.removeHandler(log_file)
-        log_file.close()
+def _sayer(quiet: bool):
+    """``click.echo`` unless ``quiet``."""
+    return (lambda line: None) if quiet else click.echo
+
+
+def _discover_config(config_path):
+    """``--config``, else ./pcc.yaml, else the sample's (saying loudly that it is synthetic)."""
+    from pathlib import Path
+
+    from .config import CONFIG_FILENAME, default_config_path
+
+    if config_path is not None:
+        return config_path
+    here = Path.cwd() / CONFIG_FILENAME
+    if here.is_file():
+        return here
+    sample = default_config_path()
+    click.echo(f"SYNTHETIC: no --config was given and there is no {CONFIG_FILENAME} here, so these "
+               f"briefings are made from the made-up sample ({sample}) and describe no real "
+               "place.", err=True)
+    return sample
+
+
+def _reason_lines(plan, verbose: bool) -> list[str]:
+    """Why briefings are made: one line per briefing with -v, else one per distinct reason."""
+    if verbose:
+        return [f"  make    {a.name} / {nb.name}: {plan.reasons[(a.name, nb.name)]}"
+                for a, nb in plan.to_run]
+    counts: dict[str, int] = {}
+    for a, nb in plan.to_run:
+        reason = plan.reasons[(a.name, nb.name)]
+        counts[reason] = counts.get(reason, 0) + 1
+    return [f"  {n} because {reason}" for reason, n in counts.items()]
 
 
 @cli.command("lab", context_settings={"ignore_unknown_options": True})
 @click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED)
 def lab_command(jupyter_args) -> None:
-    """Open JupyterLab on the project's notebooks/ (extra arguments go to `jupyter lab`)."""
+    """Open JupyterLab at the project's root (briefings in notebooks/; extra arguments go to
+    `jupyter lab`)."""
     import os
     import subprocess
 
-    from .publish.run import NOTEBOOKS_DIR
+    from .publish.notebooks import NOTEBOOKS_DIR
 
+    root = NOTEBOOKS_DIR.parent
     if not NOTEBOOKS_DIR.is_dir():
         raise click.ClickException(f"{NOTEBOOKS_DIR} does not exist: `pcc lab` works from a "
                                    "source checkout (pip install -e .).")
     # This interpreter has pccanalysis installed; its jupyter starts kernels with it too.
-    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={NOTEBOOKS_DIR}",
-            *jupyter_args]
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", *jupyter_args]
     if os.name == "posix":
         os.execv(sys.executable, argv)
     sys.exit(subprocess.call(argv))
 
 
 @cli.command("check-data")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+              help="Read every police input this pcc.yaml names, with its lookups, force and "
+                   "cache (instead of PATHS and the options below).")
 @click.option("--kind", type=click.Choice(["street", "outcomes", "stop-and-search"]),
               default="street", show_default=True, help="Which data.police.uk files to read.")
 @click.option("--force-area", default=None,
@@ -244,15 +296,29 @@ def lab_command(jupyter_args) -> None:
 @click.option("--by-month", is_flag=True, help="Rows (and ASB rows) per month, to spot gaps; "
               "with --lsoa-lookup, rows placed in a ward per month and by which route.")
 @click.option("--files", "show_files", is_flag=True, help="List every file read.")
-def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, lsoa_bridge,
+def check_data_command(paths, config_path, kind, force_area, lsoa_lookup, lad_lookup, lsoa_bridge,
                        lsoa_population, ward_boundaries, cache_dir, no_cache, by_month,
                        show_files) -> None:
-    """Load data.police.uk files (folders, CSVs, zips) and show how every row was accounted for."""
+    """Load data.police.uk files (folders, CSVs, zips) and show how every row was accounted for.
+
+    PATHS are folders, CSV files or zips; or give --config pcc.yaml to read everything it names.
+    """
     from .sources import geography
     from .sources.boundaries import read_boundaries
     from .sources.placing import attach_geography, placement_by_month
     from .sources.police_uk import read as police_uk
 
+    configs = [p for p in paths if p.lower().endswith((".yaml", ".yml"))]
+    if configs:
+        raise click.UsageError(f"{configs[0]} is a configuration, not a police file: use "
+                               f"--config {configs[0]}.")
+    if config_path is not None:
+        if paths:
+            raise click.UsageError("give either PATHS or --config, not both.")
+        (paths, force_area, lsoa_lookup, lad_lookup, lsoa_bridge, lsoa_population,
+         ward_boundaries, cache_dir) = _check_data_inputs(config_path, cache_dir)
+    elif not paths:
+        raise click.UsageError("give the police files to read (PATHS), or --config pcc.yaml.")
     if force_area and not lad_lookup:
         raise click.UsageError("--force-area needs --lad-lookup.")
     cache = False if no_cache else cache_dir
@@ -262,7 +328,7 @@ def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, lsoa_br
         lad = geography.read_lad_lookup(lad_lookup) if lad_lookup else None
         areas = geography.local_authorities_of(lad, force_area) if force_area else None
         reader = police_uk.read_street if kind == "street" else police_uk.read_outcomes
-        frame, dq = reader(paths, force_areas=areas, cache_dir=cache)
+        frame, dq = reader(list(paths), force_areas=areas, cache_dir=cache)
         if lsoa_lookup:
             lsoa = geography.read_lsoa_lookup(lsoa_lookup)
             frame = attach_geography(
@@ -298,8 +364,26 @@ def check_data_command(paths, kind, force_area, lsoa_lookup, lad_lookup, lsoa_br
             click.echo(f"  {f.path}: {f.rows:,} rows" + (f" ({f.note})" if f.note else ""))
 
 
+def _check_data_inputs(config_path, cache_dir):
+    """What ``check-data --config`` reads: the configuration's police inputs, lookups, force
+    area and cache folder (a --cache-dir given wins)."""
+    from .config import load_config
+
+    config = load_config(config_path)
+    d = config.data
+    force = config.force[0] if len(config.force) == 1 else None
+    return (tuple(str(p) for p in d.police_uk), force, d.lsoa_lookup,
+            d.lad_lookup, d.lsoa_bridge, d.lsoa_population,
+            d.ward_boundaries, cache_dir if cache_dir is not None else config.cache_dir)
+
+
 def main() -> None:
-    """Console entry point: print a PccError as one line and exit 2, never a traceback."""
+    """Console entry point: print a PccError as sentences and exit with its code (README,
+    "Exit codes"), never a traceback.
+
+    0: done; 1: some briefings failed (or another run held the quarter); 2: a mistake on the
+    command line; 3: a configuration, data or output-folder problem.
+    """
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -309,8 +393,9 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except PccError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
+        for line in str(exc).splitlines() or [""]:
+            click.echo(f"Error: {line}", err=True)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

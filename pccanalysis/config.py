@@ -6,37 +6,8 @@ small-number suppression threshold). It is read once, checked completely, and ev
 path in it is resolved against the folder that holds the file, never the working directory, so
 ``pcc run`` behaves the same from cron as from a terminal.
 
-Example
--------
-.. code-block:: yaml
-
-    title: Northbridge Community Safety Partnership
-    force: Northbridge                 # police force area (ONS PFA name): rows outside it are flagged
-    areas:
-      - name: Northbridge
-        csp: Northbridge               # or local_authorities: [...], or force: <force area name>
-    comparators:
-      - name: Northbridge force area
-        force: Northbridge
-    data:
-      police_uk: police-uk             # folder of monthly files or zips (or a list)
-      lsoa_lookup: geography/lsoa_ward_lad.csv
-      lad_lookup: geography/lad_csp_pfa.csv
-      population: geography/population.csv
-      targets: targets.yaml
-      tracker:
-        2020-21 Q3: tracker-2020-21-Q3.csv
-        2020-21 Q4: tracker-2020-21-Q4.csv
-      indicator_tables: [service-indicators.csv]
-      hate_crime_victims: hate-crime-victims.csv
-      population_by_ethnicity: geography/population-by-ethnicity.csv  # stop and search
-    publication:
-      protective_marking: OFFICIAL
-      public: false
-      synthetic: false
-      suppression_threshold: 5
-    output_dir: ../outputs
-    cache_dir: ../.pcc-cache
+A complete example is the sample's ``data/sample/pcc.yaml`` (``pcc sample-data``), and the
+README's "Using real data" shows one for real files; the dataclasses below document every key.
 
 Mistakes are reported as :class:`~pccanalysis.errors.ConfigError` with one sentence naming the
 file, the line and the key (an unknown key also gets the nearest known key as a suggestion).
@@ -63,6 +34,8 @@ _TOP_KEYS = (
     "output_dir", "cache_dir",
 )
 _AREA_KEYS = ("name", "csp", "local_authorities", "force")
+#: ``areas: {all_csps_of: <force>}``: the force area and its CSPs (briefing.inputs.expand_areas)
+ALL_CSPS_OF = "all_csps_of"
 DATA_KEYS = (
     "police_uk", "lsoa_lookup", "lad_lookup", "lsoa_bridge", "lsoa_population",
     "ward_boundaries", "population", "targets", "tracker", "indicator_tables",
@@ -176,21 +149,6 @@ class DataPaths:
         """The tracker extract for ``quarter``, or ``None`` when none is configured."""
         return self.tracker.get(quarter)
 
-    def files(self) -> list[Path]:
-        """Every configured input file or folder, in a stable order."""
-        out: list[Path] = list(self.police_uk) + [self.lsoa_lookup, self.lad_lookup]
-        for p in (self.lsoa_bridge, self.lsoa_population, self.ward_boundaries,
-                  self.population, self.targets):
-            if p is not None:
-                out.append(p)
-        out.extend(self.tracker[q] for q in sorted(self.tracker))
-        out.extend(self.indicator_tables)
-        out.extend(self.outcomes + self.stop_and_search)
-        for p in (self.hate_crime_victims, self.harm_weights, self.population_by_ethnicity):
-            if p is not None:
-                out.append(p)
-        return out
-
 
 @dataclass(frozen=True)
 class Publication:
@@ -246,6 +204,9 @@ class Config:
         Count rows published by other forces (``Falls within``) that are located in an area.
         False by default: an area counts its own force's rows, as the force publishes them,
         and a download folder holding a neighbour's files does not change its figures.
+    all_csps_of : tuple of str
+        Force areas named with ``all_csps_of`` (the force area and its CSPs, added to ``areas``
+        by :func:`pccanalysis.briefing.inputs.expand_areas`).
     """
 
     path: Path
@@ -258,6 +219,7 @@ class Config:
     output_dir: Path
     cache_dir: Path | None
     include_other_forces: bool = False
+    all_csps_of: tuple[str, ...] = ()
 
     @property
     def folder(self) -> Path:
@@ -272,6 +234,9 @@ class Config:
         ConfigError
             When no area has that name (suggesting the nearest one).
         """
+        if self.all_csps_of and not any(a.force in self.all_csps_of for a in self.areas):
+            raise ConfigError(f"{self.path}: all_csps_of needs the LAD lookup: read the "
+                              "configuration with pccanalysis.briefing.inputs.expand_areas.")
         if name is None:
             return self.areas[0]
         for a in self.areas:
@@ -331,7 +296,32 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
             raise ConfigError(f"{path}, line {exc.line}: key {exc.key!r} is given twice.") from None
         where = f", line {exc.line}" if exc.line is not None else ""
         raise ConfigError(f"{path}{where}: this is not valid YAML ({exc.problem}).") from exc
-    return _Reader(path).config(LineDict() if raw is None else raw)
+    reader = _Reader(path)
+    config = reader.config(LineDict() if raw is None else raw)
+    if reader.missing:
+        raise config_problems(reader.missing, config)
+    return config
+
+
+def config_problems(sentences: list[str], config: Config | None = None) -> ConfigError:
+    """A ConfigError of several sentences (``problems``), with what was read (``config``)."""
+    error = ConfigError("\n".join(sentences))
+    error.problems, error.config = list(sentences), config
+    return error
+
+
+def area_name_problem(areas: tuple[Area, ...]) -> str | None:
+    """Why these areas cannot be briefed side by side (a name twice, or two names sharing one
+    output folder), or None."""
+    seen: dict[str, str] = {}
+    for a in areas:
+        folder = safe_folder_name(a.name).casefold()
+        if folder in seen:
+            if seen[folder] == a.name:
+                return f"two areas are called {a.name!r}"
+            return f"areas {seen[folder]!r} and {a.name!r} would share one output folder"
+        seen[folder] = a.name
+    return None
 
 
 def safe_folder_name(name: str) -> str:
@@ -350,6 +340,10 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.folder = path.parent
+        # Missing files are collected, not raised one at a time, so that a run reports every
+        # one at once (the rest of the file is still checked).
+        self.missing: list[str] = []
+        self.groups: list[str] = []
 
     # -- error helpers ---------------------------------------------------------------------
     def fail(self, where: tuple[LineDict, Any] | LineDict | None, message: str) -> ConfigError:
@@ -423,8 +417,9 @@ class _Reader:
     def existing(self, value, m: LineDict, key: str, dotted: str, *, folder_ok: bool = False) -> Path:
         p = self.path_value(value, m, key, dotted)
         if not p.exists():
-            raise self.fail((m, key), f"{dotted}: {value.strip()} does not exist "
-                                      f"(looked for {p})")
+            self.missing.append(str(self.fail((m, key), f"{dotted}: {value.strip()} does not "
+                                                        f"exist (looked for {p})")))
+            return p
         if p.is_dir() and not folder_ok:
             raise self.fail((m, key), f"{dotted}: {value.strip()} is a folder, not a file")
         return p
@@ -435,18 +430,9 @@ class _Reader:
         self.check_keys(top, _TOP_KEYS, "")
         areas = self.areas(top, "areas", required=True)
         comparators = self.areas(top, "comparators", required=False)
-        seen = set()
-        for a in areas:
-            if a.name in seen:
-                raise self.fail((top, "areas"), f"two areas are called {a.name!r}")
-            seen.add(a.name)
-        folders = {}
-        for a in areas:
-            folder = safe_folder_name(a.name).casefold()
-            if folder in folders:
-                raise self.fail((top, "areas"), f"areas {folders[folder]!r} and {a.name!r} "
-                                                 "would share one output folder")
-            folders[folder] = a.name
+        problem = area_name_problem(areas)
+        if problem:
+            raise self.fail((top, "areas"), problem)
         force = self.strings(top, "force", "force") if top.get("force") is not None else ()
         data = self.data(self.mapping(self.require(top, "data", ""), "data", (top, "data")))
         publication = self.publication(top.get("publication"), top)
@@ -454,22 +440,27 @@ class _Reader:
                       if top.get("output_dir") is not None else (self.folder / "outputs").resolve())
         cache_dir = (self.path_value(top["cache_dir"], top, "cache_dir", "cache_dir")
                      if top.get("cache_dir") is not None else None)
-        title = self.string(top, "title", "title") if top.get("title") is not None else areas[0].name
+        title = (self.string(top, "title", "title") if top.get("title") is not None
+                 else areas[0].name if areas else self.groups[0])
         return Config(
             path=self.path, title=title, force=force, areas=areas, comparators=comparators,
             data=data, publication=publication, output_dir=output_dir, cache_dir=cache_dir,
             include_other_forces=(self.boolean(top, "include_other_forces",
                                                "include_other_forces")
                                   if top.get("include_other_forces") is not None else False),
+            all_csps_of=tuple(dict.fromkeys(self.groups)),
         )
 
     def areas(self, top: LineDict, key: str, *, required: bool) -> tuple[Area, ...]:
+        """The listed areas; ``all_csps_of`` entries (``areas`` only) go to ``self.groups``."""
         value = top.get(key)
         if value is None:
             if required:
                 raise self.fail(top, f"the key {key!r} is required but missing: list at least "
                                      "one area, e.g. '- name: Northbridge' with 'csp: Northbridge'")
             return ()
+        if required and isinstance(value, dict):
+            value = [value]  # areas: {all_csps_of: Derbyshire}
         if not isinstance(value, list) or (required and not value):
             raise self.fail((top, key), f"{key} must be a list of areas, each with a name and "
                                         f"one of csp, local_authorities or force, not {_describe(value)}")
@@ -477,6 +468,10 @@ class _Reader:
         for i, item in enumerate(value, start=1):
             dotted = f"{key}[{i}]"
             m = self.mapping(item, dotted, (top, key))
+            if required and ALL_CSPS_OF in m:
+                self.check_keys(m, (ALL_CSPS_OF,), dotted)
+                self.groups.extend(self.strings(m, ALL_CSPS_OF, f"{dotted}.{ALL_CSPS_OF}"))
+                continue
             self.check_keys(m, _AREA_KEYS, dotted)
             self.require(m, "name", dotted)
             name = self.string(m, "name", f"{dotted}.name")

@@ -10,7 +10,13 @@ from os import PathLike
 
 
 class PccError(Exception):
-    """Base class of every error pccanalysis raises on purpose."""
+    """Base class of every error pccanalysis raises on purpose.
+
+    ``exit_code`` is what ``pcc`` ends with when the error stops it (README, "Exit codes"):
+    3 for a configuration, data or output-folder problem, unless a subclass says otherwise.
+    """
+
+    exit_code = 3
 
 
 class DataError(PccError, ValueError):
@@ -76,4 +82,7 @@ class ConfigError(PccError, ValueError):
 
 
 class RunError(PccError, RuntimeError):
-    """A quarterly run finished with one or more failed briefings."""
+    """A quarterly run did not make every briefing (one failed, or another run held the
+    quarter): exit code 1."""
+
+    exit_code = 1

@@ -62,7 +62,6 @@ ALLOWED_FOR_NOW: dict[str, dict[str, str]] = {
         "pccanalysis/indicators/change.py": "indicators/ is being shrunk by another helper",
         "pccanalysis/indicators/significance.py": "indicators/ is being shrunk by another helper",
         "pccanalysis/indicators/spc.py": "indicators/ is being shrunk by another helper",
-        "pccanalysis/publish/run.py": "being split by another helper (issue #11)",
         "pccanalysis/sample/data.py": "to be split (the writer apart from the invented data)",
         "pccanalysis/sources/tracker.py": "to be split (reading apart from writing)",
     },

@@ -1,4 +1,5 @@
-"""The committed notebooks: no outputs, one plain parameters cell, and no logic of their own.
+"""The committed notebooks: no outputs, one parameters cell papermill understands, declared as
+briefings, and no logic of their own.
 
 A notebook that was run and saved in JupyterLab carries outputs and execution counts; it must be
 cleared before commit (outputs are generated, not source). Code cells other than the parameters
@@ -19,9 +20,14 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 PARAMETERS = {"quarter", "area", "config_path", "output_dir"}
 
 
-def test_the_four_briefings_are_there():
+def test_the_four_briefings_are_there_and_declared():
+    from pccanalysis.publish.notebooks import declared_notebooks
+
     assert [p.stem for p in NOTEBOOKS] == [
         "delivery_plan", "needs_assessment", "quarterly_performance", "stop_and_search"]
+    assert [(nb.name, nb.needs) for nb in declared_notebooks(NOTEBOOKS[0].parent)] == [
+        ("quarterly_performance", ()), ("delivery_plan", ("tracker",)), ("needs_assessment", ()),
+        ("stop_and_search", ("stop_and_search",))]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -42,12 +48,28 @@ def test_one_plain_parameters_cell(path):
     tree = ast.parse("".join(tagged[0]["source"]))
     names = set()
     for node in tree.body:
-        assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant), (
-            f"{path.name}: the parameters cell holds only plain assignments")
-        names |= {t.id for t in node.targets}
+        # `name: "type" = constant  # help`, which papermill reads as type, default and help
+        assert isinstance(node, ast.AnnAssign) and isinstance(node.value, ast.Constant), (
+            f"{path.name}: the parameters cell holds only annotated plain assignments")
+        names.add(node.target.id)
     assert names == PARAMETERS
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     assert nb["metadata"].get("title")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_reads_every_parameter_without_a_warning(path, caplog):
+    import logging
+
+    import papermill
+
+    with caplog.at_level(logging.WARNING, logger="papermill"):
+        found = papermill.inspect_notebook(str(path))
+    assert caplog.records == []  # e.g. "Unable to parse line 3 ..."
+    assert set(found) == PARAMETERS
+    assert found["quarter"]["default"] == '"latest"'
+    assert found["area"]["inferred_type_name"] == "Optional[str]"
+    assert all(p["help"] and "=" not in p["help"] for p in found.values()), found
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -27,7 +27,7 @@ from ..config import Area, Config, load_config
 from ..files import write_atomic
 from ..periods import Quarter
 from ..quality import DataQuality
-from .inputs import resolve_quarter
+from .inputs import expand_areas, resolve_quarter
 
 SIDECAR_NAME = "briefing.json"
 
@@ -252,7 +252,7 @@ def open_briefing(config_path: str | os.PathLike | None = None, *, area: str | N
     output_dir : path-like, optional
         Where the run wants the sidecar; ``None`` when running by hand.
     """
-    config: Config = load_config(config_path)
+    config: Config = expand_areas(load_config(config_path))
     return Briefing(
         config=config,
         area=config.area(area),

@@ -8,6 +8,7 @@ that neither the runner nor a notebook does it by hand.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import Area, Config
+from ..config import Area, Config, area_name_problem
 from ..errors import ConfigError
 from ..files import did_you_mean
 from ..numbers import join_words
@@ -206,10 +207,10 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     from ..sources.placing import attach_geography, boundary_agreement, ward_population
     from ..sources.police_uk.read import read_street
 
-    if not isinstance(area, Area):
-        area = config.area(area)
-    lsoa = read_lsoa_lookup(config.data.lsoa_lookup)
     lads = read_lad_lookup(config.data.lad_lookup)
+    if not isinstance(area, Area):
+        area = expand_areas(config, lads).area(area)
+    lsoa = read_lsoa_lookup(config.data.lsoa_lookup)
     force_areas = None
     if config.force:
         force_areas = sorted({la for f in config.force
@@ -222,16 +223,9 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     wards = read_boundaries(d.ward_boundaries, level="ward") if d.ward_boundaries else None
     frame = attach_geography(frame, lsoa, lads, dq=dq, bridge=bridge, boundaries=wards,
                              lsoa_population=lsoa_pop)
-    column, wanted, key = _placing(area)
-    known = lads[column].dropna().unique().tolist() if column in lads else []
-    known_keys = {key(k) for k in known}
-    for name in wanted:
-        if key(name) not in known_keys:
-            raise ConfigError(
-                f"{config.path}: area {area.name!r} names {name!r}, which is not a "
-                f"{column.split('_')[0].upper()} name in {config.data.lad_lookup.name}"
-                f"{did_you_mean(name, known)}."
-            )
+    problems = area_problems(config, lads, [area])
+    if problems:
+        raise ConfigError(problems[0])
     located_here = in_area_mask(frame, area)
     other = (other_force_rows(frame, config.force) if not config.include_other_forces
              else np.zeros(len(frame), dtype=bool))
@@ -264,6 +258,68 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
                     ward_population=(ward_population(lsoa_pop, lsoa) if lsoa_pop is not None
                                      else None),
                     ward_agreement=boundary_agreement(kept) if wards is not None else None)
+
+
+def expand_areas(config: Config, lads: pd.DataFrame | None = None) -> Config:
+    """The configuration with each ``all_csps_of`` force read from the LAD lookup: the force
+    area (named as the lookup names it) and then every CSP in it, alphabetically, after the
+    areas listed by name.
+
+    Parameters
+    ----------
+    config : Config
+    lads : DataFrame, optional
+        The LAD -> CSP -> police force area lookup, when already read.
+
+    Raises
+    ------
+    ConfigError
+        When the lookup has no such force area (suggesting the nearest) or no CSPs, or when a
+        CSP's name is already an area's.
+    """
+    if not config.all_csps_of or any(a.force in config.all_csps_of for a in config.areas):
+        return config
+    if lads is None:
+        from ..sources.geography import read_lad_lookup
+
+        lads = read_lad_lookup(config.data.lad_lookup)
+    lookup = config.data.lad_lookup.name
+    added: list[Area] = []
+    for force in config.all_csps_of:
+        if "pfa_name" not in lads or "csp_name" not in lads:
+            raise ConfigError(f"{config.path}: all_csps_of {force!r} needs a lookup with CSP "
+                              f"and police force area columns, and {lookup} lacks one.")
+        hit = lads["pfa_name"].str.casefold() == force.casefold()
+        if not hit.any():
+            known = sorted(lads["pfa_name"].dropna().unique())
+            raise ConfigError(f"{config.path}: all_csps_of names {force!r}, which is not a "
+                              f"police force area in {lookup}{did_you_mean(force, known)}.")
+        name = str(lads.loc[hit, "pfa_name"].iloc[0])
+        added.append(Area(name=name, force=name))
+        added += [Area(name=str(c), csps=(str(c),))
+                  for c in sorted(lads.loc[hit, "csp_name"].dropna().unique())]
+    areas = config.areas + tuple(added)
+    problem = area_name_problem(areas)
+    if problem:
+        raise ConfigError(f"{config.path}: {problem} once all_csps_of "
+                          f"{join_words(list(config.all_csps_of))} is read from {lookup}.")
+    return dataclasses.replace(config, areas=areas)
+
+
+def area_problems(config: Config, lads: pd.DataFrame, areas: Iterable[Area]) -> list[str]:
+    """One sentence for each CSP, local authority or force area that ``areas`` name and the
+    LAD lookup does not have (with the nearest name it does have)."""
+    problems = []
+    for area in areas:
+        column, wanted, key = _placing(area)
+        known = lads[column].dropna().unique().tolist() if column in lads else []
+        known_keys = {key(k) for k in known}
+        problems += [
+            f"{config.path}: area {area.name!r} names {name!r}, which is not a "
+            f"{column.split('_')[0].upper()} name in {config.data.lad_lookup.name}"
+            f"{did_you_mean(name, known)}."
+            for name in wanted if key(name) not in known_keys]
+    return problems
 
 
 def _area_wards(lsoa: pd.DataFrame, boundaries: pd.DataFrame | None, lads: pd.DataFrame,

@@ -41,8 +41,9 @@ from ..periods import Quarter
 from ..sources.police_uk.files import holding
 from ..sources.police_uk.read import read_outcomes
 from ..sources.police_uk.schema import OUTCOMES
+from .common import Section, police_source
+from .html import simple_table_html
 from .inputs import AreaData
-from .sections import Section, police_source, simple_table_html
 
 #: Quarters of cohorts the chart shows, up to the briefing's quarter.
 CHART_QUARTERS = 8

@@ -38,9 +38,10 @@ from ..sources.geography import la_name_key, read_lad_lookup, read_lsoa_lookup
 from ..sources.police_uk.files import holding
 from ..sources.police_uk.schema import STOP_AND_SEARCH
 from ..sources.stop_search import read_searches
+from .common import Section
 from .context import HeadlineFigure
+from .html import simple_table_html
 from .inputs import in_area_mask
-from .sections import Section, simple_table_html
 
 
 @dataclass

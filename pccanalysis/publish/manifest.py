@@ -31,24 +31,11 @@ MANIFEST_NAME = "manifest.json"
 HISTORY_FOLDER = "manifests"
 
 
-def _data_files(role: str, paths) -> list[tuple[str, Path]]:
-    """Each CSV or zip in folders of police files (dot folders' files skipped), or the file."""
-    entries = []
-    for p in paths:
-        if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file()
-                           and f.suffix.lower() in (".csv", ".zip") and not f.name.startswith("."))
-            entries.extend((role, f) for f in files)
-        else:
-            entries.append((role, p))
-    return entries
-
-
 def input_files(config: Config) -> list[dict[str, Any]]:
     """Every configured input file with its size and SHA-256, in a stable order.
 
-    A configured folder (the police data) is expanded to the files in it (``*.csv``, ``*.zip``,
-    recursively); a zip is one entry, hashed as a whole. Paths are written relative to the
+    A configured folder (the police data, ward boundaries) is expanded to the files in it
+    (recursively); a zip is one entry, hashed as a whole. Paths are written relative to the
     configuration's folder where possible, so moving the whole folder keeps the same hashes and
     short id.
 
@@ -59,18 +46,23 @@ def input_files(config: Config) -> list[dict[str, Any]]:
     """
     entries: list[tuple[str, Path]] = []
     d = config.data
-    entries += _data_files("police_uk", d.police_uk)
+    for p in d.police_uk:
+        entries.extend(("police_uk", f) for f in _files_in(p, (".csv", ".zip")))
     entries += [("lsoa_lookup", d.lsoa_lookup), ("lad_lookup", d.lad_lookup)]
-    for role in ("population", "targets"):
+    for role in ("lsoa_bridge", "lsoa_population", "population", "targets"):
         if getattr(d, role) is not None:
             entries.append((role, getattr(d, role)))
+    if d.ward_boundaries is not None:
+        entries.extend(("ward_boundaries", f) for f in _files_in(
+            d.ward_boundaries, (".geojson", ".json", ".gpkg")))
     entries += [(f"tracker {q.label}", d.tracker[q]) for q in sorted(d.tracker)]
     entries += [("indicator_table", p) for p in d.indicator_tables]
     for role in ("hate_crime_victims", "harm_weights", "population_by_ethnicity"):
         if getattr(d, role) is not None:
             entries.append((role, getattr(d, role)))
-    entries += _data_files("outcomes", d.outcomes) + _data_files("stop_and_search",
-                                                                 d.stop_and_search)
+    for role in ("outcomes", "stop_and_search"):
+        for p in getattr(d, role):
+            entries.extend((role, f) for f in _files_in(p, (".csv", ".zip")))
     entries.append(("config", config.path))
     out = []
     for role, path in entries:
@@ -81,6 +73,15 @@ def input_files(config: Config) -> list[dict[str, Any]]:
             "sha256": file_digest(path),
         })
     return out
+
+
+def _files_in(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """``path`` itself, or a folder's files with these suffixes, sorted (files and folders whose
+    names start with a dot, such as kept vintages, are not read, so left out)."""
+    if not path.is_dir():
+        return [path]
+    return sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
+                  and not any(part.startswith(".") for part in f.relative_to(path).parts))
 
 
 def code_version(repo: str | os.PathLike | None = None) -> dict[str, Any]:

@@ -96,12 +96,13 @@ def test_pseudonymised_ids_are_accepted(tmp_path, vid):
 
 @pytest.mark.slow
 def test_no_file_a_failed_run_writes_holds_the_planted_value(tmp_path):
-    # The sample with "Jane Doe 07700 900123" typed into the strand column of one row: the
-    # briefing that reads the extract fails, and every file the run wrote (logs, manifests,
-    # executed notebooks, HTML) is searched for the value and its parts.
+    # The sample with "Jane Doe 07700 900123" typed into the strand column of one row: the run
+    # stops (at validation, before any kernel), and the message and every file under the
+    # output folder (none, as validation writes nothing) are searched for the value and its
+    # parts.
     import shutil
 
-    from pccanalysis.errors import RunError
+    from pccanalysis.errors import PccError
     from pccanalysis.publish.run import run_quarter
     from pccanalysis.sample.data import write_sample
 
@@ -114,11 +115,11 @@ def test_no_file_a_failed_run_writes_holds_the_planted_value(tmp_path):
     lines[5] = ",".join(fields)
     extract.write_text("".join(lines), encoding="utf-8")
     outputs = tmp_path / "outputs"
-    with pytest.raises(RunError) as err:
+    with pytest.raises(PccError) as err:
         run_quarter(sample / "pcc.yaml", "latest", output_dir=outputs)
     assert "line 6, column 'strand'" in str(err.value)
     written = [p for p in outputs.rglob("*") if p.is_file()]
-    assert written, "the run wrote nothing to search"
+    assert not list(outputs.glob("* Q*")), "a run that starts nothing makes no quarter folder"
     # Long enough that base64 images cannot hold them by chance (64**8 to one per place).
     for part in ("Jane Doe", "07700 900123", "07700900123"):
         assert part not in str(err.value)

@@ -17,21 +17,21 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from report_notebooks import ALPHA, BETA, FAILING, make_notebook
+from report_notebooks import ALPHA, BETA, FAILING, declare_briefing, make_notebook
 
-from pccanalysis.errors import RunError
+from pccanalysis.errors import ConfigError
 from pccanalysis.files import file_digest
 from pccanalysis.periods import Quarter
 from pccanalysis.publish.export import MAX_BYTES, external_references
+from pccanalysis.publish.notebooks import UnknownNotebook
 from pccanalysis.publish.run import (
     NOTEBOOKS_DIR,
-    _quarter_lock,
-    _remove_leftovers,
     execute_plan,
     find_notebooks,
     plan_run,
     run_quarter,
 )
+from pccanalysis.publish.stage import LockBusy, quarter_lock
 
 pytestmark = pytest.mark.slow
 
@@ -67,8 +67,10 @@ def test_layout_of_the_quarter_folder(first_run):
         "run.log"} <= files
     for nb in ("alpha", "beta"):
         assert {f"Northbridge/{nb}.html", f"Northbridge/{nb}.ipynb", f"Northbridge/{nb}.json"} <= files
-    assert not any(name.startswith(".staging") or "/failed/" in name for name in files)
-    assert [p.name for p in qdir.iterdir() if p.name.startswith(".")] == [".lock"]
+    assert not any(name.startswith(".") or "/failed/" in name for name in files)
+    # Beside the quarter: only its lock (the run's working folders are gone).
+    assert [p.name for p in qdir.parent.iterdir() if p.name.startswith(".")] == [
+        f".{QUARTER}.lock"]
     # One progress call per briefing.
     assert sorted((r.area, r.notebook, r.status) for r in seen) == [
         ("Northbridge", "alpha", "ok"), ("Northbridge", "beta", "ok")]
@@ -170,7 +172,7 @@ def test_force_twice_on_the_same_data_changes_only_times(first_run, sample_confi
         manifest["parameters"] = dict(manifest["parameters"], jobs=None, force=None,
                                       output_dir=None)
         manifest["briefings"] = [
-            {k: v for k, v in b.items() if not k.endswith("seconds")}
+            {k: v for k, v in b.items() if not k.endswith("seconds") and k != "reason"}
             for b in manifest["briefings"]]
         return manifest
 
@@ -195,10 +197,10 @@ def test_failure_keeps_the_previous_briefing_and_exits_non_zero(first_run, sampl
          "--force", "--jobs", "2"],
         capture_output=True, text=True, timeout=300, env=os.environ | {"PYTHONWARNINGS": "ignore"},
     )
-    assert proc.returncode == 2, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # some briefings failed
     failed_nb = area / "failed" / "beta.ipynb"
-    assert re.search(r"  ok      Northbridge / alpha  \d+\.\d s\n", proc.stdout)
-    assert "  FAILED  Northbridge / beta" in proc.stdout
+    assert re.search(r"  \[\d/2\] ok      Northbridge / alpha  \d+\.\d s", proc.stdout)
+    assert re.search(r"  \[\d/2\] FAILED  Northbridge / beta", proc.stdout)
     assert proc.stderr.strip().splitlines()[-1] == (
         f"Error: 1 of 2 briefing(s) for {QUARTER} failed: Northbridge / beta (ValueError: the "
         f"test notebook fails on purpose in cell 5; see {failed_nb}). The previous briefings, if "
@@ -249,6 +251,7 @@ def test_a_link_in_a_tracker_update_is_kept_and_a_fetch_still_fails(sample_dir, 
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
     shutil.copy(NOTEBOOKS_DIR / "delivery_plan.ipynb", nbdir)
+    declare_briefing(nbdir, "delivery_plan", ("tracker",))
     make_notebook(nbdir / "injected.ipynb", "Injected", INJECTED)
 
     result = execute_plan(plan_run(config, QUARTER, notebooks_dir=nbdir,
@@ -272,11 +275,11 @@ def test_selection_of_areas_and_notebooks(sample_config, notebooks_dir, tmp_path
                     notebooks_dir=notebooks_dir, output_dir=tmp_path, jobs=3)
     assert [(a.name, nb.stem) for a, nb in plan.to_run] == [("Northbridge", "beta")]
     assert plan.jobs == 3
-    with pytest.raises(RunError) as err:
+    with pytest.raises(UnknownNotebook) as err:
         find_notebooks(["bta"], notebooks_dir)
-    assert str(err.value) == (f"there is no notebook called 'bta' in {notebooks_dir} (did you "
-                              "mean 'beta'?); the notebooks are alpha, beta.")
-    with pytest.raises(RunError, match="there are no notebooks"):
+    assert str(err.value) == (f"there is no briefing notebook called 'bta' in {notebooks_dir} "
+                              "(did you mean 'beta'?); the briefings are alpha, beta.")
+    with pytest.raises(ConfigError, match="has no briefings.yaml declaring its briefing"):
         find_notebooks(None, tmp_path)
 
 
@@ -286,46 +289,36 @@ def test_a_missing_notebooks_folder_is_one_sentence(sample_config, tmp_path, mon
     from click.testing import CliRunner
 
     from pccanalysis import cli
-    from pccanalysis.publish import run
+    from pccanalysis.publish import notebooks
 
     absent = tmp_path / "site-packages" / "notebooks"
-    monkeypatch.setattr(run, "NOTEBOOKS_DIR", absent)
+    monkeypatch.setattr(notebooks, "NOTEBOOKS_DIR", absent)
     expected = (f"the notebooks folder {absent} does not exist: pcc run uses the notebooks/ "
                 "folder of a pccanalysis checkout installed with `pip install -e .`; give the "
                 "folder with --notebooks-dir.")
-    with pytest.raises(RunError) as err:
+    with pytest.raises(ConfigError) as err:
         find_notebooks()
     assert str(err.value) == expected
     result = CliRunner().invoke(cli.cli, ["run", "--config", str(sample_config), "--quarter",
                                           QUARTER, "--output-dir", str(tmp_path / "out")])
-    assert isinstance(result.exception, RunError) and str(result.exception) == expected
+    assert isinstance(result.exception, ConfigError) and str(result.exception) == expected
+    assert result.exception.exit_code == 3
     # A folder named by the caller that does not exist is named too.
-    with pytest.raises(RunError) as err:
+    with pytest.raises(ConfigError) as err:
         find_notebooks(None, tmp_path / "nowhere")
     assert str(err.value) == f"the notebooks folder {tmp_path / 'nowhere'} does not exist."
 
 
 def test_one_run_at_a_time(sample_config, notebooks_dir, tmp_path):
     plan = plan_run(sample_config, QUARTER, notebooks_dir=notebooks_dir, output_dir=tmp_path)
-    plan.quarter_dir.mkdir(parents=True)
-    with _quarter_lock(plan.quarter_dir), pytest.raises(RunError) as err:
+    with quarter_lock(tmp_path, QUARTER), pytest.raises(LockBusy) as err:
         execute_plan(plan)
-    assert str(err.value) == (f"another pcc run is writing {plan.quarter_dir} (it holds "
-                              f"{plan.quarter_dir / '.lock'}); wait for it to finish.")
-
-
-def test_leftovers_of_an_interrupted_run(tmp_path):
-    qdir = tmp_path
-    (qdir / ".staging-123-20210401T000000" / "work").mkdir(parents=True)
-    # Interrupted between the two renames of a swap: only the old folder is left.
-    (qdir / ".old-Northbridge-123").mkdir()
-    (qdir / ".old-Northbridge-123" / "alpha.html").write_text("good")
-    # Interrupted after the swap: the new folder is in place, the old one is rubbish.
-    (qdir / "Eastmoor").mkdir()
-    (qdir / ".old-Eastmoor-123").mkdir()
-    _remove_leftovers(qdir)
-    assert sorted(p.name for p in qdir.iterdir()) == ["Eastmoor", "Northbridge"]
-    assert (qdir / "Northbridge" / "alpha.html").read_text() == "good"
+    assert re.fullmatch(rf"another pcc run \(process {os.getpid()} on .+, started "
+                        rf"\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\) is writing "
+                        rf"{re.escape(str(plan.quarter_dir))}; wait for it to finish\.",
+                        str(err.value))
+    assert err.value.exit_code == 1
+    assert not plan.quarter_dir.exists()
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -334,6 +327,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_names_a_bad_quarter_or_area_in_one_line(sample_config, tmp_path):
+    # Mistakes on the command line: exit code 2.
     proc = run_cli("run", "--config", str(sample_config), "--quarter", "2020-21 Q5",
                    "--output-dir", str(tmp_path))
     assert proc.returncode == 2
@@ -352,9 +346,8 @@ def test_cli_nothing_to_do_exits_zero(first_run, sample_config):
                    str(root / "notebooks"), "--output-dir", str(root / "out"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == (
-        "2 briefing(s) for 2020-21 Q4 already made; kept (use --force to make them again).\n"
-        f"Nothing to do: see {root / 'out' / QUARTER / 'index.html'}\n")
-    assert "nothing to do" in (root / "out" / QUARTER / "run.log").read_text()
+        "2 briefing(s) for 2020-21 Q4 already made and up to date; kept (use --force to make "
+        f"them again).\nNothing to do: see {root / 'out' / QUARTER / 'index.html'}\n")
 
 
 def test_cli_help_lists_the_options():
@@ -366,3 +359,35 @@ def test_cli_help_lists_the_options():
     # Where the notebooks come from: a checkout installed with pip install -e .
     text = " ".join(proc.stdout.split())
     assert "pip install -e ." in text and "--notebooks-dir" in text
+
+
+def test_an_edited_input_is_remade_with_the_reason_and_a_rerun_keeps_everything(
+        first_run, sample_dir, tmp_path):
+    _, _, root = first_run
+    sample = tmp_path / "sample"
+    shutil.copytree(sample_dir, sample)
+    config = sample / "pcc.yaml"
+    args = ("run", "--config", str(config), "--notebooks-dir", str(root / "notebooks"),
+            "--output-dir", str(tmp_path / "out"), "--jobs", "2")
+    made = run_cli(*args)
+    assert made.returncode == 0, made.stderr
+    assert "  2 because it has not been made\n" in made.stdout
+    qdir = tmp_path / "out" / QUARTER
+    before = snapshot(qdir)
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr
+    assert "Nothing to do" in again.stdout and snapshot(qdir) == before
+    # An input replaced with different content: every briefing made from it is made again.
+    table = sample / "local" / "SYNTHETIC_northbridge_iom.csv"
+    table.write_text(table.read_text().replace("SYNTHETIC\n", "SYNTHETIC (revised)\n", 1))
+    remade = run_cli(*args, "-v")
+    assert remade.returncode == 0, remade.stderr
+    for nb in ("alpha", "beta"):
+        assert (f"  make    Northbridge / {nb}: SYNTHETIC_northbridge_iom.csv changed\n"
+                in remade.stdout)
+    manifest = json.loads((qdir / "manifest.json").read_text())
+    assert {b["reason"] for b in manifest["briefings"]} == {
+        "SYNTHETIC_northbridge_iom.csv changed"}
+    # --force remakes all, saying so.
+    forced = run_cli(*args, "--force", "--notebook", "beta")
+    assert "  1 because --force\n" in forced.stdout

@@ -1,0 +1,248 @@
+"""Making one briefing: papermill executes its notebook, nbconvert exports it.
+
+:func:`execute_task` runs in a worker process; :func:`run_tasks` runs many at once. Workers
+come from a fork server (so they inherit none of the run's open files, the quarter lock
+included) and ask the system to kill them when their parent dies, so a killed run leaves no
+worker behind; each kernel, in turn, shuts itself down when its worker goes (ipykernel's
+parent poller).
+
+papermill formats its input and output paths with ``str.format``; the paths given to it are
+escaped so that a ``{`` or ``}`` in a folder or area name is only text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..briefing.context import SIDECAR_NAME
+from .export import MAX_BYTES, BriefingMeta, export_html, external_references
+
+KERNEL_NAME = "python3"
+CELL_TIMEOUT = 900  # seconds; a hung cell should not block a scheduled run forever
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+#: Errors that mean the output folder cannot be written (the run stops, publishing nothing).
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                           errno.ENOTDIR})
+
+
+@dataclass(frozen=True)
+class Task:
+    """One briefing to make: a notebook executed for an area (picklable, for the pool)."""
+
+    area: str
+    notebook: str
+    notebook_path: Path
+    work_dir: Path
+    parameters: dict[str, Any]
+    meta: BriefingMeta
+    timeout: int = CELL_TIMEOUT
+
+
+@dataclass
+class TaskResult:
+    """How one briefing went.
+
+    Times are in seconds: ``execute`` is papermill's whole execution (kernel start included),
+    ``cells`` the sum of the cells' own durations as papermill measured them, ``export`` the
+    nbconvert export. ``execute - cells`` is the kernel start and papermill's overhead.
+    ``output_error`` is set when the worker could not write its files (the run then stops
+    with nothing published).
+    """
+
+    area: str
+    notebook: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    execute: float = 0.0
+    cells: float = 0.0
+    export: float = 0.0
+    error: str | None = None
+    executed: Path | None = None
+    html: Path | None = None
+    bytes: int = 0
+    sidecar: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+    where: Path | None = None  # where the result ended up after publishing
+    output_error: OSError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def run_tasks(tasks: list[Task], jobs: int, done: Callable[[Task, TaskResult], None]) -> None:
+    """Execute ``tasks``, ``jobs`` at a time, calling ``done`` in this process as each ends.
+
+    An exception from ``done`` (or an interrupt) cancels the tasks not yet started and ends
+    the workers.
+    """
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    if sys.platform != "win32":
+        context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        futures = {pool.submit(execute_task, t): t for t in tasks}
+        try:
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # the worker itself died
+                    result = TaskResult(area=task.area, notebook=task.notebook, status="failed",
+                                        seconds=0.0, error=f"{type(exc).__name__}: {exc}")
+                done(task, result)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()  # a running kernel is not waited for
+            raise
+
+
+def _die_with_parent(run_pid: int) -> None:
+    """Pool initializer: be killed when the parent (the fork server) goes (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    with contextlib.suppress(OSError):
+        os.kill(run_pid, 0)
+        return
+    os._exit(1)  # the run is already gone
+
+
+def execute_task(task: Task) -> TaskResult:
+    """Execute one notebook with papermill and export it (runs in a pool worker).
+
+    The kernel's own messages (its stderr) go to ``kernel.log`` in the work folder rather than
+    the terminal; papermill's warnings come back in ``warnings``.
+    """
+    t0 = time.perf_counter()
+    result = TaskResult(area=task.area, notebook=task.notebook, status="failed", seconds=0.0)
+    try:
+        task.work_dir.mkdir(parents=True, exist_ok=True)
+        warnings = _execute(task, result)
+        if result.error is None:
+            _export(task, result)
+    except OSError as exc:  # the worker's own files (the kernel's are in its error)
+        if exc.errno not in OUTPUT_ERRNOS:
+            raise
+        result.output_error = exc
+        result.error = f"{type(exc).__name__}: {exc}"
+        warnings = []
+    result.warnings[:0] = warnings
+    sidecar = task.work_dir / SIDECAR_NAME
+    if result.output_error is None and sidecar.is_file():
+        result.sidecar = json.loads(sidecar.read_text(encoding="utf-8"))
+    result.status = "ok" if result.error is None else "failed"
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _execute(task: Task, result: TaskResult) -> list[str]:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    executed = task.work_dir / f"{task.notebook}.ipynb"
+    t0 = time.perf_counter()
+    with _stderr_to(task.work_dir / "kernel.log"), _warnings_of("papermill") as warnings:
+        try:
+            pm.execute_notebook(
+                _literal(task.notebook_path), _literal(executed), parameters=task.parameters,
+                kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(task.work_dir),
+                execution_timeout=task.timeout, request_save_on_cell_execute=False,
+            )
+        except PapermillExecutionError as exc:
+            result.error = f"{exc.ename}: {exc.evalue} in cell {exc.exec_count}"
+        except OSError:
+            raise
+        except Exception as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+    result.execute = time.perf_counter() - t0
+    result.executed = executed if executed.exists() else None
+    return warnings
+
+
+def _export(task: Task, result: TaskResult) -> None:
+    import nbformat
+
+    t1 = time.perf_counter()
+    try:
+        nb = nbformat.read(str(result.executed), as_version=4)
+        result.cells = sum(float((c.metadata.get("papermill") or {}).get("duration") or 0)
+                           for c in nb.cells)
+        html_path = task.work_dir / f"{task.notebook}.html"
+        page = export_html(nb, task.meta, html_path)
+        refs = external_references(page)
+        if refs:
+            result.error = ("the page would fetch from another host: " + ", ".join(refs[:3])
+                            + (" ..." if len(refs) > 3 else ""))
+        else:
+            result.html = html_path
+            result.bytes = len(page.encode("utf-8"))
+            if result.bytes > MAX_BYTES:
+                result.warnings.append(f"the page is {result.bytes / 1e6:.1f} MB, over the "
+                                       f"{MAX_BYTES / 1e6:.0f} MB target")
+    except OSError:
+        raise
+    except Exception as exc:
+        result.error = f"export failed: {type(exc).__name__}: {exc}"
+    result.export = time.perf_counter() - t1
+
+
+def _literal(path: Path) -> str:
+    """``path`` as papermill's ``str.format`` will give it back unchanged."""
+    return str(path).replace("{", "{{").replace("}", "}}")
+
+
+@contextlib.contextmanager
+def _warnings_of(name: str) -> Iterator[list[str]]:
+    """Collect the warnings a library logs (papermill's go to the run log, not the terminal)."""
+    found: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(f"{name}: {record.getMessage()}")
+
+    log = logging.getLogger(name)
+    handler = Keep(level=logging.WARNING)
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING)
+    saved, log.propagate = log.propagate, False
+    try:
+        yield found
+    finally:
+        log.removeHandler(handler)
+        log.propagate = saved
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Send this process's stderr (file descriptor 2, inherited by the kernel) to ``path``."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)

@@ -1,0 +1,171 @@
+"""The four briefing notebooks run by papermill on the synthetic sample, end to end.
+
+The sample quarter (2020-21 Q4, the latest complete quarter of the sample) is made once per
+test session (tests/briefing_run.py); every test here reads that run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+
+import nbformat
+import pytest
+from briefing_run import sample_quarter_run
+
+from pccanalysis.briefing.delivery import delivery_plan
+from pccanalysis.briefing.inputs import load_area
+from pccanalysis.briefing.needs import needs_headline
+from pccanalysis.briefing.quarterly import performance_headline
+from pccanalysis.periods import Quarter
+from pccanalysis.publish.export import MAX_BYTES, external_references
+
+pytestmark = pytest.mark.slow
+
+NAMES = ["quarterly_performance", "delivery_plan", "needs_assessment", "stop_and_search"]  # declared
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    return sample_quarter_run(tmp_path_factory.getbasetemp() / "sample-quarter")
+
+
+@pytest.fixture(scope="module")
+def pages(run) -> dict[str, str]:
+    folder = run.plan.quarter_dir / "Northbridge"
+    return {n: (folder / f"{n}.html").read_text(encoding="utf-8") for n in NAMES}
+
+
+@pytest.fixture(scope="module")
+def data(run):
+    return load_area(run.plan.config, "Northbridge")
+
+
+class Tags(HTMLParser):
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_every_notebook_ran(run):
+    assert run.plan.quarter == Quarter(2020, 4)
+    assert [(r.notebook, r.status) for r in run.results] == [(n, "ok") for n in NAMES], [
+        (r.notebook, r.error) for r in run.failed]
+
+
+def test_papermill_recorded_the_parameters(run):
+    for name in NAMES:
+        nb = nbformat.read(str(run.plan.quarter_dir / "Northbridge" / f"{name}.ipynb"), 4)
+        params = nb.metadata["papermill"]["parameters"]
+        assert params["quarter"] == "2020-21 Q4"
+        assert params["area"] == "Northbridge"
+        assert params["config_path"] == str(run.plan.config.path)
+        assert set(params) == {"quarter", "area", "config_path", "output_dir"}
+
+
+def test_pages_are_clean_self_contained_and_small(pages):
+    for name, page in pages.items():
+        assert "<script" not in page.lower(), name
+        assert external_references(page) == [], name
+        assert "In&nbsp;[" not in page and "jp-InputArea-editor" not in page, name
+        assert "b.show(" not in page and "open_briefing" not in page, name
+        assert "Traceback" not in page and "Warning" not in page, name
+        assert '<div class="pcc-marking pcc-marking-top" role="note">OFFICIAL</div>' in page
+        assert "<strong>SYNTHETIC DATA</strong>" in page
+        assert '<nav class="pcc-contents"' in page
+        assert len(page.encode("utf-8")) < MAX_BYTES, (name, len(page))
+        images = [a for t, a in Tags(page).tags if t == "img"]
+        assert images, name
+        assert all(a.get("alt", "").strip() for a in images), name
+
+
+def _cards_in(page: str, cards) -> None:
+    for card in cards:
+        # Each card's figure and finding are on the page, as the library computed them.
+        assert f'<p class="pcc-card-value">{card.value}</p>' in page, card
+        assert f'<p class="pcc-card-verdict">{card.verdict}</p>' in page, card
+
+
+def test_quarterly_headline_is_the_librarys(run, pages, data):
+    section = performance_headline(data, run.plan.quarter)
+    assert [c.label for c in section.headline] == [
+        "All crime, this quarter", "ASB, this quarter", "All crime, year to date",
+        "ASB, year to date"]
+    _cards_in(pages["quarterly_performance"], section.headline)
+    for sentence in section.sentences:
+        assert sentence in pages["quarterly_performance"]
+
+
+def test_needs_headline_is_the_librarys(run, pages, data):
+    section = needs_headline(data, run.plan.quarter)
+    assert len(section.headline) == 3
+    _cards_in(pages["needs_assessment"], section.headline)
+
+
+def test_delivery_plan_headline_is_the_librarys(run, pages):
+    plan = delivery_plan(run.plan.config, run.plan.quarter)
+    _cards_in(pages["delivery_plan"], plan.summary.headline)
+    # The sample has trackers for 2020-21 Q3 and Q4 (pccanalysis.sample.extracts), so the page
+    # reports Q4 itself, with no fallback caveat, and its movement is measured from Q3: six
+    # changes (3, 6, 7 and 13 changed status, 9 closed, 16 new).
+    assert plan.summary.caveats == []
+    assert "The latest delivery-plan tracker is for" not in pages["delivery_plan"]
+    assert "6 deliverables changed since 2020-21 Q3." in pages["delivery_plan"]
+    assert "Changes since 2020-21 Q3" in pages["delivery_plan"]
+    assert "2 deliverables have no update dated in 2020-21 Q4 or later." in pages["delivery_plan"]
+
+
+def test_stop_and_search_is_the_librarys(run, pages):
+    from pccanalysis.briefing import stop_and_search
+
+    config = run.plan.config
+    data = stop_and_search.load_searches(config, "Northbridge")
+    page = pages["stop_and_search"]
+    head = stop_and_search.headline(config, data, run.plan.quarter)
+    assert [c.label for c in head.headline] == [
+        "Searches, this quarter", "Find rate", "Searches of children", "Black people searched"]
+    _cards_in(page, head.headline)
+    for section in (stop_and_search.outcomes(config, data, run.plan.quarter),
+                    stop_and_search.ethnicity(config, data, run.plan.quarter)):
+        for sentence in section.sentences:
+            assert sentence in html.unescape(page)
+    assert "Searches per 1,000 residents by ethnic group, 2020-21 Q4" in page
+
+
+def test_manifest_carries_each_briefings_figures_and_data_quality(run, data):
+    manifest = json.loads((run.plan.quarter_dir / "manifest.json").read_text())
+    by_name = {b["notebook"]: b for b in manifest["briefings"]}
+    assert set(by_name) == set(NAMES)
+    qp = by_name["quarterly_performance"]
+    expected = [vars(c) for c in performance_headline(data, run.plan.quarter).headline]
+    assert qp["headline"] == expected
+    street = qp["data_quality"]["data.police.uk street"]
+    assert street["rows_read"] == data.quality[0].rows_read
+    assert street["rows_read"] == street["rows_kept"] + sum(street["excluded"].values())
+    assert "placing rows in Northbridge" in qp["data_quality"]
+    assert "hate-crime victim extract" in " ".join(qp["data_quality"])
+    # Every briefing's footer shows the run's short id.
+    for name in NAMES:
+        page = (run.plan.quarter_dir / "Northbridge" / f"{name}.html").read_text()
+        assert re.search(rf'<code class="pcc-id">{manifest["short_id"]}</code>', page)
+
+
+def test_suppressed_cells_are_marked(pages):
+    page = pages["quarterly_performance"]
+    table = re.search(r'<table class="pcc-suppressed">.*?</table>', page, re.DOTALL).group(0)
+    assert '<td class="suppressed">[c]</td>' in table
+    assert "[c] = fewer than 5" in table
+
+
+
+def test_the_run_log_has_no_papermill_warning(run):
+    log = (run.plan.quarter_dir / "run.log").read_text()
+    assert "ok     Northbridge / quarterly_performance" in log
+    assert not [line for line in log.splitlines() if " WARNING " in line], log
+    assert "Unable to parse line" not in log and "Passed unknown parameter" not in log
