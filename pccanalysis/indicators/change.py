@@ -7,8 +7,9 @@ significance level ``alpha`` (:func:`pccanalysis.indicators.significance.verdict
 rule every indicator uses). The narrative reads only the verdict, so a board hears "rose" or
 "fell" only where the change is unlikely to be noise.
 
-Two options make that promise hold for real crime figures, which vary more than Poisson noise
-and are read a table at a time:
+The options of the test come in one :class:`~pccanalysis.indicators.options.TestOptions`
+(``options=``; or field by field as keywords). Two of them make that promise hold for real
+crime figures, which vary more than Poisson noise and are read a table at a time:
 
 ``dispersion``
     The quasi-Poisson over-dispersion factor ``phi`` (1 by default: Poisson noise, the exact
@@ -22,14 +23,17 @@ and are read a table at a time:
     crime types would otherwise call about one change in two tables on noise alone. Briefings
     use ``"holm"``; the default ``"none"`` keeps the per-row verdicts.
 
-The periods compared are described by a :class:`Comparison`, built by
+The two periods are a :class:`~pccanalysis.indicators.period_pair.PeriodPair`, built by
 :func:`same_quarter_last_year`, :func:`year_to_date`, :func:`rolling_12_months`,
-:func:`since_baseline`, :func:`same_period_last_year` or :func:`between`.
+:func:`since_baseline`, :func:`same_period_last_year` or :func:`between` (defined in
+:mod:`~pccanalysis.indicators.period_pair` and importable from here, beside the functions that
+take them); what a frame counts in each is :mod:`~pccanalysis.indicators.period_counts`.
 
 References
 ----------
 Przyborowski J, Wilenski H (1940), Biometrika 31, 313-323 (exact conditional test).
-R Core Team, ``poisson.test`` (two-sample form: the same test and interval).
+R Core Team, ``poisson.test`` (two-sample form: the same interval, and the same p-value for
+periods of equal length).
 """
 
 from __future__ import annotations
@@ -41,11 +45,20 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .. import periods as _periods
-from ..errors import DataError, PeriodError
-from ..periods import ReportingPeriod, parse_period, parse_quarter, quarter_of, to_month
-from .counts import _as_list, _month_series, _require_columns
-from .gaps import Gap, gap_columns
+from .counts import _as_list, _require_columns
+from .gaps import Caveat, join_caveats
+from .options import GAP_POLICIES, TestOptions, resolve_options
+from .period_counts import _caveats, _excluding, _gap_months, _period_totals, compared_periods
+from .period_pair import (
+    PeriodPair,
+    between,
+    months_in_words,
+    rolling_12_months,
+    same_period_last_year,
+    same_quarter_last_year,
+    since_baseline,
+    year_to_date,
+)
 from .significance import (
     ADJUSTMENTS,
     VERDICTS,
@@ -63,14 +76,15 @@ __all__ = [
     "DISPERSION_MIN_MONTHS",
     "GAP_POLICIES",
     "ChangeResult",
-    "Comparison",
+    "PeriodPair",
     "ShareResult",
+    "TestOptions",
     "VERDICTS",
     "between",
     "change",
     "change_by",
     "compare_counts",
-    "comparison",
+    "compared_periods",
     "months_in_words",
     "results",
     "rolling_12_months",
@@ -85,336 +99,6 @@ __all__ = [
 #: ``dispersion="estimate"`` needs at least this many months before the current period; with
 #: fewer the change is tested as Poisson (``dispersion = 1``) and the result says so.
 DISPERSION_MIN_MONTHS = 12
-
-
-# ----------------------------------------------------------------------------- periods
-
-
-def span_label(months: Sequence[pd.Period]) -> str:
-    """Plain-English span of consecutive months: "September 2020", "April to September 2020",
-    "October 2019 to September 2020"."""
-    months = sorted(months)
-    first, last = months[0], months[-1]
-    if first == last:
-        return first.strftime("%B %Y")
-    if first.year == last.year:
-        return f"{first.strftime('%B')} to {last.strftime('%B %Y')}"
-    return f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
-
-
-def months_in_words(months: Sequence[pd.Period]) -> str:
-    """Months that need not be consecutive, in words: "November 2024", "October and
-    December 2024", "March 2020 and April to June 2020"."""
-    months = sorted(set(months))
-    if not months:
-        return "no months"
-    if len({m.year for m in months}) == 1:
-        names = [m.strftime("%B") for m in months]
-        if len(names) == 1 or _consecutive(months) and len(names) > 2:
-            return span_label(months)
-        return f"{', '.join(names[:-1])} and {names[-1]} {months[0].year}"
-    runs: list[list[pd.Period]] = [[months[0]]]
-    for m in months[1:]:
-        if m == runs[-1][-1] + 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    words = [span_label(r) for r in runs]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-
-
-def _consecutive(months: Sequence[pd.Period]) -> bool:
-    return all(b == a + 1 for a, b in zip(months, months[1:], strict=False))
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Two periods to compare.
-
-    Attributes
-    ----------
-    kind : str
-        What sort of comparison, in words: "same quarter last year", "year to date",
-        "rolling 12 months", "since March 2020", "same period last year", "between periods".
-    current_label, previous_label : str
-        How each period is written in a briefing ("2020-21 Q2", "April to September 2020").
-    current_months, previous_months : tuple of pandas.Period
-        The months in each period (monthly Periods, in order).
-    """
-
-    kind: str
-    current_label: str
-    previous_label: str
-    current_months: tuple[pd.Period, ...]
-    previous_months: tuple[pd.Period, ...]
-
-    def __post_init__(self) -> None:
-        if not self.current_months or not self.previous_months:
-            raise PeriodError("each period of a comparison needs at least one month.")
-
-    @property
-    def months(self) -> tuple[pd.Period, ...]:
-        """Every month either period covers."""
-        return tuple(sorted(set(self.current_months) | set(self.previous_months)))
-
-    def without(self, months) -> Comparison:
-        """The same comparison with ``months`` left out of both periods, like for like.
-
-        When the two periods are the same length, each month of one period is paired with a
-        month of the other, and leaving out a month leaves out its pair too, so both periods
-        still cover the same part of the year. Months are paired by calendar month when both
-        periods cover the same calendar months once each (a quarter against the same quarter
-        last year; a financial year against the latest 12 months, April with April), else by
-        position. Periods of different lengths (compared as monthly rates) lose only the
-        months named. Labels say what was left out: "2024-25 Q3 excluding November 2024".
-
-        Raises
-        ------
-        PeriodError
-            When nothing would be left to compare.
-        """
-        drop = {to_month(m) for m in months}
-        cur, prev = self.current_months, self.previous_months
-        if len(cur) == len(prev):
-            calendar = [m.month for m in cur]
-            if len(set(calendar)) == len(cur) and sorted(calendar) == sorted(
-                    m.month for m in prev):
-                by_month = {m.month: m for m in prev}
-                partner = {c: by_month[c.month] for c in cur}
-            else:
-                partner = dict(zip(cur, prev, strict=True))
-            kept = [c for c in cur if c not in drop and partner[c] not in drop]
-            new_cur = tuple(kept)
-            partners = {partner[c] for c in kept}
-            new_prev = tuple(m for m in prev if m in partners)
-        else:
-            new_cur = tuple(m for m in cur if m not in drop)
-            new_prev = tuple(m for m in prev if m not in drop)
-        if not new_cur or not new_prev:
-            raise PeriodError(
-                f"leaving out {months_in_words(sorted(drop))} leaves nothing to compare in "
-                f"{self.kind} ({self.current_label} against {self.previous_label})."
-            )
-        if new_cur == cur and new_prev == prev:
-            return self
-
-        def label(old_label, old, new):
-            gone = [m for m in old if m not in new]
-            return f"{old_label} excluding {months_in_words(gone)}" if gone else old_label
-
-        return Comparison(self.kind, label(self.current_label, cur, new_cur),
-                          label(self.previous_label, prev, new_prev), new_cur, new_prev)
-
-
-def same_quarter_last_year(quarter) -> Comparison:
-    """A financial-year quarter against the same quarter a year earlier.
-
-    Parameters
-    ----------
-    quarter : Quarter or str
-        E.g. ``"2020-21 Q2"`` (July to September 2020, compared with July to September 2019).
-    """
-    q = parse_quarter(quarter)
-    p = q.same_quarter_last_year()
-    return Comparison("same quarter last year", q.label, p.label, tuple(q.months), tuple(p.months))
-
-
-def _end_month(end) -> pd.Period:
-    if isinstance(end, str):
-        try:
-            return parse_quarter(end).last_month
-        except PeriodError:
-            return to_month(end)
-    if hasattr(end, "last_month"):
-        return end.last_month
-    return to_month(end)
-
-
-def year_to_date(end) -> Comparison:
-    """Financial year to date against the same months of the previous financial year.
-
-    Parameters
-    ----------
-    end : month-like, Quarter or str
-        The last month included (``"2020-09"``) or a quarter (``"2020-21 Q2"``: to its end).
-        April to September 2020 is compared with April to September 2019.
-    """
-    last = _end_month(end)
-    months = quarter_of(last).financial_year.first_month
-    current = tuple(pd.period_range(months, last, freq="M"))
-    previous = tuple(_periods.same_period_last_year(current))
-    return Comparison("year to date", span_label(current), span_label(previous), current, previous)
-
-
-def rolling_12_months(end) -> Comparison:
-    """The 12 months to ``end`` against the 12 months before them.
-
-    Parameters
-    ----------
-    end : month-like, Quarter or str
-        Last month of the current 12 (a quarter means its last month).
-    """
-    current = tuple(_periods.rolling_12_months(_end_month(end)))
-    previous = tuple(_periods.same_period_last_year(current))
-    return Comparison("rolling 12 months", span_label(current), span_label(previous), current,
-                      previous)
-
-
-def since_baseline(baseline, end) -> Comparison:
-    """Every month from a baseline month to ``end`` against the same months a year earlier.
-
-    "Crime has fallen by 20% since March 2020" compares March 2020 to the latest month with
-    March 2019 to a year before the latest month.
-
-    Parameters
-    ----------
-    baseline : month-like
-        First month of the current period (``"2020-03"``).
-    end : month-like, Quarter or str
-        Last month of the current period.
-
-    Raises
-    ------
-    PeriodError
-        When the span is longer than 12 months (the periods would overlap) or ends before it
-        starts.
-    """
-    first, last = to_month(baseline), _end_month(end)
-    if last < first:
-        raise PeriodError(f"the end month {last} is before the baseline month {first}.")
-    current = tuple(pd.period_range(first, last, freq="M"))
-    if len(current) > 12:
-        raise PeriodError(
-            f"{first} to {last} is {len(current)} months: a comparison with the same months a "
-            "year earlier needs 12 months or fewer (use rolling_12_months for longer)."
-        )
-    previous = tuple(_periods.same_period_last_year(current))
-    return Comparison(f"since {first.strftime('%B %Y')}", span_label(current),
-                      span_label(previous), current, previous)
-
-
-def _period(value) -> tuple[str, tuple[pd.Period, ...]]:
-    if isinstance(value, ReportingPeriod):
-        return value.label, tuple(value.months)
-    if isinstance(value, (list, tuple)) and value and not isinstance(value, str):
-        months = tuple(sorted(to_month(m) for m in value))
-        return span_label(months), months
-    rp = parse_period(value)
-    return rp.label, tuple(rp.months)
-
-
-def same_period_last_year(period) -> Comparison:
-    """Any period (month, quarter, financial or calendar year) against a year earlier.
-
-    Parameters
-    ----------
-    period : str, ReportingPeriod or list of months
-        ``"2020-21"`` compares 2020-21 with 2019-20; ``"2020-09"`` September 2020 with
-        September 2019.
-    """
-    label, months = _period(period)
-    previous = tuple(_periods.same_period_last_year(months))
-    rp = parse_period(label) if not isinstance(period, (list, tuple)) else None
-    if rp is not None and rp.kind == "financial_year":
-        prev_label = quarter_of(previous[0]).financial_year.label
-    elif rp is not None and rp.kind == "quarter":
-        prev_label = parse_quarter(label).same_quarter_last_year().label
-    elif rp is not None and rp.kind == "calendar_year":
-        prev_label = str(previous[0].year)
-    else:  # a month or a list of months: written out in words on both sides
-        label, prev_label = span_label(months), span_label(previous)
-    return Comparison("same period last year", label, prev_label, months, previous)
-
-
-def between(current, previous, kind: str = "between periods") -> Comparison:
-    """Any two periods, e.g. ``between("2020-21", "2019-20")`` or two lists of months.
-
-    When the periods differ in length the comparison is of monthly rates (see
-    :func:`change`).
-    """
-    c_label, c_months = _period(current)
-    p_label, p_months = _period(previous)
-    return Comparison(kind, c_label, p_label, c_months, p_months)
-
-
-_KINDS = {
-    "same_quarter_last_year": same_quarter_last_year,
-    "year_to_date": year_to_date,
-    "rolling_12_months": rolling_12_months,
-}
-
-
-def comparison(kind: str, at, baseline=None) -> Comparison:
-    """Build a comparison by name, as a configuration file writes it.
-
-    Parameters
-    ----------
-    kind : {"same_quarter_last_year", "year_to_date", "rolling_12_months", "since_baseline",
-            "same_period_last_year"}
-    at : str, Quarter or month-like
-        The reporting period (a quarter, or its last month).
-    baseline : month-like, optional
-        Needed for ``"since_baseline"``.
-    """
-    if kind in _KINDS:
-        return _KINDS[kind](at)
-    if kind == "since_baseline":
-        if baseline is None:
-            raise PeriodError("a 'since_baseline' comparison needs a baseline month.")
-        return since_baseline(baseline, at)
-    if kind == "same_period_last_year":
-        return same_period_last_year(at)
-    names = ", ".join([*_KINDS, "since_baseline", "same_period_last_year"])
-    raise PeriodError(f"{kind!r} is not a comparison: use one of {names}.")
-
-
-# ----------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class Caveat:
-    """What a reader should know about the data behind a figure, as months and counts
-    (:func:`pccanalysis.narrative.gaps.caveat_text` words it).
-
-    Attributes
-    ----------
-    left_out : tuple of pandas.Period
-        Months with a publication gap left out of both periods (``gap_policy="exclude"``).
-    paired : tuple of pandas.Period
-        The months of the other period left out with them, so like is compared with like.
-    gaps : tuple of Gap
-        Publication gaps in the compared months, kept in the figure
-        (:class:`~pccanalysis.indicators.gaps.Gap`).
-    gap_months : tuple of pandas.Period
-        Gap months kept in the figure that are known only as months (a target given a list
-        of months rather than a gaps frame).
-    history_months : int or None
-        With ``dispersion="estimate"``: how many months came before ``history_start`` when that
-        was too few (under :data:`DISPERSION_MIN_MONTHS`) to measure how much the count usually
-        varies, so the verdict allows only for Poisson noise; None otherwise.
-    history_start : pandas.Period or None
-        The first month of the current period, before which ``history_months`` were counted.
-    """
-
-    left_out: tuple[pd.Period, ...] = ()
-    paired: tuple[pd.Period, ...] = ()
-    gaps: tuple[Gap, ...] = ()
-    gap_months: tuple[pd.Period, ...] = ()
-    history_months: int | None = None
-    history_start: pd.Period | None = None
-
-
-def _join_caveats(*parts: Caveat | None) -> Caveat | None:
-    """One caveat holding what each part says (None when none says anything)."""
-    kept = [c for c in parts if c is not None]
-    if not kept:
-        return None
-    history = next((c for c in kept if c.history_months is not None), Caveat())
-    return Caveat(left_out=sum((c.left_out for c in kept), ()),
-                  paired=sum((c.paired for c in kept), ()),
-                  gaps=sum((c.gaps for c in kept), ()),
-                  gap_months=sum((c.gap_months for c in kept), ()),
-                  history_months=history.history_months, history_start=history.history_start)
 
 
 @dataclass(frozen=True)
@@ -518,16 +202,11 @@ def _change_arrays(current, previous, t1, t2, alpha, method, dispersion=1.0, adj
     return out
 
 
-def _check_adjust(adjust: str) -> None:
-    if adjust not in ADJUSTMENTS:
-        raise ValueError(f"adjust must be one of {ADJUSTMENTS}, not {adjust!r}.")
-
-
 def compare_counts(current: float, previous: float, *, current_exposure: float = 1.0,
-                   previous_exposure: float = 1.0, alpha: float = 0.05, method: str = "exact",
-                   dispersion: float = 1.0, label: str = "", kind: str = "",
+                   previous_exposure: float = 1.0, label: str = "", kind: str = "",
                    current_label: str = "current", previous_label: str = "previous",
-                   caveat: Caveat | None = None) -> ChangeResult:
+                   caveat: Caveat | None = None, options: TestOptions | None = None,
+                   **keywords) -> ChangeResult:
     """The change from one count to another, with its p-value, interval and verdict.
 
     Parameters
@@ -536,17 +215,16 @@ def compare_counts(current: float, previous: float, *, current_exposure: float =
         The counts.
     current_exposure, previous_exposure : float
         Months (or other exposure) each count covers.
-    alpha : float
-        Significance level of the verdict (0.05 by default).
-    method : {"exact", "sqrt"}
-        Exact conditional test (default) or the square-root Poisson Z.
-    dispersion : float
-        Quasi-Poisson over-dispersion factor ``phi >= 1`` (1: Poisson noise and the exact
-        test; above 1 the score test with its variance times ``phi``, see
-        :mod:`pccanalysis.indicators.significance`). Estimate it from the monthly series with
-        :func:`pccanalysis.indicators.significance.estimate_dispersion`.
     label, kind, current_label, previous_label, caveat
         Carried into the result to make it self-describing.
+    options : TestOptions, optional
+        Reads ``alpha`` (0.05), ``method`` (``"exact"``: the exact conditional test, or
+        ``"sqrt"``: the square-root Poisson Z) and ``dispersion``: a number ``phi >= 1`` (1:
+        Poisson noise and the exact test; above 1 the quasi-Poisson score test, see
+        :mod:`pccanalysis.indicators.significance`); estimate it from the monthly series with
+        :func:`pccanalysis.indicators.significance.estimate_dispersion`.
+    **keywords
+        ``alpha``, ``method`` or ``dispersion``, overriding that field of ``options``.
 
     Examples
     --------
@@ -554,9 +232,13 @@ def compare_counts(current: float, previous: float, *, current_exposure: float =
     >>> r.percent, r.verdict   # 80 against 100 could be noise: p = 0.16
     (-20.0, 'similar')
     """
-    _check_dispersion_value(dispersion)
-    out = _change_arrays(current, previous, current_exposure, previous_exposure, alpha, method,
-                         dispersion)
+    if isinstance(keywords.get("dispersion", (options or TestOptions()).dispersion), str):
+        raise ValueError("dispersion must be a number of 1 or more here, not 'estimate' "
+                         "('estimate' needs the monthly data: use change or change_by).")
+    opts = resolve_options(options, keywords, "compare_counts",
+                           ("alpha", "method", "dispersion"))
+    out = _change_arrays(current, previous, current_exposure, previous_exposure, opts.alpha,
+                         opts.method, float(opts.dispersion))
     return ChangeResult(
         label=label, kind=kind, current_label=current_label, previous_label=previous_label,
         current=_plain(current), previous=_plain(previous),
@@ -564,22 +246,10 @@ def compare_counts(current: float, previous: float, *, current_exposure: float =
         absolute=_plain(out["absolute"]), percent=float(out["percent"]),
         ratio=float(out["ratio"]), ratio_low=float(out["ratio_low"]),
         ratio_high=float(out["ratio_high"]), p_value=float(out["p_value"]),
-        method=str(out["method"]), alpha=float(alpha), verdict=str(out["verdict"]),
-        caveat=caveat, dispersion=float(dispersion), adjusted_p=float(out["adjusted_p"]),
+        method=str(out["method"]), alpha=float(opts.alpha), verdict=str(out["verdict"]),
+        caveat=caveat, dispersion=float(opts.dispersion), adjusted_p=float(out["adjusted_p"]),
         adjust="none",
     )
-
-
-def _check_dispersion_value(dispersion) -> None:
-    if isinstance(dispersion, str):
-        raise ValueError(f"dispersion must be a number of 1 or more here, not {dispersion!r} "
-                         "('estimate' needs the monthly data: use change or change_by).")
-    try:
-        ok = float(dispersion) >= 1
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(f"dispersion must be a number of 1 or more, not {dispersion!r}.")
 
 
 def _plain(x):
@@ -587,159 +257,10 @@ def _plain(x):
     return int(x) if x.is_integer() else x
 
 
-# ----------------------------------------------------------------------------- from frames
-
-
-def _period_totals(frame: pd.DataFrame, comp: Comparison, by: list[str],
-                   count_column: str | None, dropna: bool,
-                   available: Sequence | None, history_before: pd.Period | None = None):
-    """Counts in each period per group: columns ``[*by, "current", "previous"]``.
-
-    With ``history_before`` also the monthly counts of every available month before it, one
-    row per group in the order of the totals: returns ``(totals, matrix)``.
-    """
-    _require_columns(frame, by + ([count_column] if count_column else []))
-    month = _month_series(frame)
-    if available is None:
-        have = (month.min(), month.max()) if len(month) else None
-        missing = [m for m in comp.months if have is None or not have[0] <= m <= have[1]]
-        if missing:
-            span = "no months" if have is None else f"{have[0]} to {have[1]}"
-            raise PeriodError(
-                f"the data cover {span}, so {comp.kind} ({comp.current_label} against "
-                f"{comp.previous_label}) cannot be computed: {missing[0]} is missing (for a "
-                "filtered frame, pass available_months, the months of the whole data)."
-            )
-    else:
-        have_set = {to_month(m) for m in available}
-        missing = [m for m in comp.months if m not in have_set]
-        if missing:
-            raise PeriodError(
-                f"{comp.kind} ({comp.current_label} against {comp.previous_label}) needs "
-                f"{missing[0]}, which is not among the available months."
-            )
-    ordinals = month.array.asi8
-    cur = np.isin(ordinals, [m.ordinal for m in comp.current_months])
-    prev = np.isin(ordinals, [m.ordinal for m in comp.previous_months])
-    if count_column is None:
-        weight = np.ones(len(frame))
-    else:
-        weight = pd.to_numeric(frame[count_column], errors="coerce").to_numpy(dtype=float)
-        if np.isnan(weight).any():
-            raise DataError("some counts are missing or not numbers", column=count_column)
-    values = pd.DataFrame({"current": np.where(cur, weight, 0.0),
-                           "previous": np.where(prev, weight, 0.0)}, index=frame.index)
-    if not by:
-        totals = pd.DataFrame({"current": [values["current"].sum()],
-                               "previous": [values["previous"].sum()]})
-        codes = np.zeros(len(frame), dtype=np.int64)
-    else:
-        keys = [frame[c] for c in by]
-        totals = values.groupby(keys, observed=True, dropna=dropna, sort=False).sum()
-        totals.index = totals.index.set_names(by)
-        totals = totals.reset_index()
-        if history_before is not None:
-            # ngroup numbers groups in the order the sum above lists them (sort=False)
-            codes = values.groupby(keys, observed=True, dropna=dropna, sort=False).ngroup()
-            codes = codes.to_numpy(dtype=float, na_value=np.nan)
-    if history_before is None:
-        return totals
-    if available is None:
-        first = month.min() if len(month) else history_before
-        months = list(pd.period_range(first, history_before - 1, freq="M"))
-    else:
-        months = sorted({to_month(m) for m in available if to_month(m) < history_before})
-    slot = pd.Index([m.ordinal for m in months]).get_indexer(ordinals)
-    use = (slot >= 0) & ~np.isnan(codes)
-    n_groups, n_months = len(totals), len(months)
-    flat = codes[use].astype(np.int64) * n_months + slot[use]
-    matrix = np.bincount(flat, weights=weight[use], minlength=n_groups * n_months)
-    return totals, matrix.reshape(n_groups, n_months)
-
-
-def _caveats(frame: pd.DataFrame, keys: pd.DataFrame, by: list[str], comp: Comparison,
-             gaps: pd.DataFrame | None) -> np.ndarray:
-    """Per row of ``keys``: a caveat holding the gaps inside the comparison, or None."""
-    result = np.full(len(keys), None, dtype=object)
-    if gaps is None or gaps.empty:
-        return result
-    gcols = gap_columns(gaps)
-    relevant = gaps[gaps["month"].isin(comp.months)]
-    if relevant.empty:
-        return result
-    _require_columns(frame, gcols)
-    relevant = relevant.assign(
-        _gap=[Gap.from_row(r) for r in relevant.itertuples(index=False)]
-    )[gcols + ["_gap"]]
-    for c in gcols:
-        relevant[c] = relevant[c].astype("str")
-    extra = [c for c in gcols if c not in by]
-    if extra:
-        # The gap's category must be among the rows counted for that result row.
-        present = frame[by + extra].drop_duplicates()
-        present = present.assign(**{c: present[c].astype("str") for c in by + extra})
-        relevant = present.merge(relevant, on=gcols, how="inner")
-        on = by
-    else:
-        on = gcols
-    if not by:
-        if len(keys) and len(relevant):
-            result[0] = Caveat(gaps=tuple(dict.fromkeys(relevant["_gap"])))
-        return result
-    # each group's gaps once, in the order the gaps frame lists them
-    joined = {key: Caveat(gaps=tuple(dict.fromkeys(rows["_gap"])))
-              for key, rows in relevant.groupby(on, sort=False)}
-    str_keys = zip(*(keys[c].astype("str").to_numpy() for c in on), strict=True)
-    result[:] = [joined.get(key) for key in str_keys]
-    return result
-
-
-GAP_POLICIES = ("caveat", "exclude")
-
-
-def _gap_months(frame: pd.DataFrame, comp: Comparison, gaps: pd.DataFrame | None,
-                policy: str) -> tuple[pd.Period, ...]:
-    """Months of ``comp`` with a publication gap in a category ``frame`` counts (if excluding)."""
-    if policy not in GAP_POLICIES:
-        raise ValueError(f"gap_policy must be one of {GAP_POLICIES}, not {policy!r}.")
-    if policy == "caveat" or gaps is None or gaps.empty:
-        return ()
-    relevant = gaps[gaps["month"].isin(comp.months)]
-    if relevant.empty:
-        return ()
-    gcols = gap_columns(gaps)
-    _require_columns(frame, gcols)
-    present = frame[gcols].drop_duplicates().astype("str")
-    hit = relevant.assign(**{c: relevant[c].astype("str") for c in gcols}).merge(
-        present, on=gcols, how="inner")
-    return tuple(sorted(set(hit["month"])))
-
-
-def _excluding(comp: Comparison,
-               months: tuple[pd.Period, ...]) -> tuple[Comparison, Caveat | None]:
-    """``comp`` without the gap months, and the caveat saying so (or ``comp`` unchanged)."""
-    if not months:
-        return comp, None
-    try:
-        narrower = comp.without(months)
-    except PeriodError:  # every month is a gap: keep the figure, with its caveat
-        return comp, None
-    paired = sorted(set(comp.months) - set(narrower.months) - set(months))
-    return narrower, Caveat(left_out=tuple(months), paired=tuple(paired))
-
-
-def compared_periods(frame: pd.DataFrame, comp: Comparison, gaps: pd.DataFrame | None = None,
-                     gap_policy: str = "caveat") -> Comparison:
-    """The periods :func:`change` and :func:`change_by` actually compare: ``comp`` without the
-    publication-gap months (and their pairs) that ``gap_policy="exclude"`` leaves out, so a
-    figure shown beside a change table (rows in no ward, a total) counts the same months."""
-    return _excluding(comp, _gap_months(frame, comp, gaps, gap_policy))[0]
-
-
-def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = None,
-           label: str = "", alpha: float = 0.05, method: str = "exact",
-           gaps: pd.DataFrame | None = None, available_months: Sequence | None = None,
-           gap_policy: str = "caveat", dispersion: float | str = 1.0) -> ChangeResult:
+def change(frame: pd.DataFrame, comp: PeriodPair, *, count_column: str | None = None,
+           label: str = "", gaps: pd.DataFrame | None = None,
+           available_months: Sequence | None = None, options: TestOptions | None = None,
+           **keywords) -> ChangeResult:
     """The change in the total count of ``frame`` between the two periods of ``comp``.
 
     Parameters
@@ -747,16 +268,12 @@ def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = 
     frame : pandas.DataFrame
         Tidy frame with a ``month`` column, already filtered to what is counted (e.g.
         ``all_crime(frame)`` or ASB in one CSP).
-    comp : Comparison
+    comp : PeriodPair
         The periods.
     count_column : str, optional
         Pre-aggregated count column; None means each row counts one.
     label : str
         What was counted, carried into the result.
-    alpha : float
-        Significance level of the verdict.
-    method : {"exact", "sqrt"}
-        The test (see :func:`compare_counts`).
     gaps : pandas.DataFrame, optional
         Publication gaps from :func:`pccanalysis.indicators.gaps.find_gaps`; when one of the
         counted categories has a gap in a compared month the result carries a caveat.
@@ -766,20 +283,26 @@ def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = 
         (a quarter past the end of the data must not read as a fall to nothing). Pass it when
         ``frame`` was filtered to something sparse (robbery in one ward), whose own first and
         last rows need not be the data's, e.g. ``month_range(full_frame)``.
-    gap_policy : {"caveat", "exclude"}
-        What to do when a compared month has a publication gap in a counted category:
-        ``"caveat"`` (default) compares the periods as they are and attaches the caveat;
-        ``"exclude"`` leaves the gap months, and their pairs in the other period, out of both
-        periods (:meth:`Comparison.without`), so the figure compares like with like; the
-        labels and the caveat say which months were left out. A comparison whose every month
-        is a gap keeps the ``"caveat"`` behaviour.
-    dispersion : float or "estimate"
-        Quasi-Poisson over-dispersion factor ``phi >= 1`` (default 1: Poisson noise, the exact
-        test). ``"estimate"``: ``phi`` from the monthly counts of every available month before
-        the current period
+    options : TestOptions, optional
+        Reads ``alpha``, ``method`` (see :func:`compare_counts`), ``gap_policy`` and
+        ``dispersion``:
+
+        ``gap_policy`` says what to do when a compared month has a publication gap in a
+        counted category: ``"caveat"`` (default) compares the periods as they are and
+        attaches the caveat; ``"exclude"`` leaves the gap months, and their pairs in the other
+        period, out of both periods (:meth:`PeriodPair.without`), so the figure compares like
+        with like; the labels and the caveat say which months were left out. A comparison
+        whose every month is a gap keeps the ``"caveat"`` behaviour.
+
+        ``dispersion`` is the quasi-Poisson over-dispersion factor ``phi >= 1`` (default 1:
+        Poisson noise, the exact test), or ``"estimate"``: ``phi`` from the monthly counts of
+        every available month before the current period
         (:func:`~pccanalysis.indicators.significance.estimate_dispersion`, at least 1); with
         fewer than :data:`DISPERSION_MIN_MONTHS` such months ``phi`` is 1 and the caveat says
         so. Briefings use ``"estimate"``.
+    **keywords
+        ``alpha``, ``method``, ``gap_policy`` or ``dispersion``, overriding that field of
+        ``options``.
 
     Examples
     --------
@@ -788,29 +311,35 @@ def change(frame: pd.DataFrame, comp: Comparison, *, count_column: str | None = 
     standard deviation; Derbyshire's monthly all-crime totals for 2023-24 give about 6)
     ``z`` halves from -3.17 to -1.59 and p = 0.11 ("similar").
     """
-    _check_dispersion_arg(dispersion)
-    start = min(comp.current_months)
-    comp, note = _excluding(comp, _gap_months(frame, comp, gaps, gap_policy))
-    if dispersion == "estimate":
-        totals, history = _period_totals(frame, comp, [], count_column, True, available_months,
-                                         start)
-        phi, phi_note = _estimated(history, start)
-    else:
-        totals = _period_totals(frame, comp, [], count_column, True, available_months)
-        phi, phi_note = np.array([float(dispersion)]), None
+    opts = resolve_options(options, keywords, "change",
+                           ("alpha", "method", "gap_policy", "dispersion"))
+    comp, totals, phi, caveats = _counted(frame, comp, [], count_column, True, gaps,
+                                          available_months, opts)
     t1, t2 = len(comp.current_months), len(comp.previous_months)
-    caveat = _join_caveats(note, _caveats(frame, totals, [], comp, gaps)[0], phi_note)
     return compare_counts(
         totals["current"].iloc[0], totals["previous"].iloc[0], current_exposure=t1,
-        previous_exposure=t2, alpha=alpha, method=method, dispersion=float(phi[0]),
-        label=label, kind=comp.kind, current_label=comp.current_label,
-        previous_label=comp.previous_label, caveat=caveat,
+        previous_exposure=t2, label=label, kind=comp.kind, current_label=comp.current_label,
+        previous_label=comp.previous_label, caveat=caveats[0],
+        options=TestOptions(alpha=opts.alpha, method=opts.method, dispersion=float(phi[0])),
     )
 
 
-def _check_dispersion_arg(dispersion) -> None:
-    if not (isinstance(dispersion, str) and dispersion == "estimate"):
-        _check_dispersion_value(dispersion)
+def _counted(frame: pd.DataFrame, comp: PeriodPair, by: list[str], count_column, dropna: bool,
+             gaps, available_months, opts: TestOptions):
+    """The periods compared (gap months left out when excluding), the counts in each per group,
+    ``phi`` per group and each group's caveat: everything but the test itself."""
+    start = min(comp.current_months)
+    comp, note = _excluding(comp, _gap_months(frame, comp, gaps, opts.gap_policy))
+    if opts.dispersion == "estimate":
+        totals, history = _period_totals(frame, comp, by, count_column, dropna,
+                                         available_months, start)
+        phi, phi_note = _estimated(history, start)
+    else:
+        totals = _period_totals(frame, comp, by, count_column, dropna, available_months)
+        phi, phi_note = np.full(len(totals), float(opts.dispersion)), None
+    caveats = [join_caveats(note, c, phi_note)
+               for c in _caveats(frame, totals, by, comp, gaps)]
+    return comp, totals, phi, caveats
 
 
 def _estimated(history: np.ndarray, start: pd.Period) -> tuple[np.ndarray, Caveat | None]:
@@ -821,40 +350,43 @@ def _estimated(history: np.ndarray, start: pd.Period) -> tuple[np.ndarray, Cavea
     return np.atleast_1d(estimate_dispersion(history)), None
 
 
-def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | None = None,
-              alpha: float = 0.05, method: str = "exact", gaps: pd.DataFrame | None = None,
-              dropna: bool = True, available_months: Sequence | None = None,
-              gap_policy: str = "caveat", dispersion: float | str = 1.0,
-              adjust: str = "none") -> pd.DataFrame:
+def change_by(frame: pd.DataFrame, comp: PeriodPair, by, *, count_column: str | None = None,
+              gaps: pd.DataFrame | None = None, dropna: bool = True,
+              available_months: Sequence | None = None, options: TestOptions | None = None,
+              **keywords) -> pd.DataFrame:
     """The change for every group (ward, crime type, CSP, ...) in one call.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         Tidy frame with a ``month`` column.
-    comp : Comparison
+    comp : PeriodPair
         The periods.
     by : str or list of str
         Grouping columns, e.g. ``"ward_name"`` or ``["ward_name", "crime_type"]``.
-    count_column, alpha, method, gaps, available_months, gap_policy
-        As for :func:`change`. With ``gap_policy="exclude"`` every group leaves out the same
-        months (any gap month of a category the frame counts), so the groups stay comparable
-        with each other.
-    dispersion : float or "estimate"
-        As for :func:`change`: one ``phi`` for every group, or ``"estimate"``: each group's
-        own ``phi`` from its own monthly counts before the current period (a ward's counts
-        vary differently from the force's).
-    adjust : {"none", "holm", "bh"}
-        Multiple-comparison adjustment over the rows of the table
+    count_column, gaps, available_months
+        As for :func:`change`.
+    dropna : bool
+        Leave out rows with a missing group value (default), or keep them as a group.
+    options : TestOptions, optional
+        Reads ``alpha``, ``method`` and ``gap_policy`` as :func:`change` does (with
+        ``gap_policy="exclude"`` every group leaves out the same months, any gap month of a
+        category the frame counts, so the groups stay comparable with each other), and:
+
+        ``dispersion``: as for :func:`change`, one ``phi`` for every group, or
+        ``"estimate"``: each group's own ``phi`` from its own monthly counts before the
+        current period (a ward's counts vary differently from the force's).
+
+        ``adjust``: multiple-comparison adjustment over the rows of the table
         (:func:`~pccanalysis.indicators.significance.adjust_p_values`): ``"holm"``
         (Holm-Bonferroni: the chance of any false "rose"/"fell" in the table stays under
         ``alpha``) or ``"bh"`` (Benjamini-Hochberg: the expected share of false ones among
         the "rose"/"fell" rows stays under ``alpha``). Rows with no events in either period
         are not tests and are left out of the count. The verdict is read from
         ``adjusted_p``; the interval stays the per-row one. Default ``"none"`` (per-row
-        verdicts, as before); briefings use ``"holm"``.
-    dropna : bool
-        Leave out rows with a missing group value (default), or keep them as a group.
+        verdicts); briefings use ``"holm"``.
+    **keywords
+        Any field of :class:`TestOptions`, overriding that field of ``options``.
 
     Returns
     -------
@@ -869,46 +401,24 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
     by = _as_list(by)
     if not by:
         raise ValueError("change_by needs at least one column to group by; use change().")
-    _check_adjust(adjust)
-    _check_dispersion_arg(dispersion)
-    start = min(comp.current_months)
-    comp, note = _excluding(comp, _gap_months(frame, comp, gaps, gap_policy))
-    if dispersion == "estimate":
-        totals, history = _period_totals(frame, comp, by, count_column, dropna,
-                                         available_months, start)
-        phi, phi_note = _estimated(history, start)
-    else:
-        totals = _period_totals(frame, comp, by, count_column, dropna, available_months)
-        phi, phi_note = float(dispersion), None
+    opts = resolve_options(options, keywords, "change_by")
+    comp, totals, phi, caveats = _counted(frame, comp, by, count_column, dropna, gaps,
+                                          available_months, opts)
     t1, t2 = len(comp.current_months), len(comp.previous_months)
     out = _change_arrays(totals["current"].to_numpy(), totals["previous"].to_numpy(), t1, t2,
-                         alpha, method, phi, adjust)
+                         opts.alpha, opts.method, phi, opts.adjust)
     label = totals[by[0]].astype("str")
     for c in by[1:]:
         label = label + " / " + totals[c].astype("str")
     table = totals[by].assign(
-        label=label.to_numpy(),
-        kind=comp.kind,
-        current_label=comp.current_label,
-        previous_label=comp.previous_label,
-        current=totals["current"].to_numpy(),
-        previous=totals["previous"].to_numpy(),
-        current_exposure=out["current_exposure"],
-        previous_exposure=out["previous_exposure"],
-        absolute=out["absolute"],
-        percent=out["percent"],
-        ratio=out["ratio"],
-        ratio_low=out["ratio_low"],
-        ratio_high=out["ratio_high"],
-        p_value=out["p_value"],
-        method=out["method"],
-        alpha=float(alpha),
-        verdict=out["verdict"],
-        caveat=[_join_caveats(note, c, phi_note)
-                for c in _caveats(frame, totals, by, comp, gaps)],
-        dispersion=out["dispersion"],
-        adjusted_p=out["adjusted_p"],
-        adjust=adjust,
+        label=label.to_numpy(), kind=comp.kind, current_label=comp.current_label,
+        previous_label=comp.previous_label, current=totals["current"].to_numpy(),
+        previous=totals["previous"].to_numpy(), current_exposure=out["current_exposure"],
+        previous_exposure=out["previous_exposure"], absolute=out["absolute"],
+        percent=out["percent"], ratio=out["ratio"], ratio_low=out["ratio_low"],
+        ratio_high=out["ratio_high"], p_value=out["p_value"], method=out["method"],
+        alpha=float(opts.alpha), verdict=out["verdict"], caveat=caveats,
+        dispersion=out["dispersion"], adjusted_p=out["adjusted_p"], adjust=opts.adjust,
     )
     for col in ("current", "previous"):
         if (table[col] % 1 == 0).all():
@@ -974,19 +484,22 @@ class ShareResult:
     verdict: str
 
 
-def share_change(frame: pd.DataFrame, of: str, value, comp: Comparison, *,
-                 count_column: str | None = None, alpha: float = 0.05) -> ShareResult:
+def share_change(frame: pd.DataFrame, of: str, value, comp: PeriodPair, *,
+                 count_column: str | None = None, options: TestOptions | None = None,
+                 **keywords) -> ShareResult:
     """Is a group's share of the total (e.g. the city centre's share of hate crime) unusual?
 
     Compares the share of ``frame`` rows whose ``of`` column equals ``value`` in
     ``comp.current_months`` with the share over ``comp.previous_months`` (the usual period,
-    e.g. the previous three years via :func:`between`) by Fisher's exact test.
+    e.g. the previous three years via :func:`between`) by Fisher's exact test, at the
+    significance level ``alpha`` of ``options`` (or the keyword ``alpha``).
 
     References
     ----------
     Fisher RA (1935). The logic of inductive inference. JRSS 98, 39-82;
     ``scipy.stats.fisher_exact``.
     """
+    alpha = resolve_options(options, keywords, "share_change", ("alpha",)).alpha
     _require_columns(frame, [of])
     key = frame[of].astype("str").eq(str(value)).map({True: "group", False: "other"})
     totals = _period_totals(frame.assign(_group=key), comp, ["_group"], count_column, True,

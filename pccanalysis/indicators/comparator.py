@@ -67,6 +67,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
+from .options import TestOptions, resolve_options
 from .significance import compare_poisson_arrays, direction
 
 __all__ = [
@@ -282,11 +283,11 @@ def compare_to_comparator(local_current: int, local_previous: int,
                           comparator_current: int | None = None,
                           comparator_previous: int | None = None, *,
                           comparator_percent: float | None = None,
-                          subtract_local: bool = False, alpha: float = 0.05,
-                          method: str = "exact", dispersion: float = 1.0, label: str = "",
+                          subtract_local: bool = False, label: str = "",
                           comparator_label: str = "the comparator",
-                          current_label: str = "current",
-                          previous_label: str = "previous") -> ComparatorResult:
+                          current_label: str = "current", previous_label: str = "previous",
+                          options: TestOptions | None = None,
+                          **keywords) -> ComparatorResult:
     """Compare a local change with a national or peer change over the same two periods.
 
     Parameters
@@ -301,17 +302,17 @@ def compare_to_comparator(local_current: int, local_previous: int,
     subtract_local : bool
         True when the comparator's counts include the local area's (England and Wales includes
         every force): the local counts are taken off, comparing the area with the rest.
-    alpha : float
-        Significance level of the verdict (and one minus the confidence level).
-    method : {"exact", "log"}
-        See the module notes. Ignored when ``comparator_percent`` is given. With
-        ``dispersion > 1``, ``"exact"`` takes the larger p-value of the exact and the
-        quasi-Poisson log-scale tests, ``"log"`` the quasi-Poisson log-scale test.
-    dispersion : float
-        Over-dispersion factor ``phi >= 1`` of the local counts (1: Poisson noise, the
-        default); see the module notes.
     label, comparator_label, current_label, previous_label : str
         Carried into the result.
+    options : TestOptions, optional
+        Reads ``alpha`` (significance level of the verdict and one minus the confidence
+        level), ``method`` (``"exact"``, default, or ``"log"``; see the module notes; ignored
+        when ``comparator_percent`` is given; with ``dispersion > 1``, ``"exact"`` takes the
+        larger p-value of the exact and the quasi-Poisson log-scale tests, ``"log"`` the
+        quasi-Poisson log-scale test) and ``dispersion`` (``phi >= 1`` of the local counts;
+        1: Poisson noise, the default; see the module notes).
+    **keywords
+        ``alpha``, ``method`` or ``dispersion``, overriding that field of ``options``.
 
     Returns
     -------
@@ -325,11 +326,13 @@ def compare_to_comparator(local_current: int, local_previous: int,
     >>> round(r.local_percent), round(r.comparator_percent), r.verdict
     (24, 5, 'similar to')
     """
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie between 0 and 1, not {alpha!r}.")
-    phi = float(dispersion)
-    if not (math.isfinite(phi) and phi >= 1):
-        raise ValueError(f"dispersion must be a number of 1 or more, not {dispersion!r}.")
+    opts = resolve_options(options, keywords, "compare_to_comparator",
+                           ("alpha", "method", "dispersion"))
+    alpha, method = opts.alpha, opts.method
+    if opts.dispersion == "estimate":
+        raise ValueError("dispersion must be a number of 1 or more here, not 'estimate' (the "
+                         "comparison has no monthly series to estimate it from).")
+    phi = float(opts.dispersion)
     x1 = _check_count("local_current", local_current)
     x0 = _check_count("local_previous", local_previous)
     rl = _ratio(x1, x0)

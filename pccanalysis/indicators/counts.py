@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..periods import financial_year_of, quarter_of, to_month
-from .significance import clopper_pearson, poisson_interval
+from .intervals import clopper_pearson, poisson_interval
 
 __all__ = [
     "ALL_CRIME",
@@ -40,7 +40,6 @@ __all__ = [
     "period_label",
     "rate",
     "rates",
-    "rolling_counts",
     "shares",
 ]
 
@@ -206,7 +205,7 @@ def count_by(frame: pd.DataFrame, by=None, period: str = "month", *,
         ``"csp_name"`` or several.
     period : {"month", "quarter", "financial_year", "calendar_year"}
         Quarters and years are UK financial ones ("2020-21 Q2", "2020-21") except
-        ``"calendar_year"`` ("2020"). For rolling 12-month totals see :func:`rolling_counts`.
+        ``"calendar_year"`` ("2020").
     count_column, months, dropna
         As for :func:`month_counts`.
 
@@ -233,40 +232,6 @@ def count_by(frame: pd.DataFrame, by=None, period: str = "month", *,
         .reset_index()
     )
     return out
-
-
-def rolling_counts(frame: pd.DataFrame, by=None, *, window: int = 12,
-                   count_column: str | None = None, months: Sequence | None = None,
-                   dropna: bool = True) -> pd.DataFrame:
-    """Rolling totals: the count over the ``window`` months ending with each month.
-
-    Parameters
-    ----------
-    window : int
-        Length of the rolling period in months (12 for "rolling 12 months").
-    by, count_column, months, dropna
-        As for :func:`month_counts`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``[*by, "month", "count"]``, where ``month`` is the last month of the window.
-        Only months with a full window inside the data appear.
-    """
-    if window < 1:
-        raise ValueError("window must be at least one month.")
-    by = _as_list(by)
-    monthly = month_counts(frame, by, count_column=count_column, months=months, dropna=dropna)
-    if by:
-        rolled = monthly.groupby(by, observed=True, sort=False, dropna=dropna)["count"].transform(
-            lambda s: s.rolling(window).sum()
-        )
-    else:
-        rolled = monthly["count"].rolling(window).sum()
-    out = monthly.assign(count=rolled).dropna(subset=["count"])
-    if (out["count"] % 1 == 0).all():
-        out["count"] = out["count"].astype("int64")
-    return out.reset_index(drop=True)
 
 
 def shares(counts: pd.DataFrame, of: str, *, count_column: str = "count",

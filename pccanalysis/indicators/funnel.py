@@ -464,41 +464,9 @@ def funnel(observed, denominator, units: Sequence | None = None, *, kind: str = 
     ['high_95', 'within', 'within']
     """
     kind, per = _check_kind(kind, per)
-    if overdispersion not in ADJUSTMENTS:
-        raise ValueError(
-            f"overdispersion must be one of {', '.join(ADJUSTMENTS)}, not {overdispersion!r}."
-        )
-    levels = tuple(float(v) for v in levels)
-    if len(levels) != 2 or not 0 < levels[0] < levels[1] < 1:
-        raise ValueError("levels must be two probabilities, inner then outer, e.g. (0.95, 0.998).")
-    o = np.asarray(observed, dtype=float)
-    n = np.asarray(denominator, dtype=float)
-    if o.shape != n.shape or o.ndim != 1:
-        raise ValueError("observed and denominator must be two lists of the same length.")
-    if o.size < 2:
-        raise ValueError("a funnel plot needs at least two units.")
-    if np.any(~np.isfinite(o)) or np.any(o < 0) or np.any(o != np.floor(o)):
-        raise ValueError("observed counts must be whole numbers of zero or more.")
-    if np.any(~(n > 0)) or np.any(~np.isfinite(n)):
-        raise ValueError("denominators must be positive numbers.")
-    if kind == "proportion" and (np.any(n != np.floor(n)) or np.any(o > n)):
-        raise ValueError("for proportions the denominators must be whole numbers of cases, "
-                         "each at least its observed count.")
-    names = list(range(o.size)) if units is None else list(units)
-    if len(names) != o.size:
-        raise ValueError("there must be one unit name per count.")
-
-    if target is None:
-        theta = 1.0 if kind == "ratio" else o.sum() / n.sum()
-        source = "given" if kind == "ratio" else "pooled"
-    else:
-        theta = float(target) / per
-        source = "given"
-    if not theta > 0:
-        raise ValueError("there are no events in any unit, so there is no target to compare with.")
-    if kind == "proportion" and not theta < 1:
-        raise ValueError("every case is an event, so proportions cannot differ.")
-
+    o, n, names, levels = _check_units(observed, denominator, units, kind, levels,
+                                       overdispersion)
+    theta, source = _target(kind, target, per, o, n)
     expected = theta * n
     t_target, s = _scale(kind, n, theta)
     if kind == "proportion":
@@ -518,10 +486,10 @@ def funnel(observed, denominator, units: Sequence | None = None, *, kind: str = 
     adjustment = overdispersion if adjusted else "none"
     z_adj = (y - t_target) / _spread(s, adjustment, phi, tau2) if adjusted else z
 
-    value = per * o / n
     table = {
-        "unit": names, "observed": o, "denominator": n, "expected": expected, "value": value,
-        "target": np.full(o.shape, per * theta), "z": z, "z_adjusted": z_adj,
+        "unit": names, "observed": o, "denominator": n, "expected": expected,
+        "value": per * o / n, "target": np.full(o.shape, per * theta), "z": z,
+        "z_adjusted": z_adj,
     }
     flag = np.full(o.shape, "within", dtype=object)
     for level in levels:  # inner first, so the outer level's flag overwrites it
@@ -550,3 +518,47 @@ def funnel(observed, denominator, units: Sequence | None = None, *, kind: str = 
     )
     object.__setattr__(result, "curves", result.limits(_curve_grid(kind, n)))
     return result
+
+
+def _check_units(observed, denominator, units, kind: str, levels, overdispersion: str):
+    """The counts, denominators, unit names and levels as arrays, after checking them."""
+    if overdispersion not in ADJUSTMENTS:
+        raise ValueError(
+            f"overdispersion must be one of {', '.join(ADJUSTMENTS)}, not {overdispersion!r}."
+        )
+    levels = tuple(float(v) for v in levels)
+    if len(levels) != 2 or not 0 < levels[0] < levels[1] < 1:
+        raise ValueError("levels must be two probabilities, inner then outer, e.g. (0.95, 0.998).")
+    o = np.asarray(observed, dtype=float)
+    n = np.asarray(denominator, dtype=float)
+    if o.shape != n.shape or o.ndim != 1:
+        raise ValueError("observed and denominator must be two lists of the same length.")
+    if o.size < 2:
+        raise ValueError("a funnel plot needs at least two units.")
+    if np.any(~np.isfinite(o)) or np.any(o < 0) or np.any(o != np.floor(o)):
+        raise ValueError("observed counts must be whole numbers of zero or more.")
+    if np.any(~(n > 0)) or np.any(~np.isfinite(n)):
+        raise ValueError("denominators must be positive numbers.")
+    if kind == "proportion" and (np.any(n != np.floor(n)) or np.any(o > n)):
+        raise ValueError("for proportions the denominators must be whole numbers of cases, "
+                         "each at least its observed count.")
+    names = list(range(o.size)) if units is None else list(units)
+    if len(names) != o.size:
+        raise ValueError("there must be one unit name per count.")
+    return o, n, names, levels
+
+
+def _target(kind: str, target: float | None, per: float, o: np.ndarray,
+            n: np.ndarray) -> tuple[float, str]:
+    """The target on the unit scale (``theta``) and where it came from ("given", "pooled")."""
+    if target is None:
+        theta = 1.0 if kind == "ratio" else o.sum() / n.sum()
+        source = "given" if kind == "ratio" else "pooled"
+    else:
+        theta = float(target) / per
+        source = "given"
+    if not theta > 0:
+        raise ValueError("there are no events in any unit, so there is no target to compare with.")
+    if kind == "proportion" and not theta < 1:
+        raise ValueError("every case is an event, so proportions cannot differ.")
+    return theta, source

@@ -3,8 +3,9 @@
 data.police.uk sometimes publishes a month with most of a category missing (a force showing no
 ASB at all in a month, another a third of its usual level). A year-on-year figure then reports
 a collapse that never happened. This module flags such months so that change figures and the
-narrative can carry a caveat instead (:class:`Gap` is one flagged month as a record; the words
-are :mod:`pccanalysis.narrative.gaps`).
+narrative can carry a caveat instead (:class:`Gap` is one flagged month as a record, and a
+:class:`Caveat` what a figure's reader should know: the gaps it keeps or leaves out, or too
+short a history to measure its noise; the words are :mod:`pccanalysis.narrative.gaps`).
 
 Method
 ------
@@ -45,7 +46,7 @@ from scipy import stats
 
 from .counts import _as_list, month_counts
 
-__all__ = ["Gap", "find_gaps", "gap_columns", "gap_records", "touches_gap"]
+__all__ = ["Caveat", "Gap", "find_gaps", "gap_columns", "gap_records", "join_caveats", "touches_gap"]
 
 _VALUE_COLUMNS = ("month", "count", "expected", "ratio", "p_value", "flagged")
 
@@ -145,9 +146,9 @@ def touches_gap(gaps: pd.DataFrame, months: Iterable, **where) -> pd.DataFrame:
     ----------
     gaps : pandas.DataFrame
         From :func:`find_gaps`.
-    months : iterable of month-like or a Comparison
-        The months of a period (a :class:`~pccanalysis.indicators.change.Comparison` means both
-        of its periods).
+    months : iterable of month-like or a PeriodPair
+        The months of a period (a
+        :class:`~pccanalysis.indicators.period_pair.PeriodPair` means both of its periods).
     **where
         Category filters, e.g. ``crime_type="Anti-social behaviour"``.
 
@@ -210,3 +211,49 @@ def gap_records(gaps: pd.DataFrame) -> list[Gap]:
     """The rows of a :func:`find_gaps` frame (or a frame in its shape) as :class:`Gap` records,
     in order."""
     return [Gap.from_row(r) for r in gaps.itertuples(index=False)]
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """What a reader should know about the data behind a figure, as months and counts
+    (:func:`pccanalysis.narrative.gaps.caveat_text` words it).
+
+    Attributes
+    ----------
+    left_out : tuple of pandas.Period
+        Months with a publication gap left out of both periods (``gap_policy="exclude"``).
+    paired : tuple of pandas.Period
+        The months of the other period left out with them, so like is compared with like.
+    gaps : tuple of Gap
+        Publication gaps in the compared months, kept in the figure
+        (:class:`~pccanalysis.indicators.gaps.Gap`).
+    gap_months : tuple of pandas.Period
+        Gap months kept in the figure that are known only as months (a target given a list
+        of months rather than a gaps frame).
+    history_months : int or None
+        With ``dispersion="estimate"``: how many months came before ``history_start`` when that
+        was too few (under :data:`~pccanalysis.indicators.change.DISPERSION_MIN_MONTHS`) to measure how much the count usually
+        varies, so the verdict allows only for Poisson noise; None otherwise.
+    history_start : pandas.Period or None
+        The first month of the current period, before which ``history_months`` were counted.
+    """
+
+    left_out: tuple[pd.Period, ...] = ()
+    paired: tuple[pd.Period, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+    gap_months: tuple[pd.Period, ...] = ()
+    history_months: int | None = None
+    history_start: pd.Period | None = None
+
+
+def join_caveats(*parts: Caveat | None) -> Caveat | None:
+    """One caveat holding what each part says (None when none says anything)."""
+    kept = [c for c in parts if c is not None]
+    if not kept:
+        return None
+    history = next((c for c in kept if c.history_months is not None), Caveat())
+    return Caveat(left_out=sum((c.left_out for c in kept), ()),
+                  paired=sum((c.paired for c in kept), ()),
+                  gaps=sum((c.gaps for c in kept), ()),
+                  gap_months=sum((c.gap_months for c in kept), ()),
+                  history_months=history.history_months, history_start=history.history_start)

@@ -6,7 +6,7 @@ Input is a tidy frame of counts for several units (forces, CSPs, local authoriti
 or the street rows themselves (``count_column=None``, one row per crime) of several forces read
 at once by :func:`pccanalysis.sources.police_uk.read.read_street`; plus a population per unit.
 
-For the chosen :class:`~pccanalysis.indicators.change.Comparison` each unit gets
+For the chosen :class:`~pccanalysis.indicators.period_pair.PeriodPair` each unit gets
 
 - its rate per 1,000 people over the current period, with an exact (Garwood) interval below 10
   events and Byar's approximation above (:func:`pccanalysis.indicators.counts.rates`);
@@ -43,10 +43,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .change import Comparison, change_by
+from ..periods import to_month
+from .change import change_by
 from .comparator import ComparatorResult, compare_to_comparator
 from .counts import ALL_CRIME, _month_series, _require_columns, all_crime, rates
 from .funnel import Funnel, funnel
+from .options import TestOptions, resolve_options
+from .period_pair import PeriodPair
 
 __all__ = ["PeerComparison", "compare_with_peers", "peer_rates", "population_for"]
 
@@ -214,8 +217,6 @@ def peer_rates(counts: pd.DataFrame, population, *, unit: str, months: Sequence,
         ``rank`` (1 = highest rate; ties share the better rank) and ``n_units``; sorted by
         rank. ``attrs["population_year"]`` is the population year used.
     """
-    from ..periods import to_month
-
     months = [to_month(m) for m in months]
     _require_columns(counts, [unit] + ([count_column] if count_column else []))
     if units is None:
@@ -255,7 +256,7 @@ class PeerComparison:
         The unit column ("force", "csp_name", ...).
     what : str
         What was counted ("All crime", "Burglary", "all rows").
-    comparison : Comparison
+    comparison : PeriodPair
         The two periods; rates are over ``comparison.current_months``.
     per : float
         Rate base (1,000).
@@ -286,7 +287,7 @@ class PeerComparison:
     focus: str
     unit: str
     what: str
-    comparison: Comparison
+    comparison: PeriodPair
     per: float
     population_year: int | None
     table: pd.DataFrame
@@ -306,12 +307,13 @@ class PeerComparison:
         return [u for u in self.table[self.unit] if u != self.focus]
 
 
-def compare_with_peers(counts: pd.DataFrame, population, *, focus: str, comparison: Comparison,
-                       unit: str = "force", peers: Sequence[str] | None = None,
+def compare_with_peers(counts: pd.DataFrame, population, *, focus: str,
+                       comparison: PeriodPair, unit: str = "force",
+                       peers: Sequence[str] | None = None,
                        crime_type: str | Sequence[str] | None = ALL_CRIME,
                        count_column: str | None = "count", population_year: int | None = None,
-                       per: float = 1000, alpha: float = 0.05, method: str = "exact",
-                       overdispersion: str = "additive") -> PeerComparison:
+                       per: float = 1000, overdispersion: str = "additive",
+                       options: TestOptions | None = None, **keywords) -> PeerComparison:
     """Compare a force (or CSP, or area) with its peers on rates per 1,000 and on change.
 
     Parameters
@@ -324,7 +326,7 @@ def compare_with_peers(counts: pd.DataFrame, population, *, focus: str, comparis
         Population per unit (see :func:`population_for`).
     focus : str
         The unit compared with the others.
-    comparison : Comparison
+    comparison : PeriodPair
         The periods, e.g. ``rolling_12_months("2021-03")`` or
         ``same_period_last_year("2020-21")``.
     unit : str
@@ -342,12 +344,15 @@ def compare_with_peers(counts: pd.DataFrame, population, *, focus: str, comparis
         year before it in the table).
     per : float
         Rate base: 1,000 gives rates per 1,000 people over the current period.
-    alpha : float
-        Significance level of the change verdicts and confidence level of the intervals.
-    method : {"exact", "sqrt"}
-        Test for the change (see :func:`~pccanalysis.indicators.change.compare_counts`).
     overdispersion : {"additive", "multiplicative", "none"}
         Funnel limits' over-dispersion handling (see :mod:`pccanalysis.indicators.funnel`).
+    options : TestOptions, optional
+        The change table's test (:func:`~pccanalysis.indicators.change.change_by` reads every
+        field); ``alpha`` is also the level of the rate intervals and of the focus's
+        comparison with its peers (Fisher's exact test).
+    **keywords
+        Any field of :class:`~pccanalysis.indicators.options.TestOptions` (``alpha``,
+        ``method``, ...), overriding that field of ``options``.
 
     Returns
     -------
@@ -361,23 +366,69 @@ def compare_with_peers(counts: pd.DataFrame, population, *, focus: str, comparis
     PeriodError
         When the data do not cover the comparison's months at all.
     """
+    opts = resolve_options(options, keywords, "compare_with_peers")
     focus = str(focus)
     units = _group(counts, unit, focus, peers)
     frame = counts[counts[unit].astype("str").isin(units)]
     missing = _missing_months(frame, unit, units, comparison.months)
     frame, what = _filter_type(frame, crime_type)
 
-    change = change_by(frame, comparison, unit, count_column=count_column, alpha=alpha,
-                       method=method)
+    change = change_by(frame, comparison, unit, count_column=count_column, options=opts)
     change[unit] = change[unit].astype("str")
     by_unit = change.set_index(unit).reindex(units)
     if by_unit["current"].isna().any():  # a unit with rows only of other crime types
         absent = by_unit.index[by_unit["current"].isna()]
         by_unit.loc[absent, ["current", "previous"]] = 0
 
-    notes = []
+    incomplete, notes = _incomplete(units, missing, comparison, focus, unit)
+    complete = [u for u in units if u not in incomplete]
+    rate_table = peer_rates(frame, population, unit=unit, months=comparison.current_months,
+                            count_column=count_column, units=complete,
+                            population_year=population_year, per=per, alpha=opts.alpha)
+    used_year = rate_table.attrs.get("population_year")
+    if used_year is not None:
+        notes.append(f"Populations are mid-{used_year} figures.")
+    assessment = funnel(rate_table["count"].to_numpy(), rate_table["population"].to_numpy(),
+                        rate_table[unit].tolist(), kind="rate", per=per,
+                        overdispersion=overdispersion)
+    if len(complete) < 10 and overdispersion != "none":
+        notes.append(f"With {len(complete)} units the over-dispersion estimate is rough.")
+    table = _peer_table(rate_table, assessment, by_unit, unit, focus, incomplete, missing)
+
+    vs = _focus_against_rest(by_unit, focus, complete, what, comparison, opts.alpha)
+    if vs is None:
+        notes.append("The periods differ in length, so the focus is not compared with its "
+                     "peers' change.")
+    return PeerComparison(
+        focus=focus, unit=unit, what=what, comparison=comparison, per=float(per),
+        population_year=used_year, table=table, change=change,
+        funnel=assessment, focus_vs_peers=vs, notes=tuple(notes),
+    )
+
+
+def _focus_against_rest(by_unit: pd.DataFrame, focus: str, complete: list[str], what: str,
+                        comparison: PeriodPair, alpha: float) -> ComparatorResult | None:
+    """The focus's change against the rest of the complete units pooled (Fisher's exact test),
+    or None when the periods differ in length."""
+    if len(comparison.current_months) != len(comparison.previous_months):
+        return None
+    rest = by_unit.loc[[u for u in complete if u != focus]]
+    return compare_to_comparator(
+        int(by_unit.loc[focus, "current"]), int(by_unit.loc[focus, "previous"]),
+        int(rest["current"].sum()), int(rest["previous"].sum()),
+        label=f"{what}, {focus}", comparator_label="its peers",
+        current_label=comparison.current_label, previous_label=comparison.previous_label,
+        options=TestOptions(alpha=alpha),
+    )
+
+
+def _incomplete(units: list[str], missing: dict, comparison: PeriodPair, focus: str,
+                unit: str) -> tuple[list[str], list[str]]:
+    """The units missing a month of the current period (left out of the rates), and a note
+    for every unit missing any compared month."""
     current = set(comparison.current_months)
     incomplete = [u for u in units if any(m in current for m in missing[u])]
+    notes = []
     for u in units:
         if missing[u]:
             months = ", ".join(str(m) for m in missing[u])
@@ -387,22 +438,14 @@ def compare_with_peers(counts: pd.DataFrame, population, *, focus: str, comparis
     if focus in incomplete:
         raise DataError(f"{focus!r} has no data for some months of {comparison.current_label}, "
                         "so its rate cannot be compared", column=unit)
-    complete = [u for u in units if u not in incomplete]
-    if len(complete) < 2:
+    if len(units) - len(incomplete) < 2:
         raise DataError("fewer than two units have data for every month compared", column=unit)
+    return incomplete, notes
 
-    rate_table = peer_rates(frame, population, unit=unit, months=comparison.current_months,
-                            count_column=count_column, units=complete,
-                            population_year=population_year, per=per, alpha=alpha)
-    used_year = rate_table.attrs.get("population_year")
-    if used_year is not None:
-        notes.append(f"Populations are mid-{used_year} figures.")
-    assessment = funnel(rate_table["count"].to_numpy(), rate_table["population"].to_numpy(),
-                        rate_table[unit].tolist(), kind="rate", per=per,
-                        overdispersion=overdispersion)
-    if len(complete) < 10 and overdispersion != "none":
-        notes.append(f"With {len(complete)} units the over-dispersion estimate is rough.")
 
+def _peer_table(rate_table: pd.DataFrame, assessment: Funnel, by_unit: pd.DataFrame, unit: str,
+                focus: str, incomplete: list[str], missing: dict) -> pd.DataFrame:
+    """One row per unit: rate, rank and funnel flag beside the change (see PeerComparison)."""
     table = rate_table.merge(
         assessment.units.drop(columns=["observed", "denominator", "value", "target"])
         .rename(columns={"unit": unit}),
@@ -426,23 +469,4 @@ def compare_with_peers(counts: pd.DataFrame, population, *, focus: str, comparis
         table["n_units"] = table["n_units"].astype("Int64")
     first = [unit, "is_focus", "count", "population", "rate", "rate_low", "rate_high",
              "rate_method", "rank", "n_units", "previous", "percent", "p_value", "verdict"]
-    table = table[first + [c for c in table.columns if c not in first]]
-
-    vs = None
-    same_length = len(comparison.current_months) == len(comparison.previous_months)
-    if same_length:
-        rest = by_unit.loc[[u for u in complete if u != focus]]
-        vs = compare_to_comparator(
-            int(by_unit.loc[focus, "current"]), int(by_unit.loc[focus, "previous"]),
-            int(rest["current"].sum()), int(rest["previous"].sum()), alpha=alpha,
-            label=f"{what}, {focus}", comparator_label="its peers",
-            current_label=comparison.current_label, previous_label=comparison.previous_label,
-        )
-    elif not same_length:
-        notes.append("The periods differ in length, so the focus is not compared with its "
-                     "peers' change.")
-    return PeerComparison(
-        focus=focus, unit=unit, what=what, comparison=comparison, per=float(per),
-        population_year=used_year, table=table.reset_index(drop=True), change=change,
-        funnel=assessment, focus_vs_peers=vs, notes=tuple(notes),
-    )
+    return table[first + [c for c in table.columns if c not in first]].reset_index(drop=True)

@@ -28,7 +28,7 @@ Przyborowski J, Wilenski H (1940). Biometrika 31, 313-323 (exact test for two Po
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -37,6 +37,7 @@ from scipy import optimize, stats
 
 from ..errors import ConfigError, DataError
 from ..periods import financial_year_of, quarter_of
+from .intervals import wilson_interval
 from .significance import compare_poisson, verdict
 
 Freq = Literal["month", "quarter", "financial_year"]
@@ -121,6 +122,38 @@ def repeat_victims(
     if int(window_days) != window_days or window_days < 1:
         raise ConfigError(f"window_days must be a whole number of days, 1 or more, not {window_days!r}.")
     groups = [] if by is None else [by] if isinstance(by, str) else list(by)
+    df = _incident_table(frame, groups, victim, date, incident, same_day_is_one_incident)
+    df["_repeat"] = repeat_incidents(df, window_days, victim="_victim", date="_date", by=groups)
+    df["_month"] = df["_date"].dt.to_period("M")
+    start = (df["_date"].min() if data_start is None
+             else pd.Timestamp(data_start).normalize())
+
+    # Every period from the first incident to the last, so quiet periods show as zeros.
+    period_of = _PERIOD_OF[freq]
+    spans = dict(period_of(m) for m in
+                 pd.period_range(df["_month"].min(), df["_month"].max(), freq="M"))
+    df["_period"] = [period_of(m)[0] for m in df["_month"]]
+    keys = (list(df[groups].drop_duplicates().sort_values(groups)
+                 .itertuples(index=False, name=None)) if groups else [()])
+    rows = []
+    for key in keys:
+        sub = df
+        for g, k in zip(groups, key, strict=True):
+            sub = sub[sub[g] == k]
+        rows += _period_rows(sub, dict(zip(groups, key, strict=True)), spans, freq,
+                             window_days, start)
+    out = pd.DataFrame(rows, columns=[*groups, *TABLE_COLUMNS])
+    out["first_month"] = out["first_month"].astype("period[M]")
+    out["last_month"] = out["last_month"].astype("period[M]")
+    out.attrs.update({"freq": freq, "window_days": int(window_days), "by": groups,
+                      "data_start": start, "definition": DEFINITION.format(window=window_days)})
+    return out
+
+
+def _incident_table(frame: pd.DataFrame, groups: list[str], victim: str, date: str,
+                    incident: str | None, same_day_is_one_incident: bool) -> pd.DataFrame:
+    """One row per incident: ``_victim``, ``_date`` (a day) and the group columns, after
+    checking every value is there and merging the rows that are one incident."""
     for col in [victim, date, *groups, *([incident] if incident else [])]:
         if col not in frame.columns:
             raise DataError(f"the victim-level frame has no {col!r} column", column=col)
@@ -154,48 +187,32 @@ def repeat_victims(
               .drop_duplicates([*groups, "_victim", "_incident"]).drop(columns="_incident"))
     if same_day_is_one_incident:
         df = df.drop_duplicates([*groups, "_victim", "_date"])
-    df = df.reset_index(drop=True)
-    df["_repeat"] = repeat_incidents(df, window_days, victim="_victim", date="_date", by=groups)
-    df["_month"] = df["_date"].dt.to_period("M")
-    start = dates.min().normalize() if data_start is None else pd.Timestamp(data_start).normalize()
+    return df.reset_index(drop=True)
 
-    # Every period from the first incident to the last, so quiet periods show as zeros.
-    period_of = _PERIOD_OF[freq]
-    spans = dict(period_of(m) for m in
-                 pd.period_range(df["_month"].min(), df["_month"].max(), freq="M"))
-    df["_period"] = [period_of(m)[0] for m in df["_month"]]
 
+def _period_rows(sub: pd.DataFrame, key: dict, spans: dict, freq: str, window_days: int,
+                 start: pd.Timestamp) -> list[dict]:
+    """The table rows of one group: incidents, victims and repeat victims per period."""
+    by_period = sub.groupby("_period", sort=False)
+    incidents = by_period.size()
+    victims = by_period["_victim"].nunique()
+    repeats = sub[sub["_repeat"]].groupby("_period")["_victim"].nunique()
     rows = []
-    keys = (list(df[groups].drop_duplicates().sort_values(groups)
-                 .itertuples(index=False, name=None)) if groups else [()])
-    for key in keys:
-        sub = df
-        for g, k in zip(groups, key, strict=True):
-            sub = sub[sub[g] == k]
-        by_period = sub.groupby("_period", sort=False)
-        incidents = by_period.size()
-        victims = by_period["_victim"].nunique()
-        repeats = sub[sub["_repeat"]].groupby("_period")["_victim"].nunique()
-        for label, first in spans.items():
-            n_vic = int(victims.get(label, 0))
-            n_rep = int(repeats.get(label, 0))
-            rows.append({
-                **dict(zip(groups, key, strict=True)),
-                "period": label,
-                "first_month": first,
-                "last_month": first + _LENGTH[freq] - 1,
-                "incidents": int(incidents.get(label, 0)),
-                "victims": n_vic,
-                "repeat_victims": n_rep,
-                "repeat_percent": 100 * n_rep / n_vic if n_vic else np.nan,
-                "lookback_complete": first.start_time - pd.Timedelta(days=window_days - 1) >= start,
-            })
-    out = pd.DataFrame(rows, columns=[*groups, *TABLE_COLUMNS])
-    out["first_month"] = out["first_month"].astype("period[M]")
-    out["last_month"] = out["last_month"].astype("period[M]")
-    out.attrs.update({"freq": freq, "window_days": int(window_days), "by": groups,
-                      "data_start": start, "definition": DEFINITION.format(window=window_days)})
-    return out
+    for label, first in spans.items():
+        n_vic = int(victims.get(label, 0))
+        n_rep = int(repeats.get(label, 0))
+        rows.append({
+            **key,
+            "period": label,
+            "first_month": first,
+            "last_month": first + _LENGTH[freq] - 1,
+            "incidents": int(incidents.get(label, 0)),
+            "victims": n_vic,
+            "repeat_victims": n_rep,
+            "repeat_percent": 100 * n_rep / n_vic if n_vic else np.nan,
+            "lookback_complete": first.start_time - pd.Timedelta(days=window_days - 1) >= start,
+        })
+    return rows
 
 
 def repeat_incidents(frame: pd.DataFrame, window_days: int = 365, *, victim: str = "victim_id",
@@ -325,9 +342,9 @@ def repeat_change(table: pd.DataFrame, before: str, after: str, *, alpha: float 
     periods with the exact conditional test and the Clopper-Pearson interval for the ratio. The
     share of victims who are repeats is compared with Newcombe's hybrid score interval for a
     difference of proportions (method 10) and the p-value that inverts that interval, so the
-    verdict, the p-value and the interval cannot disagree (the pooled two-proportion z test,
-    :func:`two_proportion_p`, can disagree with the interval near ``alpha``: 6 of 40 against 1
-    of 40 gives z-test p = 0.048 while the Newcombe interval includes 0). Both treat the two
+    verdict, the p-value and the interval cannot disagree (the pooled two-proportion z test
+    can disagree with the interval near ``alpha``: 6 of 40 against 1 of 40 gives z-test
+    p = 0.048 while the Newcombe interval includes 0). Both treat the two
     periods as independent samples; a victim present in both periods makes them slightly
     dependent, which this ignores.
 
@@ -393,23 +410,6 @@ def repeat_change(table: pd.DataFrame, before: str, after: str, *, alpha: float 
     )
 
 
-def repeat_changes(table: pd.DataFrame, before: str, after: str, by: str | list[str], *,
-                   alpha: float = 0.05) -> pd.DataFrame:
-    """:func:`repeat_change` for every group of a split :func:`repeat_victims` table.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per group: the ``by`` columns, then the fields of :class:`RepeatChange`.
-    """
-    groups = [by] if isinstance(by, str) else list(by)
-    rows = []
-    for key, sub in table.groupby(groups, sort=True):
-        change = repeat_change(sub, before, after, alpha=alpha)
-        rows.append({**dict(zip(groups, key, strict=True)), **asdict(change)})
-    return pd.DataFrame(rows)
-
-
 def newcombe_difference(x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05) -> tuple[float, float]:
     """Newcombe's hybrid score interval for ``x1/n1 - x2/n2`` (Newcombe 1998, method 10).
 
@@ -425,13 +425,6 @@ def newcombe_difference(x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05)
     l2, u2 = wilson_interval(x2, n2, z)
     d = p1 - p2
     return d - np.hypot(p1 - l1, u2 - p2), d + np.hypot(u1 - p1, p2 - l2)
-
-
-def wilson_interval(x: int, n: int, z: float) -> tuple[float, float]:
-    """Wilson score interval for ``x / n`` at normal quantile ``z`` (Wilson 1927)."""
-    centre = (x + z * z / 2) / (n + z * z)
-    half = z * np.sqrt(x * (n - x) / n + z * z / 4) / (n + z * z)
-    return centre - half, centre + half
 
 
 def newcombe_p_value(x1: int, n1: int, x2: int, n2: int) -> float:
@@ -463,15 +456,6 @@ def newcombe_p_value(x1: int, n1: int, x2: int, n2: int) -> float:
         return 0.0
     z_star = optimize.brentq(nearer_limit, 0.0, 40.0, xtol=1e-12, rtol=1e-14)
     return float(2 * stats.norm.sf(z_star))
-
-
-def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float:
-    """Two-sided p-value of the pooled two-proportion z test (1 when the pooled share is 0 or 1)."""
-    pooled = (x1 + x2) / (n1 + n2)
-    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    if se == 0:
-        return 1.0
-    return float(2 * stats.norm.sf(abs(x1 / n1 - x2 / n2) / se))
 
 
 def _incidents(n) -> str:

@@ -79,20 +79,24 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .intervals import (
+    _as_float_arrays,
+    _check_alpha,
+    _check_counts,
+    clopper_pearson,
+    wilson_interval,
+)
+
 __all__ = [
     "ADJUSTMENTS",
     "VERDICTS",
     "PoissonComparison",
     "adjust_p_values",
     "binomial_central_p",
-    "byar_interval",
-    "clopper_pearson",
     "compare_poisson",
     "compare_poisson_arrays",
     "direction",
     "estimate_dispersion",
-    "garwood_interval",
-    "poisson_interval",
     "sqrt_poisson_z",
     "verdict",
     "verdicts",
@@ -106,22 +110,6 @@ ADJUSTMENTS = ("none", "holm", "bh")
 #: Making Data Count screen of moving ranges above ``D4`` times their mean.
 D2 = 1.128
 D4 = 3.267
-
-def _as_float_arrays(*values):
-    arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in values])
-    return [np.array(a, dtype=float) for a in arrays]
-
-
-def _check_counts(*counts) -> None:
-    for c in counts:
-        if np.any(~np.isfinite(c)) or np.any(c < 0) or np.any(c != np.floor(c)):
-            raise ValueError("counts must be whole numbers of zero or more.")
-
-
-def _check_alpha(alpha: float) -> None:
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie between 0 and 1, not {alpha!r}.")
-
 
 def binomial_central_p(k, n, p):
     """Two-sided exact binomial p-value, twice the smaller tail, element by element.
@@ -150,108 +138,6 @@ def binomial_central_p(k, n, p):
     lower = stats.binom.cdf(k, n, p)
     upper = stats.binom.sf(k - 1, n, p)
     return np.where(n > 0, np.minimum(1.0, 2 * np.minimum(lower, upper)), 1.0)
-
-
-def clopper_pearson(k, n, alpha: float = 0.05):
-    """Exact (Clopper-Pearson) interval for a binomial proportion, element by element.
-
-    Parameters
-    ----------
-    k, n : array-like of int
-        Successes and trials.
-    alpha : float
-        One minus the confidence level (0.05 gives a 95% interval).
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray)
-        Lower and upper limits; (0, 1) where ``n == 0``. Agrees with
-        ``scipy.stats.binomtest(k, n).proportion_ci(1 - alpha, method="exact")``.
-    """
-    _check_alpha(alpha)
-    k, n = _as_float_arrays(k, n)
-    _check_counts(k, n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lower = np.where(k > 0, stats.beta.ppf(alpha / 2, k, n - k + 1), 0.0)
-        upper = np.where(k < n, stats.beta.ppf(1 - alpha / 2, k + 1, n - k), 1.0)
-    return lower, upper
-
-
-def garwood_interval(count, alpha: float = 0.05):
-    """Exact (Garwood) interval for a Poisson mean, in events.
-
-    ``lower = chi2.ppf(alpha/2, 2x) / 2`` (0 when ``x == 0``) and
-    ``upper = chi2.ppf(1 - alpha/2, 2x + 2) / 2``.
-
-    Parameters
-    ----------
-    count : array-like of int
-        Observed events.
-    alpha : float
-        One minus the confidence level.
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray)
-        Lower and upper limits for the expected number of events.
-    """
-    _check_alpha(alpha)
-    (x,) = _as_float_arrays(count)
-    _check_counts(x)
-    with np.errstate(invalid="ignore"):
-        lower = np.where(x > 0, stats.chi2.ppf(alpha / 2, 2 * x) / 2, 0.0)
-    upper = stats.chi2.ppf(1 - alpha / 2, 2 * x + 2) / 2
-    return lower, upper
-
-
-def byar_interval(count, alpha: float = 0.05):
-    """Byar's approximation to the exact Poisson interval, in events.
-
-    ``lower = x (1 - 1/(9x) - z/(3 sqrt(x)))^3`` and
-    ``upper = (x + 1) (1 - 1/(9(x + 1)) + z/(3 sqrt(x + 1)))^3`` with ``z`` the normal
-    quantile for ``1 - alpha/2`` (Breslow and Day 1987). Good from about 10 events; the lower
-    limit is 0 when ``x == 0``.
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray)
-        Lower and upper limits for the expected number of events.
-    """
-    _check_alpha(alpha)
-    (x,) = _as_float_arrays(count)
-    _check_counts(x)
-    z = stats.norm.ppf(1 - alpha / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lower = np.where(x > 0, x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3, 0.0)
-    upper = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3
-    return np.maximum(lower, 0.0), upper
-
-
-def poisson_interval(count, alpha: float = 0.05, exact_below: int = 10):
-    """Interval for a Poisson mean: exact (Garwood) below ``exact_below`` events, else Byar.
-
-    Parameters
-    ----------
-    count : array-like of int
-        Observed events.
-    alpha : float
-        One minus the confidence level.
-    exact_below : int
-        Counts under this use the exact interval; the rest use Byar's approximation (the
-        convention of English public-health statistics: exact for small counts, Byar above
-        about 10 events).
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray, numpy.ndarray)
-        Lower limit, upper limit, and a boolean array that is True where the exact method was
-        used.
-    """
-    (x,) = _as_float_arrays(count)
-    g_low, g_high = garwood_interval(x, alpha)
-    b_low, b_high = byar_interval(x, alpha)
-    exact = x < exact_below
-    return np.where(exact, g_low, b_low), np.where(exact, g_high, b_high), exact
 
 
 @dataclass(frozen=True)
@@ -319,16 +205,6 @@ def _check_dispersion(phi) -> np.ndarray:
     return phi
 
 
-def _wilson(x, n, z):
-    """Score (Wilson) interval for a proportion, element by element; (0, 1) where n == 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        centre = (x + z * z / 2) / (n + z * z)
-        half = z * np.sqrt(np.maximum(x * (n - x) / n, 0) + z * z / 4) / (n + z * z)
-        low = np.where(x > 0, np.maximum(centre - half, 0.0), 0.0)
-        high = np.where(x < n, np.minimum(centre + half, 1.0), 1.0)
-    return np.where(n > 0, low, 0.0), np.where(n > 0, high, 1.0)
-
-
 def compare_poisson_arrays(current, previous, current_exposure=1.0, previous_exposure=1.0,
                            alpha: float = 0.05, method: str = "exact", dispersion=1.0):
     """Compare many pairs of Poisson counts at once.
@@ -382,7 +258,7 @@ def compare_poisson_arrays(current, previous, current_exposure=1.0, previous_exp
         score_p = np.where(n > 0, 2 * stats.norm.sf(np.abs(z)), 1.0)
         if method == "exact":
             p_value = np.where(over, np.maximum(p_value, score_p), p_value)
-        w_low, w_high = _wilson(x1 / phi, n / phi, stats.norm.ppf(1 - alpha / 2))
+        w_low, w_high = wilson_interval(x1 / phi, n / phi, stats.norm.ppf(1 - alpha / 2))
         p_low = np.where(over, np.minimum(p_low, w_low), p_low)
         p_high = np.where(over, np.maximum(p_high, w_high), p_high)
     scale = t2 / t1

@@ -7,7 +7,33 @@ reads **assurance** against a target from where the target sits relative to the 
 
 The rules, the order they take precedence in, the icon logic and the defaults follow the
 NHSRplotthedots R package (``ptd_spc``), the reference implementation of Making Data Count.
-Where this module differs, the docstring of :func:`spc` says so.
+This module builds and reads the chart; :mod:`pccanalysis.indicators.spc_limits` computes
+the limits and :mod:`pccanalysis.indicators.spc_rules` holds the four rules.
+
+Method
+------
+Limits, per segment (the points between rebases), are those of
+:mod:`pccanalysis.indicators.spc_limits` (mean +/- 2.66 mean moving ranges, in exact
+arithmetic); the rules, those of :mod:`pccanalysis.indicators.spc_rules`.
+
+Excluded periods are taken out before the limits and the rules and put back afterwards, so
+the points either side of one are consecutive for the moving range and the rules (the moving
+range after an excluded month is measured from the month before it, and a run of 7 may pass
+over it). The chart's reading (latest period, variation, assurance) is about the last point
+that is not excluded.
+
+Assurance (only with a target and a non-neutral improvement), from the latest segment's
+limits: a target beyond the limits on the good side is consistently met, on the bad side
+consistently missed; a target within the limits (or on one) is hit and miss.
+
+Differences from NHSRplotthedots 0.2: rule lengths are configurable; a moving range equal to
+3.267 times the mean is kept (NHSRplotthedots drops it, which leaves a constant series without
+limits); the trial flag counts the points the limits were computed from (so limits fixed after
+6 points stay trial); a rebase period absent from the series is an error rather than ignored; a
+segment needs at least two points (not counting excluded ones). ``exclude`` is this project's
+own choice: NHSRplotthedots has no such option. It is the "ghosted" point of some SPC tools (QI
+Macros; excluded subgroups in JMP's Control Chart Builder): shown, but not used in the limits
+or in the tests for special causes.
 
 References
 ----------
@@ -22,7 +48,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Literal
 
 import numpy as np
@@ -30,29 +55,29 @@ import pandas as pd
 
 from ..errors import ConfigError, DataError, PeriodError
 from ..periods import to_month
+from .spc_limits import LIMIT, MR_SCREEN, exact_values, moving_ranges, positions, xmr_limits
+from .spc_rules import RULE_LABELS, VARIATION_LABELS, classify, variation_code
 
-#: Natural process limits sit this many mean moving ranges from the mean (3 / 1.128, rounded).
-LIMIT = 2.66
-#: Moving ranges above this many times their mean are screened out before the limits are set.
-MR_SCREEN = 3.267
+__all__ = [
+    "ASSURANCE_LABELS",
+    "LIMIT",
+    "METHOD",
+    "MR_SCREEN",
+    "RULE_LABELS",
+    "TRIAL_BELOW",
+    "VARIATION_LABELS",
+    "SpcResult",
+    "SustainedShift",
+    "assurance_type",
+    "spc",
+    "spc_with_shift",
+    "sustained_shift",
+]
+
 #: Fewer points than this give trial limits (Making Data Count: at least 12, ideally 20).
 TRIAL_BELOW = 12
-# The same constants, exactly, for the exact arithmetic of the limits.
-_LIMIT = Fraction(str(LIMIT))
-_MR_SCREEN = Fraction(str(MR_SCREEN))
 
 Improvement = Literal["increase", "decrease", "neutral"]
-
-VARIATION_LABELS = {
-    "common_cause": "common cause variation",
-    "improvement_high": "special cause variation of an improving nature (high)",
-    "improvement_low": "special cause variation of an improving nature (low)",
-    "concern_high": "special cause variation of a concerning nature (high)",
-    "concern_low": "special cause variation of a concerning nature (low)",
-    "neutral_high": "special cause variation, neither improving nor concerning (high)",
-    "neutral_low": "special cause variation, neither improving nor concerning (low)",
-}
-"""Plain-English reading of each variation code (the codes name the Making Data Count icons)."""
 
 ASSURANCE_LABELS = {
     "consistently_met": "the target is consistently met",
@@ -60,14 +85,6 @@ ASSURANCE_LABELS = {
     "hit_and_miss": "the target will be hit and missed at random",
 }
 """Plain-English reading of each assurance code; no target (or a neutral measure) gives None."""
-
-RULE_LABELS = {
-    "outside_limits": "a point outside the process limits",
-    "trend": "a run of points all rising or all falling",
-    "two_of_three": "two of three points beyond two sigma on the same side",
-    "shift": "a run of points on one side of the mean",
-}
-"""Plain-English name of each special-cause rule, keyed as in the ``special_cause_rule`` column."""
 
 METHOD = "XmR chart, NHS England Making Data Count rules (as in NHSRplotthedots)"
 
@@ -87,8 +104,8 @@ class SpcResult:
         ``upper_1sigma``, ``lower_2sigma``, ``upper_2sigma``, ``relative_to_mean`` (-1, 0, 1),
         the rule flags ``outside_limits``, ``trend``, ``two_of_three``, ``shift`` (bool),
         ``special_cause`` (bool), ``special_cause_rule`` (the rule that sets the point's
-        direction, a key of :data:`RULE_LABELS`, or None), ``special_cause_side`` ("high",
-        "low" or None), ``variation`` (a key of :data:`VARIATION_LABELS`) and ``excluded``
+        direction, a key of :data:`~pccanalysis.indicators.spc_rules.RULE_LABELS`, or None), ``special_cause_side`` ("high",
+        "low" or None), ``variation`` (a key of :data:`~pccanalysis.indicators.spc_rules.VARIATION_LABELS`) and ``excluded``
         (the point is shown but took no part in the limits, moving ranges or rules; its
         ``moving_range`` is NaN, ``mr_used``, ``relative_to_mean`` and the rule flags are
         0/False and its ``variation`` is ``"excluded"``; ``mean`` and the limits are its
@@ -205,50 +222,9 @@ def spc(
 
     Notes
     -----
-    Limits, per segment: mean ``m`` and mean moving range ``mR`` (mean of ``|x_i - x_{i-1}|``)
-    over the points used; ``sigma = 2.66 / 3 * mR``; process limits ``m +/- 3 sigma``
-    (``m +/- 2.66 mR``); sigma lines at ``m +/- 1 sigma`` and ``m +/- 2 sigma``.
-    They are computed exactly on the values as written (each value's shortest decimal form,
-    in rational arithmetic), and every point is compared with them exactly, so a point on the
-    mean of decimal data is on it: 18.9 in a series whose mean is 18.9 breaks a run, where
-    floating-point sums would put the mean at 18.899999999999995 (NHSRplotthedots agrees,
-    since R's ``mean`` accumulates in extended precision).
-
-    Rules, each judged within its segment against that segment's mean and limits:
-
-    1. **outside limits**: a point strictly above the upper or below the lower limit.
-    2. **trend**: ``trend_length`` points each strictly greater (or each strictly smaller) than
-       the one before; every point of the run is flagged.
-    3. **two of three**: in three consecutive points all on the same side of the mean, at least
-       two lie strictly beyond 2 sigma but not beyond the limits; those (not the third) are
-       flagged. As in NHSRplotthedots, a point beyond the limits does not count towards this
-       rule (it is already special cause).
-    4. **shift**: ``shift_length`` consecutive points on the same side of the mean; every point
-       of the run is flagged.
-
-    A point's direction (high or low) comes from the first rule that flags it in the order
-    above: side of the mean for rules 1, 3 and 4, direction of travel for a trend (so a rising
-    run below the mean is "high"). With ``improvement`` it gives the variation code, e.g.
-    ``"concern_high"`` for a rising run of crime. The chart's variation is the latest point's.
-
-    Excluded periods are taken out before any of this and put back afterwards, so the points
-    either side of one are consecutive for the moving range and the rules (the moving range
-    after an excluded month is measured from the month before it, and a run of 7 may pass over
-    it). ``latest_period``, ``variation`` and the assurance reading come from the last point
-    that is not excluded.
-
-    Assurance (only with a target and a non-neutral improvement), from the latest segment's
-    limits: a target beyond the limits on the good side is consistently met, on the bad side
-    consistently missed; a target within the limits (or on one) is hit and miss.
-
-    Differences from NHSRplotthedots 0.2: rule lengths are configurable; a moving range equal
-    to 3.267 times the mean is kept (NHSRplotthedots drops it, which leaves a constant series
-    without limits); the trial flag counts the points the limits were computed from (so limits
-    fixed after 6 points stay trial); a rebase period absent from the series is an error rather
-    than ignored; a segment needs at least two points (not counting excluded ones).
-    ``exclude`` is this project's own choice: NHSRplotthedots has no such option. It is the
-    "ghosted" point of some SPC tools (QI Macros; excluded subgroups in JMP's Control Chart
-    Builder): shown, but not used in the limits or in the tests for special causes.
+    The limits, excluded periods, assurance and the differences from NHSRplotthedots are in
+    the module notes; the rules and how a point's variation is read, in
+    :mod:`pccanalysis.indicators.spc_rules`.
 
     Raises
     ------
@@ -259,6 +235,63 @@ def spc(
     ConfigError
         An unknown improvement direction or a rule length below 2.
     """
+    _check_settings(improvement, trend_length, shift_length, fix_after_n_points)
+    periods, y = _series(data, value, period)
+    starts = _rebase_positions(periods, rebase)
+    excluded = np.zeros(len(y), dtype=bool)
+    excluded[_positions(periods, exclude, "excluded")] = True
+    settings = {
+        "rebase": [periods[s] for s in starts], "exclude": list(periods[excluded]),
+        "fix_after_n_points": fix_after_n_points, "screen_outliers": screen_outliers,
+        "trend_length": trend_length, "shift_length": shift_length,
+        "trial_below": trial_below, "limit_multiple": LIMIT, "mr_screen_multiple": MR_SCREEN,
+    }
+    direction = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
+    frame, segments = _segments(periods, y, starts, excluded, settings, direction)
+    last = frame[~frame["excluded"]].iloc[-1]
+    assurance = None
+    if target is not None and improvement != "neutral":
+        assurance = assurance_type(float(target), last["lpl"], last["upl"], improvement)
+    return SpcResult(
+        frame=frame, segments=segments, improvement=improvement,
+        target=None if target is None else float(target), latest_period=last["period"],
+        latest_value=float(last["value"]), variation=last["variation"],
+        variation_label=VARIATION_LABELS[last["variation"]], assurance=assurance,
+        assurance_label=None if assurance is None else ASSURANCE_LABELS[assurance],
+        trial=bool(last["trial"]), settings=settings,
+    )
+
+
+def _segments(periods: pd.Index, y: np.ndarray, starts: list[int], excluded: np.ndarray,
+              settings: dict, direction: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chart's points (one frame) and its segments (one row each), segment by segment."""
+    segment = np.zeros(len(y), dtype=int)
+    for s in starts:
+        segment[s:] += 1
+    parts, rows = [], []
+    for k in range(segment.max() + 1 if len(y) else 0):
+        idx = np.flatnonzero(segment == k)
+        kept = idx[~excluded[idx]]
+        _check_segment(periods, idx, kept)
+        part, row = _segment(y[kept], settings["fix_after_n_points"],
+                             settings["screen_outliers"], settings["trend_length"],
+                             settings["shift_length"], settings["trial_below"], direction)
+        part.index = kept
+        part = _ghost(part.reindex(idx), idx[excluded[idx]]).reset_index(drop=True)
+        part.insert(0, "segment", k)
+        part.insert(0, "value", y[idx])
+        part.insert(0, "period", periods[idx])
+        part["excluded"] = excluded[idx]
+        parts.append(part)
+        rows.append({"segment": k, "first_period": periods[idx[0]],
+                     "last_period": periods[idx[-1]], **row,
+                     "n_points": len(idx), "n_excluded": int(excluded[idx].sum())})
+    return pd.concat(parts, ignore_index=True), pd.DataFrame(rows)
+
+
+def _check_settings(improvement: str, trend_length: int, shift_length: int,
+                    fix_after_n_points: int | None) -> None:
+    """Refuse an unknown direction of improvement or a rule length below 2."""
     if improvement not in ("increase", "decrease", "neutral"):
         raise ConfigError(
             f"improvement must be 'increase', 'decrease' or 'neutral', not {improvement!r}."
@@ -272,89 +305,39 @@ def spc(
             f"fix_after_n_points must be a whole number of at least 2, not {fix_after_n_points!r}."
         )
 
-    periods, y = _series(data, value, period)
-    starts = _rebase_positions(periods, rebase)
-    excluded = np.zeros(len(y), dtype=bool)
-    excluded[_positions(periods, exclude, "excluded")] = True
-    segment = np.zeros(len(y), dtype=int)
-    for s in starts:
-        segment[s:] += 1
-    direction = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
 
-    parts = []
-    seg_rows = []
-    for k in range(segment.max() + 1 if len(y) else 0):
-        idx = np.flatnonzero(segment == k)
-        kept = idx[~excluded[idx]]
-        if len(kept) < 2:
-            if len(kept) == len(idx):
-                raise DataError(
-                    f"SPC needs at least two points in each segment, and the segment starting "
-                    f"{periods[idx[0]]} has one; move or remove that rebase"
-                )
-            raise DataError(
-                f"SPC needs at least two points in each segment that are not excluded, and the "
-                f"segment starting {periods[idx[0]]} has {len(kept) or 'none'}; move or remove "
-                "that rebase or exclusion"
-            )
-        part, row = _segment(y[kept], fix_after_n_points, screen_outliers, trend_length,
-                             shift_length, trial_below, direction)
-        part.index = kept
-        part = part.reindex(idx)
-        gone = excluded[idx]
-        if gone.any():
-            # Shown at their segment's level so the lines run past them; judged by nothing.
-            for col in ("trial", "mean", "lpl", "upl", "sigma", "lower_1sigma", "upper_1sigma",
-                        "lower_2sigma", "upper_2sigma"):
-                part.loc[idx[gone], col] = part[col].dropna().iloc[0]
-            part.loc[idx[gone], ["mr_used", "outside_limits", "trend", "two_of_three", "shift",
-                                 "special_cause"]] = False
-            part.loc[idx[gone], "relative_to_mean"] = 0
-            part.loc[idx[gone], ["special_cause_rule", "special_cause_side"]] = None
-            part.loc[idx[gone], "variation"] = "excluded"
-            part = part.astype({"trial": bool, "mr_used": bool, "relative_to_mean": int,
-                                "outside_limits": bool, "trend": bool, "two_of_three": bool,
-                                "shift": bool, "special_cause": bool})
-        part = part.reset_index(drop=True)
-        part.insert(0, "segment", k)
-        part.insert(0, "value", y[idx])
-        part.insert(0, "period", periods[idx])
-        part["excluded"] = gone
-        parts.append(part)
-        seg_rows.append({"segment": k, "first_period": periods[idx[0]],
-                         "last_period": periods[idx[-1]], **row,
-                         "n_points": len(idx), "n_excluded": int(gone.sum())})
-    frame = pd.concat(parts, ignore_index=True)
-    segments = pd.DataFrame(seg_rows)
-
-    last = frame[~frame["excluded"]].iloc[-1]
-    assurance = None
-    if target is not None and improvement != "neutral":
-        assurance = assurance_type(float(target), last["lpl"], last["upl"], improvement)
-    return SpcResult(
-        frame=frame,
-        segments=segments,
-        improvement=improvement,
-        target=None if target is None else float(target),
-        latest_period=last["period"],
-        latest_value=float(last["value"]),
-        variation=last["variation"],
-        variation_label=VARIATION_LABELS[last["variation"]],
-        assurance=assurance,
-        assurance_label=None if assurance is None else ASSURANCE_LABELS[assurance],
-        trial=bool(last["trial"]),
-        settings={
-            "rebase": [periods[s] for s in starts],
-            "exclude": list(periods[excluded]),
-            "fix_after_n_points": fix_after_n_points,
-            "screen_outliers": screen_outliers,
-            "trend_length": trend_length,
-            "shift_length": shift_length,
-            "trial_below": trial_below,
-            "limit_multiple": LIMIT,
-            "mr_screen_multiple": MR_SCREEN,
-        },
+def _check_segment(periods: pd.Index, idx: np.ndarray, kept: np.ndarray) -> None:
+    """A segment needs two points that are not excluded to have a moving range."""
+    if len(kept) >= 2:
+        return
+    if len(kept) == len(idx):
+        raise DataError(
+            f"SPC needs at least two points in each segment, and the segment starting "
+            f"{periods[idx[0]]} has one; move or remove that rebase"
+        )
+    raise DataError(
+        f"SPC needs at least two points in each segment that are not excluded, and the "
+        f"segment starting {periods[idx[0]]} has {len(kept) or 'none'}; move or remove "
+        "that rebase or exclusion"
     )
+
+
+def _ghost(part: pd.DataFrame, gone: np.ndarray) -> pd.DataFrame:
+    """The segment's frame with the excluded points (index ``gone``) shown at their segment's
+    level, so the lines run past them, and judged by nothing."""
+    if not len(gone):
+        return part
+    for col in ("trial", "mean", "lpl", "upl", "sigma", "lower_1sigma", "upper_1sigma",
+                "lower_2sigma", "upper_2sigma"):
+        part.loc[gone, col] = part[col].dropna().iloc[0]
+    part.loc[gone, ["mr_used", "outside_limits", "trend", "two_of_three", "shift",
+                    "special_cause"]] = False
+    part.loc[gone, "relative_to_mean"] = 0
+    part.loc[gone, ["special_cause_rule", "special_cause_side"]] = None
+    part.loc[gone, "variation"] = "excluded"
+    return part.astype({"trial": bool, "mr_used": bool, "relative_to_mean": int,
+                        "outside_limits": bool, "trend": bool, "two_of_three": bool,
+                        "shift": bool, "special_cause": bool})
 
 
 @dataclass(frozen=True)
@@ -430,7 +413,7 @@ def sustained_shift(result: SpcResult, min_points: int = TRIAL_BELOW) -> Sustain
     direction = {"increase": 1, "decrease": -1, "neutral": 0}[result.improvement]
     return SustainedShift(start=first["period"], end=last["period"], n_points=n,
                           side="high" if side > 0 else "low", mean=float(last["mean"]),
-                          variation=_variation(side, direction))
+                          variation=variation_code(side, direction))
 
 
 def spc_with_shift(data, value: str = "count", period: str = "month", *,
@@ -550,150 +533,34 @@ def _positions(periods: pd.Index, wanted: Iterable, what: str) -> list[int]:
     return sorted(positions)
 
 
-def _exact(values) -> list[Fraction]:
-    """Each value as the decimal it is written as (its shortest repr), exactly."""
-    return [Fraction(repr(float(v))) for v in values]
-
-
 def _segment(y, fix_after, screen, trend_length, shift_length, trial_below, direction):
+    """One segment's chart: its limits and each point's position, flags and variation."""
     n = len(y)
-    n_fix = n if fix_after is None else min(n, int(fix_after))
-    # Mean, moving ranges and limits in exact arithmetic on the values as written, so a point
-    # exactly on the mean of decimal data is on it (and breaks a run), as in NHSRplotthedots,
-    # where R's mean() gives 18.9 for data whose mean is 18.9 and numpy 18.899999999999995.
-    exact = _exact(y)
-    mean = sum(exact[:n_fix]) / n_fix
-    ranges = [abs(b - a) for a, b in zip(exact, exact[1:], strict=False)]
-    mr_base = ranges[:n_fix - 1]
-    amr = sum(mr_base) / len(mr_base)
-    used = np.ones(len(mr_base), dtype=bool)
-    if screen:
-        used = np.array([r <= _MR_SCREEN * amr for r in mr_base], dtype=bool)
-        amr = sum(r for r, u in zip(mr_base, used, strict=True) if u) / int(used.sum())
-    sigma = _LIMIT / 3 * amr
-    lpl, upl = mean - 3 * sigma, mean + 3 * sigma
-    lo2, hi2 = mean - 2 * sigma, mean + 2 * sigma
-    rel = np.array([(v > mean) - (v < mean) for v in exact], dtype=int)
-    outside = np.array([v > upl or v < lpl for v in exact], dtype=bool)
-    close = ~outside & np.array([v < lo2 or v > hi2 for v in exact], dtype=bool)
-    mr_all = np.array([np.nan, *map(float, ranges)])
-    lo1, hi1 = float(mean - sigma), float(mean + sigma)
-    mean, amr, sigma = float(mean), float(amr), float(sigma)
-    lpl, upl, lo2, hi2 = float(lpl), float(upl), float(lo2), float(hi2)
-
-    trend_dir = _trend_ends(y, trend_length)
-    trend = _part_of_run(trend_dir != 0, trend_length)
-    shift_end = _shift_ends(rel, shift_length)
-    shift = _part_of_run(shift_end, shift_length)
-    two3 = _two_of_three(close, rel)
-
-    # A point inside a trend takes the direction of the step after it when that step is also in
-    # the trend, otherwise the step before (NHSRplotthedots ptd_special_cause_type).
-    steps = np.sign(np.diff(y)).astype(int)
-    step_before = np.r_[0, steps]
-    step_after = np.r_[steps, steps[-1:]] if n > 1 else np.zeros(n, dtype=int)
-    next_in_trend = np.r_[trend[1:], False]
-    trend_side = np.where(trend & next_in_trend, step_after, step_before)
-
-    rule = np.full(n, None, dtype=object)
-    side = np.zeros(n, dtype=int)
-    for i in range(n):
-        if outside[i]:
-            rule[i], side[i] = "outside_limits", 1 if rel[i] == 1 else -1
-        elif trend[i]:
-            rule[i], side[i] = "trend", 1 if trend_side[i] == 1 else -1
-        elif two3[i]:
-            rule[i], side[i] = "two_of_three", 1 if rel[i] > 0 else -1
-        elif shift[i]:
-            rule[i], side[i] = "shift", 1 if rel[i] > 0 else -1
-    special = outside | trend | two3 | shift
-    variation = [_variation(s, direction) if sc else "common_cause"
-                 for s, sc in zip(side, special, strict=True)]
-
+    exact = exact_values(y)
+    limits = xmr_limits(exact, fix_after, screen)
+    rel, outside, close = positions(exact, limits)
+    flags = classify(y, rel, outside, close, trend_length, shift_length, direction)
+    lines = limits.lines()
     used_flag = np.zeros(n, dtype=bool)
-    used_flag[1:n_fix] = used
+    used_flag[1:limits.n_for_limits] = limits.used
+    trial = limits.n_for_limits < trial_below
     part = pd.DataFrame({
-        "trial": n_fix < trial_below,
-        "moving_range": mr_all,
+        "trial": trial,
+        "moving_range": moving_ranges(exact),
         "mr_used": used_flag,
-        "mean": mean,
-        "lpl": lpl,
-        "upl": upl,
-        "sigma": sigma,
-        "lower_1sigma": lo1,
-        "upper_1sigma": hi1,
-        "lower_2sigma": lo2,
-        "upper_2sigma": hi2,
+        **lines,
         "relative_to_mean": rel,
         "outside_limits": outside,
-        "trend": trend,
-        "two_of_three": two3,
-        "shift": shift,
-        "special_cause": special,
-        "special_cause_rule": pd.array(rule, dtype="object"),
-        "special_cause_side": pd.array(
-            [None if r is None else ("high" if s == 1 else "low") for r, s in zip(rule, side, strict=True)],
-            dtype="object",
-        ),
-        "variation": variation,
+        **flags,
     })
     row = {
         "n_points": n,
-        "n_for_limits": n_fix,
-        "trial": n_fix < trial_below,
-        "mean": mean,
-        "lpl": lpl,
-        "upl": upl,
-        "mean_moving_range": amr,
-        "moving_ranges_screened": int((~used).sum()),
+        "n_for_limits": limits.n_for_limits,
+        "trial": trial,
+        "mean": lines["mean"],
+        "lpl": lines["lpl"],
+        "upl": lines["upl"],
+        "mean_moving_range": float(limits.mean_moving_range),
+        "moving_ranges_screened": int((~limits.used).sum()),
     }
     return part, row
-
-
-def _variation(side: int, direction: int) -> str:
-    high_low = "high" if side == 1 else "low"
-    if direction == 0:
-        return f"neutral_{high_low}"
-    return f"{'improvement' if side == direction else 'concern'}_{high_low}"
-
-
-def _trend_ends(y: np.ndarray, length: int) -> np.ndarray:
-    """+1 / -1 where a point ends ``length`` points each rising / falling on the one before."""
-    n = len(y)
-    out = np.zeros(n, dtype=int)
-    steps = np.sign(np.diff(y))
-    for i in range(length - 1, n):
-        window = steps[i - length + 1:i]
-        if np.all(window == 1):
-            out[i] = 1
-        elif np.all(window == -1):
-            out[i] = -1
-    return out
-
-
-def _shift_ends(rel: np.ndarray, length: int) -> np.ndarray:
-    """True where a point ends ``length`` points all on the same side of the mean."""
-    n = len(rel)
-    out = np.zeros(n, dtype=bool)
-    for i in range(length - 1, n):
-        window = rel[i - length + 1:i + 1]
-        out[i] = rel[i] != 0 and np.all(window == rel[i])
-    return out
-
-
-def _part_of_run(ends: np.ndarray, length: int) -> np.ndarray:
-    """Flag every point of each run whose last point is marked in ``ends``."""
-    n = len(ends)
-    out = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(ends):
-        out[max(0, i - length + 1):i + 1] = True
-    return out
-
-
-def _two_of_three(close: np.ndarray, rel: np.ndarray) -> np.ndarray:
-    n = len(close)
-    out = np.zeros(n, dtype=bool)
-    for j in range(n - 2):
-        if close[j:j + 3].sum() >= 2 and abs(rel[j:j + 3].sum()) == 3:
-            out[j:j + 3] |= close[j:j + 3]
-    return out

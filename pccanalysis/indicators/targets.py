@@ -30,21 +30,17 @@ import pandas as pd
 from ..errors import ConfigError, DataError, PeriodError
 from ..periods import parse_period, quarter_of, to_month
 from ..sources.targets import Target
-from .change import (
-    GAP_POLICIES,
-    Caveat,
-    _check_dispersion_arg,
-    _estimated,
-    _excluding,
-    _join_caveats,
-)
-from .change import Comparison as _Periods
+from .change import _estimated
 from .counts import ALL_CRIME, ASB
-from .gaps import gap_records
+from .gaps import Caveat, gap_records, join_caveats
+from .options import TestOptions, resolve_options
+from .period_counts import _excluding
+from .period_pair import PeriodPair
 from .significance import compare_poisson, verdict
 from .spc import ASSURANCE_LABELS, SpcResult, spc
 
-Comparison = Literal["auto", "rolling", "same_months", "annualised"]
+#: How :func:`target_progress` compares the current window with the baseline.
+TargetComparison = Literal["auto", "rolling", "same_months", "annualised"]
 Status = Literal["on track", "at risk", "off track"]
 
 STATUS_RULE = (
@@ -169,12 +165,11 @@ def target_progress(
     value: str = "count",
     period: str = "month",
     as_of=None,
-    compare: Comparison = "auto",
-    alpha: float = 0.05,
+    compare: TargetComparison = "auto",
     spc_options: dict | None = None,
-    dispersion: float | str = 1.0,
     gaps=None,
-    gap_policy: str = "caveat",
+    options: TestOptions | None = None,
+    **keywords,
 ) -> TargetProgress:
     """Measure progress against a target, with an uncertainty-aware status.
 
@@ -197,28 +192,32 @@ def target_progress(
         matched for a baseline shorter than a year. ``"annualised"``: the latest rolling 12
         months against the baseline scaled to 12 months. ``"auto"`` (default) is
         ``"rolling"`` for a 12-month baseline and ``"same_months"`` otherwise.
-    alpha : float
-        One minus the confidence level of the interval (0.05 gives 95%).
     spc_options : dict, optional
         Extra keyword arguments for :func:`pccanalysis.indicators.spc.spc` (e.g. ``rebase``).
-    dispersion : float or "estimate"
-        Quasi-Poisson over-dispersion factor ``phi >= 1`` of the monthly counts (default 1:
-        Poisson noise, the exact test and interval). ``"estimate"``: from the series' own
-        months before the current window
-        (:func:`pccanalysis.indicators.significance.estimate_dispersion`; at least 12 months,
-        else 1 with a caveat). A wider interval makes "at risk" likelier than a status
-        decided by noise. Briefings use ``"estimate"``.
     gaps : pandas.DataFrame or iterable of month-like, optional
         Publication gaps: a :func:`pccanalysis.indicators.gaps.find_gaps` frame for the
         series' area (when it has a ``crime_type`` column and the target is on police data,
         only the target's crime type counts, and every type but ASB for ``"All crime"``), or
         the gap months themselves.
-    gap_policy : {"caveat", "exclude"}
-        ``"caveat"`` (default): compare the windows as they are and say which compared month
-        has a gap. ``"exclude"``: leave gap months out of both windows with their calendar
-        pairs (as :meth:`pccanalysis.indicators.change.Comparison.without` does; a
-        financial-year baseline against the latest 12 months drops November from both), and
-        leave them out of the SPC chart's limits and rules; labels and caveat say so.
+    options : TestOptions, optional
+        Reads ``alpha`` (one minus the confidence level of the interval; 0.05 gives 95%),
+        ``dispersion`` and ``gap_policy``:
+
+        ``dispersion``: quasi-Poisson over-dispersion factor ``phi >= 1`` of the monthly
+        counts (default 1: Poisson noise, the exact test and interval). ``"estimate"``: from
+        the series' own months before the current window
+        (:func:`pccanalysis.indicators.significance.estimate_dispersion`; at least 12 months,
+        else 1 with a caveat). A wider interval makes "at risk" likelier than a status
+        decided by noise. Briefings use ``"estimate"``.
+
+        ``gap_policy``: ``"caveat"`` (default): compare the windows as they are and say which
+        compared month has a gap. ``"exclude"``: leave gap months out of both windows with
+        their calendar pairs (as :meth:`pccanalysis.indicators.period_pair.PeriodPair.without`
+        does; a financial-year baseline against the latest 12 months drops November from
+        both), and leave them out of the SPC chart's limits and rules; labels and caveat say
+        so.
+    **keywords
+        ``alpha``, ``dispersion`` or ``gap_policy``, overriding that field of ``options``.
 
     Returns
     -------
@@ -266,7 +265,10 @@ def target_progress(
     Long because this docstring describes the method in full; the body (under 90 lines) calls
     a helper for each step.
     """
-    _check_arguments(target, compare, gap_policy, dispersion)
+    opts = resolve_options(options, keywords, "target_progress",
+                           ("alpha", "dispersion", "gap_policy"))
+    alpha, dispersion, gap_policy = opts.alpha, opts.dispersion, opts.gap_policy
+    _check_arguments(target, compare)
     counts = _monthly_counts(series, value, period)
     baseline = parse_period(target.baseline)
     deadline = parse_period(target.deadline)
@@ -287,7 +289,7 @@ def target_progress(
     _window_sum(counts, baseline.months, f"the baseline {baseline.label}")
     _window_sum(counts, current, "the current window")
     window_first, window_end = current[0], current[-1]
-    comp = _Periods("target", _window_label(current), _period_label(baseline), tuple(current),
+    comp = PeriodPair("target", _window_label(current), _period_label(baseline), tuple(current),
                       tuple(baseline.months))
     gap_months = _gap_months(target, gaps)
     comp, note = _gaps_in_windows(target, gaps, gap_months, comp, gap_policy)
@@ -300,7 +302,7 @@ def target_progress(
             "percentage change cannot be measured"
         )
     phi, phi_note = _phi(counts, dispersion, window_first)
-    caveat = _join_caveats(note, phi_note)
+    caveat = join_caveats(note, phi_note)
 
     t1, t0 = len(current), len(base_months)
     cmp = compare_poisson(current_count, baseline_count, t1, t0, alpha=alpha, dispersion=phi)
@@ -351,7 +353,7 @@ def target_progress(
     )
 
 
-def _check_arguments(target: Target, compare: str, gap_policy: str, dispersion) -> None:
+def _check_arguments(target: Target, compare: str) -> None:
     """Refuse a target or option :func:`target_progress` cannot measure."""
     if target.direction not in ("reduce", "increase"):
         raise ConfigError(
@@ -364,9 +366,6 @@ def _check_arguments(target: Target, compare: str, gap_policy: str, dispersion) 
             + (" and at most 100 for a reduction" if target.direction == "reduce" else "")
             + f", not {target.percent!r}."
         )
-    if gap_policy not in GAP_POLICIES:
-        raise ValueError(f"gap_policy must be one of {GAP_POLICIES}, not {gap_policy!r}.")
-    _check_dispersion_arg(dispersion)
     if compare not in ("auto", "rolling", "same_months", "annualised"):
         raise ConfigError(
             "compare must be 'auto', 'rolling', 'same_months' or 'annualised', "
@@ -397,8 +396,8 @@ def _current_window(target: Target, baseline, end: pd.Period, mode: str) -> list
     return current
 
 
-def _gaps_in_windows(target: Target, gaps, gap_months, comp: _Periods,
-                     gap_policy: str) -> tuple[_Periods, Caveat | None]:
+def _gaps_in_windows(target: Target, gaps, gap_months, comp: PeriodPair,
+                     gap_policy: str) -> tuple[PeriodPair, Caveat | None]:
     """The windows compared (without the gap months and their pairs when excluding) and the
     caveat naming the gap months that fall in them."""
     in_windows = tuple(sorted(m for m in gap_months if m in set(comp.months)))
@@ -441,7 +440,7 @@ def _status(direction: str, cmp, r_star: float) -> Status:
             else "off track" if cmp.ratio_high < r_star else "at risk")
 
 
-def _method(comp: _Periods, mode: str, alpha: float, phi: float) -> str:
+def _method(comp: PeriodPair, mode: str, alpha: float, phi: float) -> str:
     """What was done, for a footnote."""
     return (
         f"{comp.current_label} against {comp.previous_label}"

@@ -9,8 +9,8 @@ from typing import Literal
 
 import pandas as pd
 
-from ..indicators.change import Caveat, months_in_words
-from ..indicators.gaps import Gap, gap_columns, gap_records, touches_gap
+from ..indicators.gaps import Caveat, Gap, gap_columns, gap_records, touches_gap
+from ..indicators.period_pair import months_in_words
 from ..numbers import format_count, join_words, month_label, months_label
 from .words import SHORT_NAMES, cap
 
@@ -44,8 +44,8 @@ def gap_caveat(gaps: pd.DataFrame, months, *, names: dict[str, str] | None = Non
     gaps : pandas.DataFrame
         From :func:`pccanalysis.indicators.gaps.find_gaps` (``month``, category columns,
         ``count``, ``expected``).
-    months : iterable of month-like, or a Comparison
-        The period the figure covers (a ``Comparison`` means both of its periods).
+    months : iterable of month-like, or a PeriodPair
+        The period the figure covers (a ``PeriodPair`` means both of its periods).
     names : dict, optional
         Names for categories in sentences; default :data:`~pccanalysis.narrative.words.SHORT_NAMES` ("ASB").
     form : {"sentences", "clauses"}

@@ -18,7 +18,6 @@ from pccanalysis.indicators.counts import (
     month_counts,
     rate,
     rates,
-    rolling_counts,
     shares,
 )
 
@@ -101,15 +100,6 @@ def test_pre_aggregated_counts_give_the_same_answer(crimes):
 def test_month_as_text_is_accepted(crimes):
     text = crimes.assign(month=crimes["month"].astype(str))
     assert month_counts(text)["count"].tolist() == [3, 0, 2, 2]
-
-
-def test_rolling_counts():
-    frame = pd.DataFrame({"month": pd.period_range("2020-01", "2020-05", freq="M"),
-                          "count": [1, 2, 3, 4, 5]})
-    out = rolling_counts(frame, window=3, count_column="count")
-    # 3-month windows ending March, April, May: 1+2+3 = 6, 2+3+4 = 9, 3+4+5 = 12.
-    assert out["month"].astype(str).tolist() == ["2020-03", "2020-04", "2020-05"]
-    assert out["count"].tolist() == [6, 9, 12]
 
 
 def test_all_crime_leaves_out_asb(crimes):
