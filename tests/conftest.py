@@ -72,3 +72,14 @@ def sample_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_config(sample_dir) -> Path:
     return sample_dir / "pcc.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _no_sentence_threshold_between_tests():
+    """open_briefing sets the small-number threshold sentences obey for the whole process (a
+    notebook's kernel); here each test starts without one, whatever the last test opened."""
+    from pccanalysis.narrative.disclosure import set_sentence_threshold
+
+    set_sentence_threshold(None)
+    yield
+    set_sentence_threshold(None)

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from ..config import Area, Config, load_config
 from ..files import write_atomic
+from ..narrative.disclosure import set_sentence_threshold
 from ..periods import Quarter
 from ..quality import DataQuality
 from .inputs import expand_areas, resolve_quarter
@@ -251,8 +252,15 @@ def open_briefing(config_path: str | os.PathLike | None = None, *, area: str | N
         ``"2020-21 Q4"`` or ``"latest"`` (the latest complete quarter in the police data).
     output_dir : path-like, optional
         Where the run wants the sidecar; ``None`` when running by hand.
+
+    Notes
+    -----
+    Sets the configuration's small-number threshold as the one every sentence obeys in this
+    process (:func:`pccanalysis.narrative.disclosure.set_sentence_threshold`).
     """
     config: Config = expand_areas(load_config(config_path))
+    # every sentence the briefing prints obeys the tables' small-number threshold
+    set_sentence_threshold(config.publication.suppression_threshold)
     return Briefing(
         config=config,
         area=config.area(area),

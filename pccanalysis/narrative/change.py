@@ -9,12 +9,20 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from ..numbers import describe_percent, format_count, format_percent, join_words
+from .disclosure import count_words, counts_hidden, sentence_threshold, share_hidden
 from .gaps import caveat_text
 from .words import VERBS, cap, check_verdict, is_missing, subject_name, verdict_verb
 
 
+def _no_percent(percent, current, previous, threshold) -> bool:
+    """Tell the change in counts: no percentage (from 0, or infinite), or a count is small."""
+    return (is_missing(percent) or percent in (float("inf"), float("-inf"))
+            or counts_hidden(current, previous, threshold=threshold))
+
+
 def change_phrase(verdict: str, percent: float, *, approximate: bool = False,
-                  current=None, previous=None, plural: bool = False) -> str:
+                  current=None, previous=None, plural: bool = False,
+                  threshold: int | None = None) -> str:
     """The verb phrase for a change: "fell by 19.6%", "rose by 24%", "was similar (−2%)".
 
     Parameters
@@ -28,18 +36,26 @@ def change_phrase(verdict: str, percent: float, *, approximate: bool = False,
         Use :func:`pccanalysis.numbers.describe_percent` ("almost 20%") for the size.
     plural : bool
         The subject is plural ("repeat victims"): "were similar".
+    threshold : int, optional
+        Counts under it are "fewer than <threshold>" and the change is told in counts
+        (default: the one in force, :mod:`pccanalysis.narrative.disclosure`).
 
     Notes
     -----
     When the verdict is "rose" or "fell" the size is written without a sign (the verb carries
     the direction); when it is "similar" the signed change goes in brackets, so a reader sees
-    the figure but is not told it moved.
+    the figure but is not told it moved. A percentage that is infinite (a rise from 0) is told
+    in counts too.
     """
     check_verdict(verdict)
-    if is_missing(percent):
+    if _no_percent(percent, current, previous, threshold):
         if current is None or previous is None:
             raise ValueError("a change from zero has no percentage: pass current and previous")
-        counts = f"from {format_count(previous)} to {format_count(current)}"
+        t = sentence_threshold(threshold)
+        if counts_hidden(current, threshold=t) and counts_hidden(previous, threshold=t):
+            counts = f"fewer than {t} in both periods"
+            return f"{verdict_verb(verdict, plural)} ({counts})"
+        counts = f"from {count_words(previous, t)} to {count_words(current, t)}"
         return (f"{verdict_verb(verdict, plural)} ({counts})" if verdict == "similar"
                 else f"{verdict} {counts}")
     if verdict == "similar":
@@ -67,7 +83,8 @@ def _counts_clause(result) -> str:
 
 
 def change_sentence(result, subject: str | None = None, *, counts: bool = True,
-                    approximate: bool = False, plural: bool = False) -> str:
+                    approximate: bool = False, plural: bool = False,
+                    threshold: int | None = None) -> str:
     """One sentence for a :class:`~pccanalysis.indicators.change.ChangeResult`.
 
     Examples (``subject="Crime"``)::
@@ -89,11 +106,14 @@ def change_sentence(result, subject: str | None = None, *, counts: bool = True,
         "almost 20%" style sizes where honest.
     plural : bool
         The subject is plural ("Hate crimes were similar").
+    threshold : int, optional
+        Small-number threshold (see :func:`change_phrase`).
     """
     phrase = change_phrase(result.verdict, result.percent, approximate=approximate,
-                           current=result.current, previous=result.previous, plural=plural)
+                           current=result.current, previous=result.previous, plural=plural,
+                           threshold=threshold)
     text = f"{cap(subject_name(result.label, subject))} {phrase}{_periods_clause(result)}"
-    if counts and not is_missing(result.percent):
+    if counts and not _no_percent(result.percent, result.current, result.previous, threshold):
         text += _counts_clause(result)
     return text + "."
 
@@ -164,7 +184,7 @@ def _tone(verdict: str, improvement: str) -> str:
 
 def headline(result, label: str | None = None, *, subject: str | None = None,
              improvement: str = "decrease", caveat: str | None = None,
-             approximate: bool = False) -> Headline:
+             approximate: bool = False, threshold: int | None = None) -> Headline:
     """A :class:`Headline` from a :class:`~pccanalysis.indicators.change.ChangeResult`.
 
     Parameters
@@ -177,23 +197,26 @@ def headline(result, label: str | None = None, *, subject: str | None = None,
         Caveat text (e.g. from :func:`pccanalysis.narrative.gaps.gap_caveat`); default none.
         The result's own ``caveat`` (worded by
         :func:`pccanalysis.narrative.gaps.caveat_text`) is used when this is not given.
+    threshold : int, optional
+        Small-number threshold (see :func:`change_phrase`).
     """
     check_verdict(result.verdict)
-    if is_missing(result.percent):
-        value = f"{format_count(result.previous)} to {format_count(result.current)}"
+    t = sentence_threshold(threshold)
+    if _no_percent(result.percent, result.current, result.previous, t):
+        value = f"{count_words(result.previous, t)} to {count_words(result.current, t)}"
     else:
         value = format_percent(result.percent, signed=True)
-    detail = (f"{format_count(result.current)} in {result.current_label}; "
-              f"{format_count(result.previous)} in {result.previous_label}")
+    detail = (f"{count_words(result.current, t)} in {result.current_label}; "
+              f"{count_words(result.previous, t)} in {result.previous_label}")
     return Headline(
         label=label or result.label,
         value=value,
         verdict=result.verdict,
         verdict_text=_VERDICT_TEXT[result.verdict],
         phrase=change_phrase(result.verdict, result.percent, approximate=approximate,
-                             current=result.current, previous=result.previous),
+                             current=result.current, previous=result.previous, threshold=t),
         tone=_tone(result.verdict, improvement),
-        sentence=change_sentence(result, subject, approximate=approximate),
+        sentence=change_sentence(result, subject, approximate=approximate, threshold=t),
         detail=detail,
         caveat=caveat if caveat is not None else caveat_text(result.caveat),
     )
@@ -267,7 +290,8 @@ def group_summary(table: pd.DataFrame, group: str, subject: str,
     return f"{start} in {format_count(k)} of {format_count(n)} {noun[1]}; it {join_words(clauses)}."
 
 
-def share_sentence(result, of: str, subject: str | None = None, *, usual: bool = True) -> str:
+def share_sentence(result, of: str, subject: str | None = None, *, usual: bool = True,
+                   threshold: int | None = None) -> str:
     """A group's share of a total now against its usual share (a ``ShareResult``).
 
     Examples::
@@ -287,9 +311,23 @@ def share_sentence(result, of: str, subject: str | None = None, *, usual: bool =
     usual : bool
         The earlier period is the group's usual share (default), or just an earlier period
         (False: "similar to 48.2% in 2019-20").
+    threshold : int, optional
+        When a share would give away a count under it (the group's, the total's or the
+        rest's), the shares are not given, only the verdict::
+
+            City centre's share of hate crime in 2020-21 Q4 was similar to its usual share
+            in 2017-18 to 2019-20 (the shares are not given, as they rest on counts under 5).
     """
     check_verdict(result.verdict)
     who = cap(subject or result.label)
+    t = sentence_threshold(threshold)
+    if (share_hidden(result.current_count, result.current_total, t)
+            or share_hidden(result.usual_count, result.usual_total, t)):
+        word = "its usual share" if usual else "its share"
+        how = "was similar to" if result.verdict == "similar" else f"{result.verdict} against"
+        return (f"{who}'s share of {of} in {result.current_label} {how} {word} in "
+                f"{result.usual_label} (the shares are not given, as they rest on counts under "
+                f"{t}).")
     now, then = format_percent(result.current_share), format_percent(result.usual_share)
     start = f"{who} accounted for {now} of {of} in {result.current_label}"
     if result.verdict == "similar":

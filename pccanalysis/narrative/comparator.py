@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..numbers import format_count, format_number, format_percent, in_sentence
 from .change import change_phrase
+from .disclosure import count_words, counts_hidden
 from .words import cap, check_verdict, is_missing, subject_name
 
 _COMPARATOR_CLAUSE = {
@@ -64,9 +65,10 @@ def comparator_sentence(result, subject: str | None = None, *, local=None,
     if local is not None:
         phrase = change_phrase(local.verdict, local.percent, current=local.current,
                                previous=local.previous)
-    elif is_missing(result.local_percent):
-        phrase = (f"went from {format_count(result.local_previous)} to "
-                  f"{format_count(result.local_current)}")
+    elif is_missing(result.local_percent) or counts_hidden(result.local_previous,
+                                                           result.local_current):
+        phrase = (f"went from {count_words(result.local_previous)} to "
+                  f"{count_words(result.local_current)}")
     else:
         phrase = f"changed by {format_percent(result.local_percent, signed=True)}"
     periods = (f" in {result.current_label} compared with {result.previous_label}"

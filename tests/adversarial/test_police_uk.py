@@ -289,3 +289,14 @@ def test_an_unquoted_comma_shifting_the_fields_names_the_line(tmp_path):
     with pytest.raises(DataError) as err:
         read(path)
     assert str(err.value) == f"{path}, line 3: the row has 13 fields but the header has 12."
+
+
+def test_comparing_vintages_with_an_overlong_field_is_one_sentence(tmp_path):
+    from pccanalysis.sources.police_uk.vintages import compare_files
+
+    held = write(tmp_path / "held.csv", GOOD)
+    new = write(tmp_path / "new.csv", street_csv(street_row("c1"), '"' + "x" * 200_000))
+    with pytest.raises(DataError) as err:
+        compare_files(held, new, month="2023-01", force="testshire", kind="street")
+    assert str(err.value).startswith(f"{new}, line 3: the row cannot be read as CSV (field "
+                                     "larger than field limit (131072))")

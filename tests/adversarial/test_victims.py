@@ -126,3 +126,11 @@ def test_no_file_a_failed_run_writes_holds_the_planted_value(tmp_path):
         for path in written:
             assert part.encode() not in path.read_bytes(), f"{part!r} is in {path}"
     shutil.rmtree(sample)
+
+
+def test_an_unquoted_comma_shifting_the_fields_is_detected(tmp_path):
+    # "Hyson Green, Arboretum" written without quotes: the note moves into a seventh field.
+    message = refused(tmp_path, "NB-00000002,2020-04-02,Race,Hyson Green, Arboretum,Public "
+                                "order,x\n")
+    assert message == ("F, line 3: the row has 7 fields but the header has 6; a value holding "
+                       'a comma must be in double quotes ("Bristol, City of").')

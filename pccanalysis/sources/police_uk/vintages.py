@@ -23,6 +23,7 @@ from pathlib import Path
 from ...errors import PccError
 from ...files import file_digest
 from .files import Found, read_json, walk, write_json, zip_members
+from .parse import csv_records
 from .schema import SCHEMAS
 
 MANIFEST_NAME = "download-manifest.json"
@@ -69,11 +70,11 @@ def _read_rows(path: Path, outcome_column: str | None) -> tuple[dict[tuple, Coun
     """Multiset of (row without outcome) -> Counter of outcomes, and the row count."""
     groups: dict[tuple, Counter] = {}
     n = 0
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, [])
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv_records(csv.reader(fh), str(path))  # a DataError for an unreadable record
+        header = next(reader, (1, []))[1]
         pos = header.index(outcome_column) if outcome_column in header else None
-        for row in reader:
+        for _, row in reader:
             if not row:
                 continue
             n += 1
@@ -117,8 +118,8 @@ def sha256(path: Path) -> str:
 
 def count_rows(path: Path) -> int:
     """Data rows of a CSV (blank lines and the header not counted)."""
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        return max(0, sum(1 for row in csv.reader(fh) if row) - 1)
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        return max(0, sum(1 for _, row in csv_records(csv.reader(fh), str(path)) if row) - 1)
 
 
 def load_manifest(to_dir: Path) -> dict:
