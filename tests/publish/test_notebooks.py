@@ -17,6 +17,7 @@ from briefing_run import sample_quarter_run
 
 from pccanalysis.briefing import sections
 from pccanalysis.briefing.inputs import load_area
+from pccanalysis.briefing.rates import with_rates
 from pccanalysis.periods import Quarter
 from pccanalysis.publish.export import MAX_BYTES, external_references
 
@@ -141,7 +142,9 @@ def test_manifest_carries_each_briefings_figures_and_data_quality(run, data):
     by_name = {b["notebook"]: b for b in manifest["briefings"]}
     assert set(by_name) == set(NAMES)
     qp = by_name["quarterly_performance"]
-    expected = [vars(c) for c in sections.performance_headline(data, run.plan.quarter).headline]
+    section = with_rates(run.plan.config, data, run.plan.quarter,
+                         sections.performance_headline(data, run.plan.quarter))
+    expected = [vars(c) for c in section.headline]
     assert qp["headline"] == expected
     street = qp["data_quality"]["data.police.uk street"]
     assert street["rows_read"] == data.quality[0].rows_read
