@@ -11,9 +11,10 @@ Outcomes
     pandas ``groupby(["force", "quarter", "crime_type", "last_outcome"]).size()`` of the same
     rows mapped to the groups afterwards (no intervals). The group counts are checked equal.
 Stop and search
-    The synthetic sample's searches (pccanalysis.sample.stop_search) drawn under ``--forces``
-    forces and 36 months (about 1.5 times the 0.5 million searches a year England and Wales
-    record), one frame. Timed: for every force and the latest quarter, the find rate, children,
+    The synthetic sample's searches (pccanalysis.sample.stop_search, four draws) under
+    ``--forces`` forces and 36 months, one frame: about 6,500 searches a force, 280,000 in all
+    (England and Wales record about half a million a year, so this is about a sixth of three
+    years; the briefing reads one force's, and its time is per force). Timed: for every force and the latest quarter, the find rate, children,
     removal, outcome rate, breakdowns by legislation and object, and the rates and
     disproportionality ratios by ethnic group with their exact intervals; against a plain pandas
     ``groupby(["force", "ethnic_group"]).size()`` plus the find-rate mean, without intervals.
