@@ -55,7 +55,6 @@ the difference between independent proportions", Statistics in Medicine 17, 873-
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -148,7 +147,8 @@ class Grouped:
     Attributes
     ----------
     groups : pandas.Series
-        The group of each row (a value of :data:`OUTCOME_GROUPS`), same index as the input.
+        The group of each row (categorical, in :data:`OUTCOME_GROUPS`), same index as the
+        input.
     unrecognised : dict of str to int
         Categories the scheme does not know, with their rows (in :data:`UNKNOWN`).
     no_outcome : int
@@ -172,16 +172,20 @@ def group_outcomes(categories: pd.Series) -> Grouped:
     -------
     Grouped
     """
-    text = categories.astype("object")
-    missing = text.isna() | (text.astype("str").str.strip() == "")
-    distinct = pd.unique(text[~missing].astype("str"))
-    lookup = {c: _BY_KEY.get(_key(c)) for c in distinct}
-    groups = text.astype("str").map(lookup).where(~missing, UNKNOWN)
-    unknown = groups.isna()
-    counts = Counter(text[unknown].astype("str"))
-    groups = groups.fillna(UNKNOWN).astype("str")
-    return Grouped(groups=groups, unrecognised=dict(sorted(counts.items())),
-                   no_outcome=int(missing.sum()))
+    # each distinct category is looked up once (a few dozen, against millions of rows)
+    codes, uniques = pd.factorize(categories, use_na_sentinel=True)
+    names = [str(u) for u in uniques]
+    blank = np.array([not n.strip() for n in names] + [True])
+    found = [_BY_KEY.get(_key(n)) if n.strip() else UNKNOWN for n in names]
+    lookup = np.array([OUTCOME_GROUPS.index(g or UNKNOWN) for g in found]
+                      + [OUTCOME_GROUPS.index(UNKNOWN)])
+    groups = pd.Series(pd.Categorical.from_codes(lookup[codes], categories=OUTCOME_GROUPS,
+                                                 ordered=True), index=categories.index)
+    counts = np.bincount(codes[codes >= 0], minlength=len(names))
+    unrecognised = {n: int(counts[i]) for i, (n, g) in enumerate(zip(names, found, strict=True))
+                    if g is None and counts[i]}
+    return Grouped(groups=groups, unrecognised=dict(sorted(unrecognised.items())),
+                   no_outcome=int(blank[codes].sum()))
 
 
 def wilson(x, n, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +210,7 @@ def crimes_once(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("crime_type", "month"):
         if col not in frame.columns:
             raise DataError("the street frame has no such column", column=col)
-    keep = frame["crime_type"].astype("str").to_numpy() != ASB
+    keep = np.array(frame["crime_type"] != ASB, dtype=bool)  # on the codes if categorical
     for flag in ("duplicate_crime_id", "exact_duplicate"):
         if flag in frame.columns:
             keep &= ~frame[flag].fillna(False).to_numpy(dtype=bool)
@@ -278,22 +282,24 @@ def _shares(counts: pd.DataFrame, total: str) -> pd.DataFrame:
 
 def _cohort(groups: pd.Series, types: pd.Series | None, label: str, months, as_of,
             unrecognised: dict[str, int]) -> CohortOutcomes:
-    order = pd.CategoricalDtype(OUTCOME_GROUPS, ordered=True)
-    g = groups.astype(order)
-    counts = g.value_counts(sort=False).reindex(OUTCOME_GROUPS, fill_value=0)
-    table = pd.DataFrame({"group": list(OUTCOME_GROUPS), "count": counts.to_numpy(dtype=int)})
-    table = _shares(table.assign(crimes=len(groups)), "crimes").drop(columns="crimes")
+    g = pd.Categorical(groups, categories=OUTCOME_GROUPS, ordered=True).codes
+    k = len(OUTCOME_GROUPS)
+    counts = np.bincount(g, minlength=k)
+    table = pd.DataFrame({"group": list(OUTCOME_GROUPS), "count": counts.astype(np.int64)})
+    table = _shares(table.assign(crimes=len(g)), "crimes").drop(columns="crimes")
     by = None
     if types is not None:
-        cross = pd.crosstab(types.astype("str").to_numpy(), g.to_numpy(), dropna=False)
-        cross = cross.reindex(columns=list(OUTCOME_GROUPS), fill_value=0)
-        long = cross.stack().rename("count").reset_index()
-        long.columns = ["crime_type", "group", "count"]
-        long["crimes"] = long.groupby("crime_type")["count"].transform("sum")
+        codes, names = pd.factorize(types.astype("str"), sort=True)
+        cross = np.bincount(codes * k + g, minlength=len(names) * k).reshape(len(names), k)
+        long = pd.DataFrame({"crime_type": np.repeat(np.asarray(names, dtype=object), k),
+                             "group": np.tile(np.array(OUTCOME_GROUPS, dtype=object),
+                                              len(names)),
+                             "count": cross.ravel().astype(np.int64),
+                             "crimes": np.repeat(cross.sum(axis=1), k).astype(np.int64)})
         by = _shares(long, "crimes")
     last = max(months)
     return CohortOutcomes(label=label, months=tuple(months), as_of=as_of,
-                          age=int((as_of - last).n), crimes=int(len(groups)), groups=table,
+                          age=int((as_of - last).n), crimes=int(len(g)), groups=table,
                           by=by, unrecognised=unrecognised)
 
 
@@ -318,8 +324,12 @@ def cohort_outcomes(frame: pd.DataFrame, quarter: Quarter, as_of, *,
     """
     if outcome_column not in frame.columns:
         raise DataError("the street frame has no such column", column=outcome_column)
-    crimes = crimes_once(frame)
-    crimes = crimes[crimes["month"].isin(quarter.months)]
+    # only the columns read: filtering rows copies every column it keeps
+    cols = [c for c in dict.fromkeys(("month", "crime_type", outcome_column, by,
+                                      "duplicate_crime_id", "exact_duplicate"))
+            if c is not None and c in frame.columns]
+    frame = frame[cols]
+    crimes = crimes_once(frame[_in_months(frame["month"], quarter.months)])
     grouped = group_outcomes(crimes[outcome_column])
     return _cohort(grouped.groups, crimes[by] if by else None, quarter.label, quarter.months,
                    to_month(as_of), grouped.unrecognised)
@@ -351,8 +361,8 @@ def outcomes_at_age(street: pd.DataFrame, outcomes: pd.DataFrame, quarter: Quart
     for col in ("crime_id", "month", "outcome_type"):
         if col not in outcomes.columns:
             raise DataError("the outcomes frame has no such column", column=col)
-    crimes = crimes_once(street)
-    crimes = crimes[crimes["month"].isin(quarter.months) & crimes["crime_id"].notna()]
+    crimes = crimes_once(street[_in_months(street["month"], quarter.months)])
+    crimes = crimes[crimes["crime_id"].notna()]
     crimes = crimes.drop_duplicates("crime_id")
     history = outcomes.loc[outcomes["crime_id"].isin(set(crimes["crime_id"])),
                            ["crime_id", "month", "outcome_type"]]
@@ -372,6 +382,11 @@ def outcomes_at_age(street: pd.DataFrame, outcomes: pd.DataFrame, quarter: Quart
 
 def _ordinal(months: pd.Series) -> np.ndarray:
     return pd.PeriodIndex(months, freq="M").asi8
+
+
+def _in_months(months: pd.Series, wanted) -> np.ndarray:
+    """Which rows' month is one of ``wanted`` (compared as month ordinals, which is fast)."""
+    return np.isin(_ordinal(months), [to_month(m).ordinal for m in wanted])
 
 
 @dataclass(frozen=True)

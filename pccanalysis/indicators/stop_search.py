@@ -84,11 +84,19 @@ def _require(frame: pd.DataFrame, columns: Sequence[str]) -> None:
             raise DataError("the stop-and-search frame has no such column", column=col)
 
 
-def _mapped(values: pd.Series, lookup: Mapping[str, str | None]) -> pd.Series:
-    text = values.astype("object")
-    distinct = pd.unique(text.dropna().astype("str"))
-    mapping = {v: lookup.get(_key(v)) for v in distinct}
-    return text.map(mapping, na_action="ignore").astype("object")
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes and distinct values (blank text counts as missing, code -1): each distinct value
+    is then handled once, not once a row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    names = [str(u) for u in uniques]
+    blank = np.array([not n.strip() for n in names] + [False])
+    return np.where(blank[codes], -1, codes), names
+
+
+def _mapped(values: pd.Series, lookup: Mapping[str, str | None]) -> np.ndarray:
+    codes, names = _factorize(values)
+    table = np.array([lookup.get(_key(n)) for n in names] + [None], dtype=object)
+    return table[codes]
 
 
 def ethnic_groups(frame: pd.DataFrame) -> pd.DataFrame:
@@ -104,10 +112,11 @@ def ethnic_groups(frame: pd.DataFrame) -> pd.DataFrame:
     self_group = _mapped(frame["self_defined_ethnicity"], {_key(k): v for k, v in
                                                            SELF_DEFINED.items()})
     officer = _mapped(frame["officer_defined_ethnicity"], {_key(k): k for k in OFFICER_DEFINED})
-    has_self, has_officer = self_group.notna(), officer.notna()
-    group = self_group.where(has_self, officer).where(has_self | has_officer, NOT_RECORDED)
+    has_self = np.array([g is not None for g in self_group], dtype=bool)
+    has_officer = np.array([g is not None for g in officer], dtype=bool)
+    group = np.where(has_self, self_group, np.where(has_officer, officer, NOT_RECORDED))
     source = np.where(has_self, "self-defined", np.where(has_officer, "officer-defined", "none"))
-    return pd.DataFrame({"ethnic_group": group.astype("str"), "ethnicity_source": source},
+    return pd.DataFrame({"ethnic_group": group.astype(str), "ethnicity_source": source},
                         index=frame.index)
 
 
@@ -170,18 +179,18 @@ def removal(frame: pd.DataFrame) -> Proportion:
 def outcome_rate(frame: pd.DataFrame) -> Proportion:
     """Searches with an outcome other than no further action, of those with an outcome."""
     _require(frame, ["outcome"])
-    text = frame["outcome"].astype("object")
-    recorded = text.notna() & (text.astype("str").str.strip() != "")
-    nfa = text.astype("str").map(_key).isin({_key(v) for v in NO_FURTHER_ACTION})
-    return proportion(recorded & ~nfa, recorded)
+    codes, names = _factorize(frame["outcome"])
+    nfa = {_key(v) for v in NO_FURTHER_ACTION}
+    other = np.array([_key(n) not in nfa for n in names] + [False])
+    return proportion(pd.Series(other[codes]), pd.Series(codes >= 0))
 
 
 def children(frame: pd.DataFrame) -> Proportion:
     """Searches of children (age range "under 10" or "10-17"), of those with an age range."""
     _require(frame, ["age_range"])
-    text = frame["age_range"].astype("object")
-    recorded = text.notna() & (text.astype("str").str.strip() != "")
-    return proportion(text.astype("str").isin(CHILD_AGE_RANGES), recorded)
+    codes, names = _factorize(frame["age_range"])
+    child = np.array([n in CHILD_AGE_RANGES for n in names] + [False])
+    return proportion(pd.Series(child[codes]), pd.Series(codes >= 0))
 
 
 def breakdown(frame: pd.DataFrame, column: str, *, missing: str = NOT_RECORDED
@@ -195,17 +204,20 @@ def breakdown(frame: pd.DataFrame, column: str, *, missing: str = NOT_RECORDED
         Wilson interval), sorted by count (ties by name), ``missing`` last.
     """
     _require(frame, [column])
-    text = frame[column].astype("object")
-    text = text.where(text.notna() & (text.astype("str").str.strip() != ""), missing)
-    counts = text.astype("str").value_counts()
-    table = counts.rename_axis(column).reset_index(name="count")
-    table["last"] = table[column] == missing
-    table = table.sort_values(["last", "count", column], ascending=[True, False, True],
-                              kind="stable").drop(columns="last").reset_index(drop=True)
+    codes, names = _factorize(frame[column])
+    counts = np.bincount(codes + 1, minlength=len(names) + 1)  # blanks first, at 0
+    tally: dict[str, int] = {}
+    for name, k in zip([missing, *names], counts.tolist(), strict=True):
+        if k:
+            tally[name] = tally.get(name, 0) + k
+    order = sorted(tally, key=lambda v: (v == missing, -tally[v], v))
     n = len(frame)
-    low, high = wilson(table["count"].to_numpy(), n)
-    return table.assign(share=100 * table["count"] / n if n else np.nan, low=100 * low,
-                        high=100 * high)
+    count = np.array([tally[v] for v in order], dtype=np.int64)
+    low, high = wilson(count, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = 100 * count / n if n else np.full(len(count), np.nan)
+    return pd.DataFrame({column: order, "count": count, "share": share, "low": 100 * low,
+                         "high": 100 * high})
 
 
 def ethnicity_rates(frame: pd.DataFrame, population: Mapping[str, float], *,
@@ -241,8 +253,8 @@ def ethnicity_rates(frame: pd.DataFrame, population: Mapping[str, float], *,
         if not population[g] > 0:
             raise DataError(f"the population of the group {g!r} must be above zero",
                             column="population")
-    groups = ethnic_groups(frame)["ethnic_group"]
-    counts = groups.value_counts().reindex(list(ETHNIC_GROUPS), fill_value=0)
+    groups = ethnic_groups(frame)["ethnic_group"].to_numpy()
+    counts = pd.Series([int((groups == g).sum()) for g in ETHNIC_GROUPS], index=ETHNIC_GROUPS)
     table = pd.DataFrame({"ethnic_group": list(ETHNIC_GROUPS),
                           "searches": counts.to_numpy(dtype=np.int64),
                           "population": [float(population[g]) for g in ETHNIC_GROUPS]})
@@ -250,9 +262,8 @@ def ethnicity_rates(frame: pd.DataFrame, population: Mapping[str, float], *,
     ref = table.set_index("ethnic_group").loc[REFERENCE_GROUP]
     out = compare_poisson_arrays(table["searches"], ref["searches"], table["population"],
                                  ref["population"], alpha)
-    table["ratio"], table["ratio_low"], table["ratio_high"] = (out["ratio"], out["ratio_low"],
-                                                               out["ratio_high"])
-    verdict = np.where(table["ratio_low"] > 1, "more",
-                       np.where(table["ratio_high"] < 1, "less", "similar"))
-    table["verdict"] = np.where(table["ethnic_group"] == REFERENCE_GROUP, "", verdict)
-    return table
+    verdict = np.where(out["ratio_low"] > 1, "more",
+                       np.where(out["ratio_high"] < 1, "less", "similar"))
+    return table.assign(ratio=out["ratio"], ratio_low=out["ratio_low"],
+                        ratio_high=out["ratio_high"],
+                        verdict=np.where(table["ethnic_group"] == REFERENCE_GROUP, "", verdict))

@@ -19,6 +19,7 @@ from pccanalysis.briefing.delivery import delivery_plan
 from pccanalysis.briefing.inputs import load_area
 from pccanalysis.briefing.needs import needs_headline
 from pccanalysis.briefing.quarterly import performance_headline
+from pccanalysis.briefing.rates import with_rates
 from pccanalysis.periods import Quarter
 from pccanalysis.publish.export import MAX_BYTES, external_references
 
@@ -143,7 +144,9 @@ def test_manifest_carries_each_briefings_figures_and_data_quality(run, data):
     by_name = {b["notebook"]: b for b in manifest["briefings"]}
     assert set(by_name) == set(NAMES)
     qp = by_name["quarterly_performance"]
-    expected = [vars(c) for c in performance_headline(data, run.plan.quarter).headline]
+    section = with_rates(run.plan.config, data, run.plan.quarter,
+                         performance_headline(data, run.plan.quarter))
+    expected = [vars(c) for c in section.headline]
     assert qp["headline"] == expected
     street = qp["data_quality"]["data.police.uk street"]
     assert street["rows_read"] == data.quality[0].rows_read

@@ -1,0 +1,80 @@
+"""Rates per 1,000 residents beside the counts of the quarterly briefing (expected by hand)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pccanalysis.briefing import quarterly, rates
+from pccanalysis.briefing.common import data_gaps
+from pccanalysis.briefing.inputs import load_area
+from pccanalysis.config import load_config
+from pccanalysis.periods import Quarter
+
+Q4 = Quarter(2020, 4)
+
+
+@pytest.fixture(scope="module")
+def sample(sample_config):
+    config = load_config(sample_config)
+    data = load_area(config)
+    return config, data, data_gaps(data)
+
+
+def test_area_population_of_the_sample(sample):
+    config, data, _ = sample
+    # the 12 wards' mid-2018 populations grown 0.5% a year to mid-2020, rounded, summed
+    # (pccanalysis.sample.data.population): 274,373
+    assert rates.area_population(config, data, 2021) == (274_373.0, 2020)
+
+
+def test_headline_cards_carry_the_rate(sample):
+    config, data, gaps = sample
+    section = rates.with_rates(config, data, Q4, quarterly.performance_headline(data, Q4, gaps))
+    card = section.headline[0]
+    # 7,154 crimes / 274,373 residents x 1,000 = 26.07. Byar: sqrt(7,154) = 84.581, z / (3 x
+    # 84.581) = 0.0077242; 7,154 x (1 - 1/64,386 - 0.0077242)^3 = 6,989.2 -> 25.47 per 1,000;
+    # 7,155 x (1 - 1/64,395 + 0.0077236)^3 = 7,321.7 -> 26.69.
+    assert card.detail.endswith("; 26.1 per 1,000 residents (25.5 to 26.7)")
+    assert card.value == quarterly.performance_headline(data, Q4, gaps).headline[0].value
+    assert section.notes[-1] == (
+        "Rates are per 1,000 residents, from Northbridge's mid-2020 population (274,373), with "
+        "95% intervals (exact for fewer than 10 events, Byar's above).")
+
+
+def test_ward_table_has_each_wards_rate(sample):
+    config, data, gaps = sample
+    section = rates.with_rates(config, data, Q4,
+                               quarterly.performance_by(config, data, Q4, "ward", gaps))
+    table = section.tables[0]
+    assert table.count("Per 1,000 residents") == 2
+    # City Centre: 1,761 crimes in 2019-20 Q4 over 16,645 residents (16,480 x 1.005^2) =
+    # 105.80 per 1,000
+    row = re.search(r'<th scope="row">City Centre</th>(.*?)</tr>', table).group(1)
+    assert '<td class="num">1,761</td><td class="num">105.8 (' in row
+    assert "Not in any of the area&#x27;s wards" in table
+
+
+def test_crime_type_table_uses_the_areas_population(sample):
+    config, data, gaps = sample
+    section = rates.with_rates(config, data, Q4,
+                               quarterly.performance_by(config, data, Q4, "crime_type", gaps))
+    # Burglary, 545 in 2020-21 Q4: 545 / 274,373 x 1,000 = 1.99
+    row = re.search(r'<th scope="row">Burglary</th>(.*?)</tr>', section.tables[0]).group(1)
+    assert '<td class="num">545</td><td class="num">2.0 (' in row
+
+
+def test_without_population_nothing_changes(sample_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "sample"
+    shutil.copytree(sample_dir, copy, ignore=shutil.ignore_patterns("outputs", ".pcc-cache"))
+    text = (copy / "pcc.yaml").read_text(encoding="utf-8")
+    (copy / "pcc.yaml").write_text(text.replace("  population: geography/population.csv\n", ""),
+                                   encoding="utf-8")
+    config = load_config(copy / "pcc.yaml")
+    data = load_area(config)
+    before = quarterly.performance_headline(data, Q4)
+    after = rates.with_rates(config, data, Q4, before)
+    assert after.headline == before.headline and after.notes == before.notes
