@@ -15,7 +15,6 @@ copies into the run manifest: one source of truth for what a briefing reported.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -26,6 +25,7 @@ from ..config import Area, Config, load_config
 from ..files import write_atomic
 from ..periods import Quarter
 from ..quality import DataQuality
+from .html import render
 from .inputs import resolve_quarter
 
 SIDECAR_NAME = "briefing.json"
@@ -62,20 +62,10 @@ def headline_panel_html(figures: list[HeadlineFigure]) -> str:
     figures = list(figures)
     if not 1 <= len(figures) <= 6:
         raise ValueError(f"a headline panel shows one to six figures, not {len(figures)}.")
-    cards = []
     for f in figures:
         if f.tone not in ("good", "bad", "neutral"):
             raise ValueError(f"tone must be 'good', 'bad' or 'neutral', not {f.tone!r}.")
-        detail = f'<p class="pcc-card-detail">{html.escape(f.detail)}</p>' if f.detail else ""
-        cards.append(
-            f'<div class="pcc-card pcc-{f.tone}">'
-            f'<p class="pcc-card-label">{html.escape(f.label)}</p>'
-            f'<p class="pcc-card-value">{html.escape(f.value)}</p>'
-            f'<p class="pcc-card-verdict">{html.escape(f.verdict)}</p>'
-            f"{detail}</div>"
-        )
-    return ('<section class="pcc-panel" aria-label="Headline figures">'
-            + "".join(cards) + "</section>")
+    return render("headline_panel", figures=figures)
 
 
 def quality_lines(quality: DataQuality) -> list[str]:
@@ -92,12 +82,12 @@ def note_html(lines: list[str] | str, *, kind: Literal["note", "caveat"] = "note
               title: str | None = None) -> str:
     """A boxed note (grey) or caveat (orange) holding plain sentences."""
     lines = [lines] if isinstance(lines, str) else list(lines)
-    head = f"<p><strong>{html.escape(title)}</strong></p>" if title else ""
-    if len(lines) == 1:
-        body = f"<p>{html.escape(lines[0])}</p>"
-    else:
-        body = "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in lines) + "</ul>"
-    return f'<div class="pcc-{kind}" role="note">{head}{body}</div>'
+    return render("note", lines=lines, kind=kind, title=title)
+
+
+def paragraphs_html(sentences: list[str]) -> str:
+    """Plain sentences, one paragraph each."""
+    return render("paragraphs", sentences=list(sentences))
 
 
 @dataclass
@@ -173,7 +163,7 @@ class Briefing:
         if section.headline:
             self.show_headline(section.headline)
         if section.sentences:
-            _display_html("".join(f"<p>{html.escape(s)}</p>" for s in section.sentences))
+            _display_html(paragraphs_html(section.sentences))
         for fig in section.figures:
             self.show_figure(fig)
         for table in section.tables:
