@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from briefing.frames import MINUS, area_data, config_with, months, street, wards_frame
+from consistency import card_disagreements
 
 from pccanalysis.briefing.common import ASB
 from pccanalysis.briefing.quarterly import missing_persons, performance_by, performance_headline
@@ -103,6 +104,9 @@ def test_headline_leaves_a_gap_month_out_and_allows_for_over_dispersion(config):
         "ASB was similar (+7%) in April to December 2020 excluding October 2020 compared with "
         "April to December 2019 excluding October 2019, from 800 to 856.",
     ]
+    # every card agrees with its sentence (the same change, in the same order)
+    for card, sentence in zip(section.headline, section.sentences, strict=True):
+        assert card_disagreements(card, sentence) == [], (card, sentence)
     card = section.headline[1]
     assert (card.label, card.value, card.verdict) == ("ASB, this quarter", "+28%", "rose by 28%")
     assert card.detail == ("256 in 2020-21 Q3 excluding October 2020; 200 in 2019-20 Q3 "
