@@ -136,11 +136,13 @@ class Briefing:
 
     def show_quality(self, *quality: DataQuality, title: str | None = None) -> None:
         """Record ``quality`` and display the data-quality note (rows read, used, excluded and
-        why): ``quality`` first, then every other input the briefing has recorded."""
+        why): ``quality`` first, then every other input the briefing has recorded, then one
+        line for each section left out because its input is not configured."""
         self.record_quality(*quality)
         given = {q.source for q in quality}
         shown = list(quality) + [q for s, q in self._quality.items() if s not in given]
         lines = [line for q in shown for line in quality_lines(q)]
+        lines += self.record.get("not_shown", [])
         _display_html(note_html(lines or ["No input was read."], title=title))
 
     def show_note(self, lines: list[str] | str, title: str | None = None) -> None:
@@ -154,13 +156,33 @@ class Briefing:
         _display_html(note_html(lines_list, kind="caveat", title=title))
         self._save()
 
-    def show(self, section) -> None:
+    def show(self, section, heading: str | None = None, intro: str | None = None, *,
+             cards: bool = True) -> None:
         """Display a :class:`~pccanalysis.briefing.common.Section`: its caveats, headline
         panel, sentences, figures, tables and notes, in that order, and record its inputs'
-        data quality and its caveats."""
+        data quality and its caveats.
+
+        Parameters
+        ----------
+        section : Section
+        heading, intro : str, optional
+            The section's heading (an h2) and a sentence or two under it, for a section the
+            briefing shows only when its input is configured: a section whose input is not
+            (``section.missing``) is left out, heading and all, and its one line goes into
+            the data-quality note (:meth:`show_quality`).
+        cards : bool
+            Show the section's headline cards (``False`` when the summary already has).
+        """
+        if section.missing is not None:
+            self.record.setdefault("not_shown", []).append(
+                f"{heading or 'A section'}: not shown. {section.missing}")
+            self._save()
+            return
+        if heading:
+            _display_html(render("heading", heading=heading, intro=intro))
         for caveat in section.caveats:
             self.show_caveat(caveat)
-        if section.headline:
+        if section.headline and cards:
             self.show_headline(section.headline)
         if section.sentences:
             _display_html(paragraphs_html(section.sentences))
@@ -172,6 +194,13 @@ class Briefing:
             self.show_note(section.notes)
         if section.quality:
             self.record_quality(*section.quality)
+
+    def show_summary(self, summary) -> None:
+        """Display a briefing's :class:`~pccanalysis.briefing.summary.Summary` and record its
+        headline cards (the figures the manifest carries)."""
+        self.record["headline"] = [asdict(f) for f in summary.cards]
+        _display_html(summary.html())
+        self._save()
 
     def show_html(self, fragment: str) -> None:
         """Display an HTML fragment made by a library function (a table, a list)."""

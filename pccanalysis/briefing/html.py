@@ -29,7 +29,8 @@ W3C, Web Content Accessibility Guidelines 2.1, success criteria 1.4.1 (use of co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -208,29 +209,100 @@ def _signed_interval(row) -> str:
             f"{format_percent(100 * (row['ratio_high'] - 1), signed=True)}")
 
 
+@dataclass(frozen=True)
+class CountRow:
+    """A row of counts under a change table's groups, reconciling it with the headline.
+
+    Attributes
+    ----------
+    kind : {"total", "difference", "headline"}
+        ``"total"``: the sum of the groups above; ``"difference"``: what the headline figure
+        counts differently (signed: negative when the headline counts fewer); ``"headline"``:
+        the headline's own count (the total plus the differences).
+    label : str
+        What the row counts, in words.
+    previous, current : float
+        Its counts in the two periods.
+    """
+
+    kind: str
+    label: str
+    previous: float
+    current: float
+
+
+def _header_labels(table: pd.DataFrame) -> tuple[str, str]:
+    """The period labels most rows share (the column headings)."""
+    if not len(table):
+        return "Before", "Now"
+    pairs = table[["previous_label", "current_label"]].astype("str").value_counts(sort=True)
+    return tuple(pairs.index[0])
+
+
+def _change_rows(table: pd.DataFrame, group: str, header: tuple[str, str],
+                 notes: Mapping[str, str]) -> list[dict]:
+    """A change table's rows for the template: a group with a note has it beside its name;
+    a row counting other periods than the column headings (its own publication-gap months
+    left out) without a note has its periods there instead."""
+    rows = []
+    for _, r in table.iterrows():
+        name = str(r[group])
+        if name in notes:
+            name += f" ({notes[name]})"
+        elif (str(r["previous_label"]), str(r["current_label"])) != header:
+            name += f" ({r['current_label']} against {r['previous_label']})"
+        rows.append({"group": name, "previous": format_count(r["previous"]),
+                     "current": format_count(r["current"]),
+                     "change": ("" if pd.isna(r["percent"])
+                                else format_percent(r["percent"], signed=True)),
+                     "interval": _signed_interval(r), "verdict": r["verdict"]})
+    return rows
+
+
 def change_table_html(table: pd.DataFrame, group: str, group_label: str,
-                      caption: str | None = None) -> SafeHtml:
+                      caption: str | None = None, *, totals: Iterable[CountRow] = (),
+                      after: pd.DataFrame | None = None,
+                      notes: Mapping[str, str] | None = None) -> SafeHtml:
     """A change table for the page: group, both counts, change with interval, verdict.
 
     Numbers are right-aligned in tabular figures (class ``num``); a change from zero shows
-    no percentage.
+    no percentage. The column headings name the periods most rows count; a row that counts
+    other months (a publication gap of its own left out) names them beside the group.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`~pccanalysis.indicators.change.change_by`'s table.
+    group, group_label : str
+        The group column and its heading.
+    caption : str, optional
+    totals : iterable of CountRow
+        Rows under the groups that reconcile the table with the headline figure, each with
+        its class (``pcc-total``, ``pcc-difference``, ``pcc-headline``).
+    after : DataFrame, optional
+        Change rows shown under the totals and not counted in them (ASB beside crime).
+    notes : mapping, optional
+        Group -> a few words shown in brackets beside its name ("left out: November 2024").
     """
-    rows = [{"group": r[group], "previous": format_count(r["previous"]),
-             "current": format_count(r["current"]),
-             "change": "" if pd.isna(r["percent"]) else format_percent(r["percent"], signed=True),
-             "interval": _signed_interval(r), "verdict": r["verdict"]}
-            for _, r in table.iterrows()]
-    first = table.iloc[0] if len(table) else None
-    return render("change_table", caption=caption, group_label=group_label, rows=rows,
-                  previous_label="Before" if first is None else first["previous_label"],
-                  current_label="Now" if first is None else first["current_label"])
+    after = table.iloc[:0] if after is None else after
+    notes = dict(notes or {})
+    header = _header_labels(pd.concat([table, after]) if len(after) else table)
+    return render("change_table", caption=caption, group_label=group_label,
+                  rows=_change_rows(table, group, header, notes),
+                  totals=[{"kind": t.kind, "label": t.label, "previous": format_count(t.previous),
+                           "current": format_count(t.current)} for t in totals],
+                  after=_change_rows(after, group, header, notes),
+                  previous_label=header[0], current_label=header[1])
 
 
-def suppressed_table_html(table, caption: str, row_label: str) -> SafeHtml:
+def suppressed_table_html(table, caption: str, row_label: str, *,
+                          reconcile: Iterable[CountRow] = ()) -> SafeHtml:
     """A disclosure-controlled table (``indicators.disclosure.SuppressedTable``) for the page.
 
     Hidden cells show the table's marker with the class ``suppressed``; a note under the table
-    says what the marker means.
+    says what the marker means. ``reconcile`` rows (their ``current`` count, in the total
+    column) go under the table, taking its total to the figure the text gives; they are left
+    out when the total itself is hidden.
     """
     display, hidden = table.display, table.suppressed
     rows = [(idx, [(True, display.loc[idx, col]) if hidden.loc[idx, col]
@@ -239,13 +311,19 @@ def suppressed_table_html(table, caption: str, row_label: str) -> SafeHtml:
             for idx in display.index]
     note = (f"{table.marker} = fewer than {table.threshold} (or a cell that would reveal one); "
             "hidden to protect the people counted.")
+    shown = [] if bool(hidden.to_numpy()[-1, -1]) else [
+        {"kind": r.kind, "label": r.label, "count": format_count(r.current)} for r in reconcile]
     return render("suppressed_table", caption=caption, row_label=row_label,
-                  columns=list(display.columns), rows=rows, note=note)
+                  columns=list(display.columns), rows=rows, note=note, reconcile=shown)
 
 
-def simple_table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = ()) -> SafeHtml:
-    """A plain table of text values (escaped); the ``numeric`` columns right-aligned."""
+def simple_table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = (),
+                      row_classes: Sequence[str | None] | None = None) -> SafeHtml:
+    """A plain table of text values (escaped); the ``numeric`` columns right-aligned;
+    ``row_classes`` gives a row a class (``"pcc-total"`` for a total row), one per row."""
     numeric = set(numeric)
     columns = [(c, c in numeric) for c in frame.columns]
-    rows = [[(_plain(r[c]), c in numeric) for c in frame.columns] for _, r in frame.iterrows()]
+    classes = list(row_classes) if row_classes is not None else [None] * len(frame)
+    rows = [([(_plain(r[c]), c in numeric) for c in frame.columns], cls)
+            for (_, r), cls in zip(frame.iterrows(), classes, strict=True)]
     return render("simple_table", caption=caption, columns=columns, rows=rows)

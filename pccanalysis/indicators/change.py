@@ -692,7 +692,7 @@ def _caveats(frame: pd.DataFrame, keys: pd.DataFrame, by: list[str], comp: Compa
     return result
 
 
-GAP_POLICIES = ("caveat", "exclude")
+GAP_POLICIES = ("caveat", "exclude", "exclude_own")
 
 
 def _gap_months(frame: pd.DataFrame, comp: Comparison, gaps: pd.DataFrame | None,
@@ -837,7 +837,8 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
     count_column, alpha, method, gaps, available_months, gap_policy
         As for :func:`change`. With ``gap_policy="exclude"`` every group leaves out the same
         months (any gap month of a category the frame counts), so the groups stay comparable
-        with each other.
+        with each other. With ``"exclude_own"`` each group leaves out only its own gap months
+        (and their pairs), its labels saying so; the adjustment runs over the whole table.
     dispersion : float or "estimate"
         As for :func:`change`: one ``phi`` for every group, or ``"estimate"``: each group's
         own ``phi`` from its own monthly counts before the current period (a ward's counts
@@ -869,6 +870,11 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
         raise ValueError("change_by needs at least one column to group by; use change().")
     _check_adjust(adjust)
     _check_dispersion_arg(dispersion)
+    if gap_policy == "exclude_own" and len(frame):
+        return _change_by_own_gaps(frame, comp, by, adjust=adjust, alpha=alpha,
+                                   count_column=count_column, method=method, gaps=gaps,
+                                   dropna=dropna, available_months=available_months,
+                                   dispersion=dispersion)
     start = min(comp.current_months)
     comp, note = _excluding(comp, _gap_months(frame, comp, gaps, gap_policy))
     if dispersion == "estimate":
@@ -911,10 +917,31 @@ def change_by(frame: pd.DataFrame, comp: Comparison, by, *, count_column: str | 
     for col in ("current", "previous"):
         if (table[col] % 1 == 0).all():
             table[col] = table[col].astype("int64")
+    return _for_reading(table, by)
+
+
+def _for_reading(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """A change table sorted for reading: verdict, then largest rise to largest fall, then
+    group."""
     order = pd.Categorical(table["verdict"], categories=VERDICTS, ordered=True)
     table = table.assign(_v=order.codes, _p=-table["percent"].fillna(-np.inf))
     table = table.sort_values(["_v", "_p", *by], kind="stable").drop(columns=["_v", "_p"])
     return table.reset_index(drop=True)
+
+
+def _change_by_own_gaps(frame: pd.DataFrame, comp: Comparison, by: list[str], *, adjust: str,
+                        alpha: float, dropna: bool, **options) -> pd.DataFrame:
+    """:func:`change_by` with ``gap_policy="exclude_own"``: each group's change with its own
+    gap months left out, then the verdicts adjusted over all the rows together."""
+    groups = frame.groupby([frame[c] for c in by], observed=True, dropna=dropna, sort=False)
+    table = pd.concat([change_by(rows, comp, by, alpha=alpha, dropna=dropna,
+                                 gap_policy="exclude", adjust="none", **options)
+                       for _, rows in groups], ignore_index=True)
+    tested = ((table["current"] + table["previous"]) > 0).to_numpy()
+    adjusted = adjust_p_values(table["p_value"].to_numpy(dtype=float), adjust, tested=tested)
+    table = table.assign(adjusted_p=adjusted, adjust=adjust,
+                         verdict=verdicts(adjusted, table["ratio"].to_numpy(dtype=float), alpha))
+    return _for_reading(table, by)
 
 
 def results(table: pd.DataFrame) -> list[ChangeResult]:
