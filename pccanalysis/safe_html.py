@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
+import jinja2
 import nh3
 import pandas as pd
 
@@ -190,3 +192,51 @@ def _is_missing(value: object) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-like values are not "missing"
         return False
+
+
+# --------------------------------------------------------------------------------------------
+# Templates
+
+# A line break and the indentation after it in a template's source: next to a tag (or a
+# Jinja tag) they are layout and go; between words they become one space, as HTML reads them.
+_LAYOUT_BESIDE_TAG = re.compile(r"(?<=[>}])[ \t]*\n\s*|[ \t]*\n\s*(?=[<{])")
+_LAYOUT_IN_TEXT = re.compile(r"[ \t]*\n\s*")
+
+
+class _CompactLoader(jinja2.FileSystemLoader):
+    """Templates written indented for people, read as compact markup (see
+    :func:`template_environment`)."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return _LAYOUT_IN_TEXT.sub(" ", _LAYOUT_BESIDE_TAG.sub("", source)), filename, uptodate
+
+
+def _escaped(value: object) -> object:
+    """Every value a template shows, escaped as :func:`escape_text` escapes it, unless it is
+    safe HTML already (it has ``__html__``: SafeHtml, markupsafe.Markup, a macro's output)."""
+    return value if hasattr(value, "__html__") else escape_text(value)
+
+
+def template_environment(folder: str | Path, *, compact: bool = True) -> jinja2.Environment:
+    """A Jinja2 environment for the templates in ``folder``, autoescaping every value.
+
+    Values are escaped by :func:`escape_text` (``None`` and missing values show as nothing),
+    so a page built from templates escapes exactly as the rest of the project does; a value
+    that is safe HTML already (:class:`SafeHtml`, a macro's output) goes in as it is. An
+    undefined name is an error, not an empty string.
+
+    Parameters
+    ----------
+    folder : path-like
+        Where the templates are.
+    compact : bool
+        Read each template as compact markup: a line break and the indentation after it are
+        removed next to a tag and become one space between words, so fragments come out on
+        one line however the template is indented. With ``False`` the template's lines are
+        kept, less the lines that hold only a block tag (``trim_blocks``, ``lstrip_blocks``).
+    """
+    loader = (_CompactLoader if compact else jinja2.FileSystemLoader)(str(folder))
+    return jinja2.Environment(loader=loader, autoescape=True, finalize=_escaped,
+                              undefined=jinja2.StrictUndefined, trim_blocks=not compact,
+                              lstrip_blocks=not compact, keep_trailing_newline=not compact)

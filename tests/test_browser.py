@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -203,6 +204,44 @@ def test_briefings_in_a_real_browser(browser, briefings):
         path.with_suffix(".pdf").write_bytes(pdf)
     # Where to look: printed so a person running the suite can open them.
     print("screenshots:", ", ".join(str(p.with_suffix(".png")) for p in briefings))
+
+
+#: Keeps, of a briefing, only its header and its first section (the summary): everything in
+#: main from the second section heading on, and the footer, are removed before printing.
+SUMMARY_ONLY = """(() => {
+  const headings = [...document.querySelectorAll('main h2.pcc-section')];
+  if (headings.length < 2) return null;
+  const main = document.querySelector('main');
+  let after = false;
+  for (const child of [...main.children]) {
+    if (child.contains(headings[1])) after = true;
+    if (after) child.remove();
+  }
+  document.querySelector('footer').remove();
+  return headings[0].textContent;
+})()"""
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF as Chromium writes it (one ``/Type /Page`` object each)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_every_summary_prints_on_at_most_two_a4_pages(browser, briefings):
+    # Issue #13: a board member reads the summary in two A4 pages. Each briefing is printed
+    # whole, then with only its summary; the counts are printed for the README.
+    for path in briefings[:-1]:  # not the index
+        open_page(browser, path)
+        whole = pdf_pages(base64.b64decode(browser.send(
+            "Page.printToPDF", preferCSSPageSize=True, printBackground=True)["data"]))
+        first = browser.send("Runtime.evaluate", returnByValue=True,
+                             expression=SUMMARY_ONLY)["result"].get("value")
+        assert first and first.startswith("Summary"), (path.name, first)
+        summary = pdf_pages(base64.b64decode(browser.send(
+            "Page.printToPDF", preferCSSPageSize=True, printBackground=True)["data"]))
+        print(f"{path.stem}: {whole} A4 pages, summary {summary}")
+        assert 1 <= summary <= 2, (path.name, summary)
+        assert whole > summary
 
 
 def test_a_page_that_asks_another_host_is_caught(browser, tmp_path):

@@ -39,6 +39,9 @@ def test_the_briefing_template_is_package_data():
                for p in package.glob(pattern) if p.is_file()}
     template = {p for p in (package / "publish" / "templates").rglob("*") if p.is_file()}
     assert template and template <= shipped
+    # and every template of the page's pieces (tables, cards, notes)
+    pieces = {p for p in (package / "briefing" / "templates").rglob("*") if p.is_file()}
+    assert pieces and pieces <= shipped
 
 
 def test_floors_are_pandas_3_and_are_met_by_what_is_installed():

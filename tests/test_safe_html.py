@@ -6,9 +6,17 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import pytest
 
-from pccanalysis.safe_html import ALLOWED_TAGS, SafeHtml, escape_text, sanitise_html, text_to_html
+from pccanalysis.safe_html import (
+    ALLOWED_TAGS,
+    SafeHtml,
+    escape_text,
+    sanitise_html,
+    template_environment,
+    text_to_html,
+)
 
 # Script tags, event handlers, dangerous URL schemes, malformed tags, entity tricks, foreign
 # content (svg/math), embedding tags, style, and mixed case. Each must lose anything executable.
@@ -158,3 +166,36 @@ def test_escape_text_and_safehtml_protocols():
     assert isinstance(out, SafeHtml)
     assert out.__html__() == str(out)
     assert out._repr_html_() == str(out)
+
+
+def test_templates_escape_every_value_as_escape_text_does(tmp_path):
+    (tmp_path / "cell.html.j2").write_text(
+        "<td>\n    {{ value }}\n</td>\n<td>{{ safe }}</td>\n<p>one\n   two</p>\n")
+    env = template_environment(tmp_path)
+    out = env.get_template("cell.html.j2").render(
+        value="<b>\"Force\" & VRU's</b>", safe=SafeHtml("<em>kept</em>"))
+    # Escaped as escape_text escapes (html.escape, quotes too); safe HTML goes in as it is;
+    # the template's line breaks beside tags are layout, between words one space.
+    assert out == ("<td>&lt;b&gt;&quot;Force&quot; &amp; VRU&#x27;s&lt;/b&gt;</td>"
+                   "<td><em>kept</em></td><p>one two</p>")
+    assert env.get_template("cell.html.j2").render(value=None, safe=float("nan")) == (
+        "<td></td><td></td><p>one two</p>")
+
+
+def test_templates_refuse_an_undefined_name_and_can_keep_their_lines(tmp_path):
+    (tmp_path / "page.html.j2").write_text("<ul>\n{% for x in xs %}\n<li>{{ x }}</li>\n"
+                                           "{% endfor %}\n</ul>\n")
+    with pytest.raises(jinja2.UndefinedError):
+        template_environment(tmp_path).get_template("page.html.j2").render()
+    kept = template_environment(tmp_path, compact=False).get_template("page.html.j2")
+    assert kept.render(xs=["a", "<b>"]) == "<ul>\n<li>a</li>\n<li>&lt;b&gt;</li>\n</ul>\n"
+
+
+@pytest.mark.parametrize("payload", XSS_CORPUS)
+def test_templates_show_the_xss_corpus_as_text(payload, tmp_path):
+    (tmp_path / "p.html.j2").write_text("<p title=\"{{ v }}\">{{ v }}</p>")
+    out = template_environment(tmp_path).get_template("p.html.j2").render(v=payload)
+    assert out == f'<p title="{escape_text(payload)}">{escape_text(payload)}</p>'
+    tags = _Collector()
+    tags.feed(out)
+    assert [t for t, _ in tags.tags] == ["p"]

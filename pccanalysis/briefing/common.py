@@ -15,24 +15,28 @@ local extracts.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from ..config import Config
+from ..errors import PeriodError
 from ..figures.spc import spc_chart
-from ..indicators.change import change
+from ..indicators.change import PeriodPair, change, compared_periods, months_in_words
 from ..indicators.counts import ASB, all_crime, month_counts
 from ..indicators.gaps import find_gaps, touches_gap
 from ..indicators.spc import spc_with_shift
 from ..indicators.wards import ward_coverage, ward_labels
 from ..narrative.change import change_sentence, headline
 from ..narrative.gaps import figure_caveat, gap_caveat
-from ..narrative.spc import shift_sentence, spc_sentence, spc_title
+from ..narrative.spc import shift_sentence, signals, spc_sentence, spc_title
+from ..narrative.words import cap, history_sentence
 from ..periods import Quarter
 from ..quality import DataQuality
 from .context import HeadlineFigure
+from .html import CountRow
 from .inputs import AreaData, in_area_mask
 
 
@@ -59,6 +63,12 @@ class Section:
         Records of the inputs this section read (for the data-quality note).
     results : dict
         The indicator results behind the section, by name (for tests and further use).
+    findings : list of str
+        The changes the statistics support, one short sentence each, for the briefing's
+        summary (a rise or fall, a signal on a chart, a target's status).
+    missing : str or None
+        Set when the section's input is not configured: one sentence saying which. The
+        briefing then leaves the section out and lists the sentence in its data-quality note.
     """
 
     sentences: list[str] = field(default_factory=list)
@@ -69,6 +79,8 @@ class Section:
     notes: list[str] = field(default_factory=list)
     quality: list[DataQuality] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+    missing: str | None = None
 
 
 def police_source(config: Config) -> str:
@@ -170,6 +182,8 @@ def headline_change(section: Section, data: AreaData, frame: pd.DataFrame, comp,
     h = headline(result, card, subject=subject, improvement="decrease")
     section.headline.append(HeadlineFigure(**h.as_card()))
     section.sentences.append(change_sentence(result, subject))
+    if result.verdict != "similar":
+        section.findings.append(section.sentences[-1])
     add_gap_caveat(section, gaps, comp, label)
     add_caveat(section, figure_caveat(card, result.caveat))
     section.results[key] = result
@@ -222,10 +236,14 @@ def spc_trend(config: Config, data: AreaData, quarter: Quarter, what: str = "All
         sentences.append(shift_sentence(shift, subject))
     sentences.append(spc_sentence(result, subject))
     noun = "ASB incidents" if what == ASB else "crimes"
-    fig = spc_chart(result, title=spc_title(result, subject, shift=shift),
-                    source=police_source(config), what=noun)
+    title = spc_title(result, subject, shift=shift)
+    fig = spc_chart(result, title=title, source=police_source(config), what=noun)
     section = Section(sentences=sentences, figures=[fig],
                       results={"spc": result, "shift": shift})
+    found = signals(result)
+    if shift is not None or (found and found[-1].ongoing):
+        # a change of level, or a signal still going on: the chart's title says it
+        section.findings.append(f"{title}.")
     caveat = gap_caveat(hit, months)
     if caveat:
         section.caveats.append(caveat + " The chart shows such months as hollow points and "
@@ -243,3 +261,74 @@ def proper_nouns(data: AreaData) -> list[str]:
     if "ward_name" in data.frame.columns:
         names |= set(data.frame["ward_name"].dropna().astype("str"))
     return sorted(n for n in names if n)
+
+
+def headline_counts(data: AreaData, comp: PeriodPair, gaps,
+                    what: str = "All crime") -> tuple[PeriodPair, int, int]:
+    """What a headline change of ``what`` counts (:func:`headline_change`): the periods, with
+    publication-gap months left out with their pairs, and the previous and current counts."""
+    frame = series_frame(data, what)
+    counted = compared_periods(frame, comp, gaps, gap_policy="exclude")
+    month = frame["month"]
+    return (counted, int(month.isin(counted.previous_months).sum()),
+            int(month.isin(counted.current_months).sum()))
+
+
+def reconcile(previous: float, current: float, headline: tuple[PeriodPair, int, int],
+              comp: PeriodPair, label: str) -> list[CountRow]:
+    """A count table's total row and, where the headline figure counts differently, a row
+    for the difference (headline minus total, naming the months the headline leaves out) and
+    the headline's own count, so the table adds up to the figure beside it.
+
+    Parameters
+    ----------
+    previous, current : float
+        The table's totals.
+    headline : tuple
+        :func:`headline_counts` for the same comparison.
+    comp : PeriodPair
+        The comparison asked for (before any month was left out).
+    label : str
+        The total row's label.
+    """
+    counted, h_previous, h_current = headline
+    previous, current = int(previous), int(current)
+    rows = [CountRow("total", label, previous, current)]
+    if (h_previous, h_current) != (previous, current):
+        left = sorted(set(comp.months) - set(counted.months))
+        why = (f"Left out of the headline figure: {months_in_words(left)} (a likely "
+               "publication gap)") if left else "Counted differently in the headline figure"
+        rows += [CountRow("difference", why, h_previous - previous, h_current - current),
+                 CountRow("headline", "All crime in the headline figure", h_previous,
+                          h_current)]
+    return rows
+
+
+def months_short(data: AreaData, months) -> bool:
+    """Whether the police data lack any of ``months``."""
+    return not set(months) <= set(data.months)
+
+
+def too_little_history(what: str, data: AreaData, months, *, plural: bool = True) -> Section:
+    """A section that needs ``months`` the data do not hold: one sentence saying so."""
+    return Section(sentences=[history_sentence(what, months, data.months[0], data.months[-1],
+                                               plural=plural)])
+
+
+def shown_if_history(what: str, *, plural: bool = True):
+    """Decorator for a section builder: when what it computes needs months the data (or an
+    extract) do not hold (a :class:`~pccanalysis.errors.PeriodError`), the section says so in
+    one sentence instead of failing the briefing, and the rest of the briefing renders."""
+    def decorate(builder):
+        @functools.wraps(builder)
+        def guarded(*args, **kwargs):
+            try:
+                return builder(*args, **kwargs)
+            except PeriodError as error:
+                need = "need" if plural else "needs"
+                return Section(sentences=[f"{cap(what)} {need} more months of data than the "
+                                          f"data hold ({error}), so "
+                                          f"{'they are' if plural else 'it is'} not shown."],
+                               results={"error": error})
+        return guarded
+    return decorate

@@ -15,7 +15,6 @@ copies into the run manifest: one source of truth for what a briefing reported.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -28,6 +27,7 @@ from ..files import write_atomic
 from ..narrative.disclosure import set_sentence_threshold
 from ..periods import Quarter
 from ..quality import DataQuality
+from .html import render
 from .inputs import expand_areas, resolve_quarter
 
 SIDECAR_NAME = "briefing.json"
@@ -64,20 +64,10 @@ def headline_panel_html(figures: list[HeadlineFigure]) -> str:
     figures = list(figures)
     if not 1 <= len(figures) <= 6:
         raise ValueError(f"a headline panel shows one to six figures, not {len(figures)}.")
-    cards = []
     for f in figures:
         if f.tone not in ("good", "bad", "neutral"):
             raise ValueError(f"tone must be 'good', 'bad' or 'neutral', not {f.tone!r}.")
-        detail = f'<p class="pcc-card-detail">{html.escape(f.detail)}</p>' if f.detail else ""
-        cards.append(
-            f'<div class="pcc-card pcc-{f.tone}">'
-            f'<p class="pcc-card-label">{html.escape(f.label)}</p>'
-            f'<p class="pcc-card-value">{html.escape(f.value)}</p>'
-            f'<p class="pcc-card-verdict">{html.escape(f.verdict)}</p>'
-            f"{detail}</div>"
-        )
-    return ('<section class="pcc-panel" aria-label="Headline figures">'
-            + "".join(cards) + "</section>")
+    return render("headline_panel", figures=figures)
 
 
 # An absolute path (POSIX or Windows) up to its last separator: the folders, not the file.
@@ -105,12 +95,12 @@ def note_html(lines: list[str] | str, *, kind: Literal["note", "caveat"] = "note
               title: str | None = None) -> str:
     """A boxed note (grey) or caveat (orange) holding plain sentences."""
     lines = [lines] if isinstance(lines, str) else list(lines)
-    head = f"<p><strong>{html.escape(title)}</strong></p>" if title else ""
-    if len(lines) == 1:
-        body = f"<p>{html.escape(lines[0])}</p>"
-    else:
-        body = "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in lines) + "</ul>"
-    return f'<div class="pcc-{kind}" role="note">{head}{body}</div>'
+    return render("note", lines=lines, kind=kind, title=title)
+
+
+def paragraphs_html(sentences: list[str]) -> str:
+    """Plain sentences, one paragraph each."""
+    return render("paragraphs", sentences=list(sentences))
 
 
 @dataclass
@@ -159,11 +149,13 @@ class Briefing:
 
     def show_quality(self, *quality: DataQuality, title: str | None = None) -> None:
         """Record ``quality`` and display the data-quality note (rows read, used, excluded and
-        why): ``quality`` first, then every other input the briefing has recorded."""
+        why): ``quality`` first, then every other input the briefing has recorded, then one
+        line for each section left out because its input is not configured."""
         self.record_quality(*quality)
         given = {q.source for q in quality}
         shown = list(quality) + [q for s, q in self._quality.items() if s not in given]
         lines = [line for q in shown for line in quality_lines(q)]
+        lines += self.record.get("not_shown", [])
         _display_html(note_html(lines or ["No input was read."], title=title))
 
     def show_note(self, lines: list[str] | str, title: str | None = None) -> None:
@@ -177,16 +169,36 @@ class Briefing:
         _display_html(note_html(lines_list, kind="caveat", title=title))
         self._save()
 
-    def show(self, section) -> None:
+    def show(self, section, heading: str | None = None, intro: str | None = None, *,
+             cards: bool = True) -> None:
         """Display a :class:`~pccanalysis.briefing.common.Section`: its caveats, headline
         panel, sentences, figures, tables and notes, in that order, and record its inputs'
-        data quality and its caveats."""
+        data quality and its caveats.
+
+        Parameters
+        ----------
+        section : Section
+        heading, intro : str, optional
+            The section's heading (an h2) and a sentence or two under it, for a section the
+            briefing shows only when its input is configured: a section whose input is not
+            (``section.missing``) is left out, heading and all, and its one line goes into
+            the data-quality note (:meth:`show_quality`).
+        cards : bool
+            Show the section's headline cards (``False`` when the summary already has).
+        """
+        if section.missing is not None:
+            self.record.setdefault("not_shown", []).append(
+                f"{heading or 'A section'}: not shown. {section.missing}")
+            self._save()
+            return
+        if heading:
+            _display_html(render("heading", heading=heading, intro=intro))
         for caveat in section.caveats:
             self.show_caveat(caveat)
-        if section.headline:
+        if section.headline and cards:
             self.show_headline(section.headline)
         if section.sentences:
-            _display_html("".join(f"<p>{html.escape(s)}</p>" for s in section.sentences))
+            _display_html(paragraphs_html(section.sentences))
         for fig in section.figures:
             self.show_figure(fig)
         for table in section.tables:
@@ -195,6 +207,13 @@ class Briefing:
             self.show_note(section.notes)
         if section.quality:
             self.record_quality(*section.quality)
+
+    def show_summary(self, summary) -> None:
+        """Display a briefing's :class:`~pccanalysis.briefing.summary.Summary` and record its
+        headline cards (the figures the manifest carries)."""
+        self.record["headline"] = [asdict(f) for f in summary.cards]
+        _display_html(summary.html())
+        self._save()
 
     def show_html(self, fragment: str) -> None:
         """Display an HTML fragment made by a library function (a table, a list)."""

@@ -27,6 +27,7 @@ from .html import (
 
 def tracker_files(config: Config, quarter: Quarter):
     """The tracker for ``quarter`` (or the latest before it) and the one before that.
+
     Returns
     -------
     (current, previous) : tuple of (Quarter, Path) or None
@@ -60,14 +61,15 @@ class DeliveryPlan:
 
 def delivery_plan(config: Config, quarter: Quarter) -> DeliveryPlan:
     """Status summary, movement since the previous tracker, stale entries and the full table.
+
     Uses the tracker for ``quarter`` or, when there is none, the latest earlier one (said in a
     caveat).
     """
     current, previous = tracker_files(config, quarter)
     if current is None:
-        note = Section(notes=[f"No delivery-plan tracker for {quarter.label} or earlier is "
-                              "configured (data.tracker)."])
-        return DeliveryPlan(note, Section(), Section(), Section(), [])
+        why = (f"No delivery-plan tracker for {quarter.label} or earlier is configured "
+               "(data.tracker).")
+        return DeliveryPlan(*(Section(missing=why) for _ in range(4)), [])
     cq, cpath = current
     tracker, dq = read_tracker(cpath, quarter=cq.label)
     quality = [dq]
@@ -79,7 +81,7 @@ def delivery_plan(config: Config, quarter: Quarter) -> DeliveryPlan:
                                 previous=None if prev is None else prev.deliverables)
     sentence = tracker_sentence(summary)
     top = Section(sentences=[sentence], results={"summary": summary},
-                  headline=tracker_headline(summary))
+                  headline=tracker_headline(summary), findings=[sentence])
     if cq != quarter:
         top.caveats.append(f"The latest delivery-plan tracker is for {cq.label}; none was "
                            f"supplied for {quarter.label}, so this page reports {cq.label}.")
@@ -101,6 +103,7 @@ def delivery_plan(config: Config, quarter: Quarter) -> DeliveryPlan:
             tables=[str(render_movement_table(changed, caption=f"Changes since "
                                                                f"{previous[0].label}"))] if n else [],
             results={"movement": changed})
+        moves.findings = list(moves.sentences) if n else []
 
     stale = summary.stale
     if len(stale):
@@ -114,6 +117,7 @@ def delivery_plan(config: Config, quarter: Quarter) -> DeliveryPlan:
                        f"no update dated in {cq.label} or later."],
             tables=[simple_table_html(shown, f"Deliverables without a {cq.label} update")],
             results={"stale": stale})
+        stale_section.findings = list(stale_section.sentences)
     else:
         stale_section = Section(sentences=[f"Every deliverable has an update for {cq.label}."])
     full = Section(tables=[str(render_tracker_table(

@@ -16,8 +16,8 @@ from ..narrative.repeats import repeat_sentence
 from ..numbers import format_count
 from ..periods import Quarter
 from ..sources.victims import read_hate_crime_victims
-from .common import Section, add_caveat, area_wards
-from .html import suppressed_table_html
+from .common import Section, add_caveat, area_wards, shown_if_history
+from .html import CountRow, suppressed_table_html
 from .inputs import AreaData
 
 
@@ -44,6 +44,7 @@ def read_victims(config: Config, data: AreaData):
 
 def hate_incidents(victims: pd.DataFrame) -> pd.DataFrame:
     """The hate-crime extract as incidents: one row per victim and day.
+
     The extract has one row per crime *and strand* (:mod:`pccanalysis.sources.victims`), so
     counting its rows counts strand records: a crime recorded under two strands would count
     twice. As in :func:`repeat_victim_table`, all of a victim's rows on one day are one
@@ -53,6 +54,7 @@ def hate_incidents(victims: pd.DataFrame) -> pd.DataFrame:
     return victims.drop_duplicates(subset=["victim_id", "date"], keep="first")
 
 
+@shown_if_history("The hate-crime figures")
 def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
     """Hate crime: incidents and repeat victims against the same quarter last year, the
     ward with the largest usual share, and a disclosure-controlled ward by strand table.
@@ -64,8 +66,8 @@ def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
     (``dispersion="estimate"``).
     """
     if config.data.hate_crime_victims is None:
-        return Section(notes=["No hate-crime victim extract is configured "
-                              "(data.hate_crime_victims)."])
+        return Section(missing="No hate-crime victim extract is configured "
+                               "(data.hate_crime_victims).")
     victims, dq = read_victims(config, data)
     incidents_frame = hate_incidents(victims)
     covered = list(pd.period_range(victims["month"].min(), victims["month"].max(), freq="M"))
@@ -74,6 +76,8 @@ def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
     incidents = change(incidents_frame, comp, label="Hate crime", available_months=covered,
                        dispersion="estimate")
     section.sentences.append(change_sentence(incidents, "Recorded hate crime"))
+    if incidents.verdict != "similar":
+        section.findings.append(section.sentences[-1])
     add_caveat(section, figure_caveat("Recorded hate crime", incidents.caveat))
     section.notes.append(
         "Hate crime is counted in incidents: all of a victim's records on one day are one "
@@ -115,19 +119,36 @@ def hate_crime(config: Config, data: AreaData, quarter: Quarter) -> Section:
                              between(list(quarter.months), usual, kind="usual share"))
         section.sentences.append(share_sentence(share, "hate crime", subject=top))
         section.results["share"] = share
-    in_quarter = in_wards[in_wards["month"].isin(quarter.months)]
-    if len(in_quarter):
-        sup = suppress_long(in_quarter, "ward", "strand", count_column=None,
-                            threshold=config.publication.suppression_threshold)
-        section.tables.append(suppressed_table_html(
-            sup, f"Hate-crime strand records by ward and strand, {quarter.label}", "Ward"))
-        records = len(in_quarter)
-        n_inc = int(incidents_in_wards["month"].isin(quarter.months).sum())
-        note = ("The ward and strand table counts strand records: a crime recorded under two "
-                "strands is counted under each")
-        if records != n_inc:
-            note += (f", so its {format_count(records)} records in {quarter.label} are "
-                     f"{format_count(n_inc)} incidents")
-        section.notes.append(note + ".")
+    _ward_strand_table(config, section, in_wards, incidents_in_wards, incidents.current,
+                       quarter)
     section.results["incidents"] = incidents
     return section
+
+
+def _ward_strand_table(config: Config, section: Section, in_wards: pd.DataFrame,
+                       incidents_in_wards: pd.DataFrame, incidents: int,
+                       quarter: Quarter) -> None:
+    """The quarter's disclosure-controlled ward by strand table of strand records, with rows
+    under it that take its total to the incidents the sentence counts: further strands of
+    one incident out, incidents in no ward of the area in."""
+    in_quarter = in_wards[in_wards["month"].isin(quarter.months)]
+    if not len(in_quarter):
+        return
+    sup = suppress_long(in_quarter, "ward", "strand", count_column=None,
+                        threshold=config.publication.suppression_threshold)
+    records = len(in_quarter)
+    n_inc = int(incidents_in_wards["month"].isin(quarter.months).sum())
+    rows = [CountRow("difference", "Further strands of an incident already counted",
+                     0, n_inc - records),
+            CountRow("difference", "Incidents in no ward of the area", 0, incidents - n_inc),
+            CountRow("headline", f"Recorded hate crime incidents, {quarter.label} (the figure "
+                     "in the text)", 0, incidents)]
+    section.tables.append(suppressed_table_html(
+        sup, f"Hate-crime strand records by ward and strand, {quarter.label}", "Ward",
+        reconcile=[r for r in rows if r.kind == "headline" or r.current]))
+    note = ("The ward and strand table counts strand records: a crime recorded under two "
+            "strands is counted under each")
+    if records != n_inc:
+        note += (f", so its {format_count(records)} records in {quarter.label} are "
+                 f"{format_count(n_inc)} incidents")
+    section.notes.append(note + ".")

@@ -12,9 +12,11 @@ inline styles with ``print-color-adjust: exact`` so they survive e-mail, nbconve
 
 Safety
 ------
-Every piece of tracker text goes through :mod:`pccanalysis.safe_html`: short values are escaped,
-update text is sanitised by ammonia (paragraphs, lists, bold, italic, line breaks and plain links
-kept; anything executable removed). The only markup this module writes itself is the table
+The markup is in Jinja2 templates (``briefing/templates/``) with autoescaping: every value
+a template shows is escaped (:func:`pccanalysis.safe_html.escape_text`) unless it is already
+safe HTML. Tracker update text is sanitised by ammonia first
+(:func:`pccanalysis.safe_html.text_to_html`: paragraphs, lists, bold, italic, line breaks and
+plain links kept; anything executable removed). The only markup written here is the tables'
 structure and the fixed colours below.
 
 References
@@ -27,13 +29,15 @@ W3C, Web Content Accessibility Guidelines 2.1, success criteria 1.4.1 (use of co
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from ..numbers import format_count, format_percent
-from ..safe_html import SafeHtml, escape_text, text_to_html
+from ..safe_html import SafeHtml, template_environment, text_to_html
 
 #: Status -> (fill, text colour). Fills: Okabe-Ito bluish green, orange and vermillion; white
 #: with a dark border for Not started (the trackers' "White (NS)").
@@ -63,21 +67,39 @@ table.pcc-tracker tr { break-inside: avoid; page-break-inside: avoid; }
 """.strip()
 
 
-def rag_cell(status: object, *, tag: str = "td", extra: str = "") -> str:
+def _plain(value: object) -> str:
+    """A cell's text: ``""`` for a missing value, else the value as text."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _rag_style(text: str) -> str | None:
+    """The inline style of a status cell, or None for a status without a colour."""
+    colours = RAG_COLOURS.get(text)
+    if colours is None:
+        return None
+    fill, ink = colours
+    border = "border:2px solid #000000;" if text == "Not started" else ""
+    return (f"background-color:{fill};color:{ink};{border}"
+            "-webkit-print-color-adjust:exact;print-color-adjust:exact")
+
+
+TEMPLATES = template_environment(Path(__file__).with_name("templates"))
+TEMPLATES.filters["plain"] = _plain
+TEMPLATES.globals.update(rag_style=_rag_style, tracker_css=Markup(TRACKER_CSS))
+
+
+def render(name: str, **values) -> SafeHtml:
+    """Render ``briefing/templates/<name>.html.j2`` with ``values`` (escaped unless safe)."""
+    return SafeHtml(TEMPLATES.get_template(f"{name}.html.j2").render(**values))
+
+
+def rag_cell(status: object, *, tag: str = "td", scope: str | None = None) -> SafeHtml:
     """One coloured status cell with its status as text (``"Green"``, ...).
 
     An unknown or missing status gives an uncoloured cell with the text escaped.
     """
-    text = "" if status is None or (not isinstance(status, str) and pd.isna(status)) else str(status)
-    colours = RAG_COLOURS.get(text)
-    if colours is None:
-        return f"<{tag}{extra}>{escape_text(text)}</{tag}>"
-    fill, ink = colours
-    border = "border:2px solid #000000;" if text == "Not started" else ""
-    return (
-        f'<{tag} class="pcc-rag"{extra} style="background-color:{fill};color:{ink};{border}'
-        f'-webkit-print-color-adjust:exact;print-color-adjust:exact">{escape_text(text)}</{tag}>'
-    )
+    macros = TEMPLATES.get_template("macros.html.j2").module
+    return SafeHtml(macros.rag_cell(status, tag, scope))
 
 
 def render_status_key(
@@ -104,18 +126,9 @@ def render_status_key(
     cap = caption or ""
     if label:
         cap = f"{cap}: overall rating {label}" if cap else f"Overall rating: {label}"
-    parts = _table_start("pcc-status-key", cap, include_css)
-    parts.append("<thead><tr>")
-    for s in key["status"]:
-        parts.append(rag_cell(s, tag="th", extra=' scope="col"'))
-    parts.append("</tr></thead><tbody><tr>")
-    for m in key["meaning"]:
-        parts.append(f"<td>{escape_text(m)}</td>")
-    parts.append("</tr><tr>")
-    for lab in key["label"]:
-        parts.append(f"<td>Number &amp; %: {escape_text(lab)}</td>")
-    parts.append("</tr></tbody></table>")
-    return SafeHtml("".join(parts))
+    return render("status_key", caption=cap, include_css=include_css,
+                  statuses=list(key["status"]), meanings=list(key["meaning"]),
+                  labels=list(key["label"]))
 
 
 def render_tracker_table(
@@ -154,38 +167,21 @@ def render_tracker_table(
     if updates_since is not None:
         updates = updates[updates["date"] >= pd.Timestamp(updates_since)]
     by_key = {k: g for k, g in updates.groupby(["theme", "number"], sort=False)}
-    parts = _table_start("pcc-tracker", caption, include_css)
-    parts.append(_column_headings("No.", "Lead", "Deliverable", "RAG status"))
+    themes = []
     for theme, group in deliverables.groupby("theme", sort=False):
         heading = theme_titles.get(theme)
-        heading = f"{theme}: {heading}" if heading else f"Theme {theme}"
-        parts.append(
-            f'<tbody><tr class="pcc-theme"><th colspan="4" scope="colgroup">'
-            f"{escape_text(heading)}</th></tr>"
-        )
+        rows = []
         for r in group.itertuples(index=False):
-            parts.append(
-                f'<tr class="pcc-deliverable"><td>{escape_text(r.number)}</td>'
-                f"<td>{escape_text(r.lead)}</td><td>{escape_text(r.deliverable)}</td>"
-                f"{rag_cell(str(r.status))}</tr>"
-            )
             mine = by_key.get((r.theme, r.number))
-            if mine is not None and len(mine):
-                items = []
-                for u in mine.sort_values("date", kind="stable").itertuples(index=False):
-                    who = "" if pd.isna(u.author) else f" {escape_text(u.author)}"
-                    head = f"Update {u.date:%d.%m.%y}{who}:"
-                    items.append(
-                        f'<div class="pcc-update"><p><strong>{head}</strong></p>'
-                        f"{text_to_html(u.text)}</div>"
-                    )
-                parts.append(
-                    f'<tr class="pcc-updates"><td></td><td class="pcc-update-cell" colspan="3">'
-                    f"{''.join(items)}</td></tr>"
-                )
-        parts.append("</tbody>")
-    parts.append("</table>")
-    return SafeHtml("".join(parts))
+            shown = [] if mine is None else [
+                {"date": f"{u.date:%d.%m.%y}", "author": None if pd.isna(u.author) else u.author,
+                 "text": text_to_html(u.text)}
+                for u in mine.sort_values("date", kind="stable").itertuples(index=False)]
+            rows.append({"number": r.number, "lead": r.lead, "deliverable": r.deliverable,
+                         "status": str(r.status), "updates": shown})
+        themes.append({"heading": f"{theme}: {heading}" if heading else f"Theme {theme}",
+                       "deliverables": rows})
+    return render("tracker_table", caption=caption, include_css=include_css, themes=themes)
 
 
 def render_movement_table(moves: pd.DataFrame, *, caption: str | None = None,
@@ -197,119 +193,137 @@ def render_movement_table(moves: pd.DataFrame, *, caption: str | None = None,
     moves : DataFrame
         :func:`pccanalysis.indicators.delivery_plan.movement`.
     """
-    parts = _table_start("pcc-tracker pcc-movement", caption, include_css)
-    parts.append(_column_headings("Theme", "No.", "Deliverable", "Change", "Previous", "Now"))
-    parts.append("<tbody>")
-    for r in moves.itertuples(index=False):
-        change = r.change if pd.isna(r.direction) else f"{r.change} ({r.direction})"
-        parts.append(
-            f"<tr><td>{escape_text(r.theme)}</td><td>{escape_text(r.number)}</td>"
-            f"<td>{escape_text(r.deliverable)}</td><td>{escape_text(change)}</td>"
-            f"{rag_cell(r.previous_status)}{rag_cell(r.current_status)}</tr>"
-        )
-    parts.append("</tbody></table>")
-    return SafeHtml("".join(parts))
+    rows = [{"theme": r.theme, "number": r.number, "deliverable": r.deliverable,
+             "change": r.change if pd.isna(r.direction) else f"{r.change} ({r.direction})",
+             "previous_status": r.previous_status, "current_status": r.current_status}
+            for r in moves.itertuples(index=False)]
+    return render("movement_table", caption=caption, include_css=include_css, rows=rows)
 
 
-def _css(include: bool) -> str:
-    return f"<style>{TRACKER_CSS}</style>" if include else ""
+def _signed_interval(row) -> str:
+    """A change's 95% interval as percentages, signed like the change beside it ("+26.8% to
+    +44.6%", "−25% to +44%"); empty when an end is missing or infinite."""
+    if pd.isna(row["ratio_low"]) or pd.isna(row["ratio_high"]) or row["ratio_high"] == float("inf"):
+        return ""
+    return (f"{format_percent(100 * (row['ratio_low'] - 1), signed=True)} to "
+            f"{format_percent(100 * (row['ratio_high'] - 1), signed=True)}")
 
 
-def _table_start(css_class: str, caption: str | None, include_css: bool) -> list[str]:
-    """The opening of every table here: optional style block, ``<table>``, optional caption."""
-    parts = [_css(include_css), f'<table class="{css_class}">']
-    if caption:
-        parts.append(f"<caption>{escape_text(caption)}</caption>")
-    return parts
+@dataclass(frozen=True)
+class CountRow:
+    """A row of counts under a change table's groups, reconciling it with the headline.
+
+    Attributes
+    ----------
+    kind : {"total", "difference", "headline"}
+        ``"total"``: the sum of the groups above; ``"difference"``: what the headline figure
+        counts differently (signed: negative when the headline counts fewer); ``"headline"``:
+        the headline's own count (the total plus the differences).
+    label : str
+        What the row counts, in words.
+    previous, current : float
+        Its counts in the two periods.
+    """
+
+    kind: str
+    label: str
+    previous: float
+    current: float
 
 
-def _column_headings(*names: str) -> str:
-    cells = "".join(f'<th scope="col">{name}</th>' for name in names)
-    return f"<thead><tr>{cells}</tr></thead>"
+def _header_labels(table: pd.DataFrame) -> tuple[str, str]:
+    """The period labels most rows share (the column headings)."""
+    if not len(table):
+        return "Before", "Now"
+    pairs = table[["previous_label", "current_label"]].astype("str").value_counts(sort=True)
+    return tuple(pairs.index[0])
 
 
-def _td_num(text: str) -> str:
-    return f'<td class="num">{html.escape(text)}</td>'
+def _change_rows(table: pd.DataFrame, group: str, header: tuple[str, str],
+                 notes: Mapping[str, str]) -> list[dict]:
+    """A change table's rows for the template: a group with a note has it beside its name;
+    a row counting other periods than the column headings (its own publication-gap months
+    left out) without a note has its periods there instead."""
+    rows = []
+    for _, r in table.iterrows():
+        name = str(r[group])
+        if name in notes:
+            name += f" ({notes[name]})"
+        elif (str(r["previous_label"]), str(r["current_label"])) != header:
+            name += f" ({r['current_label']} against {r['previous_label']})"
+        rows.append({"group": name, "previous": format_count(r["previous"]),
+                     "current": format_count(r["current"]),
+                     "change": ("" if pd.isna(r["percent"])
+                                else format_percent(r["percent"], signed=True)),
+                     "interval": _signed_interval(r), "verdict": r["verdict"]})
+    return rows
 
 
 def change_table_html(table: pd.DataFrame, group: str, group_label: str,
-                      caption: str | None = None) -> str:
+                      caption: str | None = None, *, totals: Iterable[CountRow] = (),
+                      after: pd.DataFrame | None = None,
+                      notes: Mapping[str, str] | None = None) -> SafeHtml:
     """A change table for the page: group, both counts, change with interval, verdict.
 
     Numbers are right-aligned in tabular figures (class ``num``); a change from zero shows
-    no percentage.
+    no percentage. The column headings name the periods most rows count; a row that counts
+    other months (a publication gap of its own left out) names them beside the group.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`~pccanalysis.indicators.change.change_by`'s table.
+    group, group_label : str
+        The group column and its heading.
+    caption : str, optional
+    totals : iterable of CountRow
+        Rows under the groups that reconcile the table with the headline figure, each with
+        its class (``pcc-total``, ``pcc-difference``, ``pcc-headline``).
+    after : DataFrame, optional
+        Change rows shown under the totals and not counted in them (ASB beside crime).
+    notes : mapping, optional
+        Group -> a few words shown in brackets beside its name ("left out: November 2024").
     """
-    rows = []
-    for _, r in table.iterrows():
-        pct = "" if pd.isna(r["percent"]) else format_percent(r["percent"], signed=True)
-        if pd.isna(r["ratio_low"]) or pd.isna(r["ratio_high"]) or r["ratio_high"] == float("inf"):
-            interval = ""
-        else:
-            # signed like the change beside it: "+26.8% to +44.6%", "−25% to +44%"
-            interval = (f"{format_percent(100 * (r['ratio_low'] - 1), signed=True)} to "
-                        f"{format_percent(100 * (r['ratio_high'] - 1), signed=True)}")
-        rows.append(
-            f"<tr><th scope=\"row\">{html.escape(str(r[group]))}</th>"
-            + _td_num(format_count(r["previous"])) + _td_num(format_count(r["current"]))
-            + _td_num(pct) + _td_num(interval)
-            + f"<td>{html.escape(str(r['verdict']))}</td></tr>"
-        )
-    first = table.iloc[0] if len(table) else None
-    prev_label = html.escape(str(first["previous_label"])) if first is not None else "Before"
-    curr_label = html.escape(str(first["current_label"])) if first is not None else "Now"
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (
-        f'<table class="pcc-change">{cap}<thead><tr><th scope="col">{html.escape(group_label)}</th>'
-        f'<th scope="col" class="num">{prev_label}</th><th scope="col" class="num">{curr_label}'
-        '</th><th scope="col" class="num">Change</th><th scope="col" class="num">95% interval'
-        '</th><th scope="col">Verdict</th></tr></thead><tbody>' + "".join(rows)
-        + "</tbody></table>"
-    )
+    after = table.iloc[:0] if after is None else after
+    notes = dict(notes or {})
+    header = _header_labels(pd.concat([table, after]) if len(after) else table)
+    return render("change_table", caption=caption, group_label=group_label,
+                  rows=_change_rows(table, group, header, notes),
+                  totals=[{"kind": t.kind, "label": t.label, "previous": format_count(t.previous),
+                           "current": format_count(t.current)} for t in totals],
+                  after=_change_rows(after, group, header, notes),
+                  previous_label=header[0], current_label=header[1])
 
 
-def suppressed_table_html(table, caption: str, row_label: str) -> str:
+def suppressed_table_html(table, caption: str, row_label: str, *,
+                          reconcile: Iterable[CountRow] = ()) -> SafeHtml:
     """A disclosure-controlled table (``indicators.disclosure.SuppressedTable``) for the page.
 
     Hidden cells show the table's marker with the class ``suppressed``; a note under the table
-    says what the marker means.
+    says what the marker means. ``reconcile`` rows (their ``current`` count, in the total
+    column) go under the table, taking its total to the figure the text gives; they are left
+    out when the total itself is hidden.
     """
     display, hidden = table.display, table.suppressed
-    head = "".join(f'<th scope="col" class="num">{html.escape(str(c))}</th>'
-                   for c in display.columns)
-    body = []
-    for idx in display.index:
-        cells = []
-        for col in display.columns:
-            value = display.loc[idx, col]
-            if hidden.loc[idx, col]:
-                cells.append(f'<td class="suppressed">{html.escape(str(value))}</td>')
-            else:
-                cells.append(_td_num(format_count(value)))
-        body.append(f'<tr><th scope="row">{html.escape(str(idx))}</th>{"".join(cells)}</tr>')
+    rows = [(idx, [(True, display.loc[idx, col]) if hidden.loc[idx, col]
+                   else (False, format_count(display.loc[idx, col]))
+                   for col in display.columns])
+            for idx in display.index]
     note = (f"{table.marker} = fewer than {table.threshold} (or a cell that would reveal one); "
             "hidden to protect the people counted.")
-    return (
-        f'<table class="pcc-suppressed"><caption>{html.escape(caption)}</caption><thead><tr>'
-        f'<th scope="col">{html.escape(row_label)}</th>{head}</tr></thead><tbody>'
-        + "".join(body) + f'</tbody><tfoot><tr><td colspan="{len(display.columns) + 1}">'
-        f"{html.escape(note)}</td></tr></tfoot></table>"
-    )
+    shown = [] if bool(hidden.to_numpy()[-1, -1]) else [
+        {"kind": r.kind, "label": r.label, "count": format_count(r.current)} for r in reconcile]
+    return render("suppressed_table", caption=caption, row_label=row_label,
+                  columns=list(display.columns), rows=rows, note=note, reconcile=shown)
 
 
-def simple_table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = ()) -> str:
-    """A plain table of text values (escaped); the ``numeric`` columns right-aligned."""
+def simple_table_html(frame: pd.DataFrame, caption: str, numeric: Iterable[str] = (),
+                      row_classes: Sequence[str | None] | None = None) -> SafeHtml:
+    """A plain table of text values (escaped); the ``numeric`` columns right-aligned;
+    ``row_classes`` gives a row a class (``"pcc-total"`` for a total row), one per row."""
     numeric = set(numeric)
-    num = ' class="num"'
-    head = "".join(f'<th scope="col"{num if c in numeric else ""}>{html.escape(str(c))}</th>'
-                   for c in frame.columns)
-    rows = []
-    for _, r in frame.iterrows():
-        cells = []
-        for c in frame.columns:
-            v = r[c]
-            text = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-            cls = ' class="num"' if c in numeric else ""
-            cells.append(f"<td{cls}>{html.escape(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    columns = [(c, c in numeric) for c in frame.columns]
+    classes = list(row_classes) if row_classes is not None else [None] * len(frame)
+    rows = [([(_plain(r[c]), c in numeric) for c in frame.columns], cls)
+            for (_, r), cls in zip(frame.iterrows(), classes, strict=True)]
+    return render("simple_table", caption=caption, columns=columns, rows=rows)

@@ -397,3 +397,38 @@ def in_area_mask(frame: pd.DataFrame, area: Area) -> np.ndarray:
     wanted_keys = {key(w) for w in wanted}
     in_area = frame[column].map(lambda v: key(v) in wanted_keys, na_action="ignore")
     return in_area.fillna(False).astype(bool).to_numpy()
+
+
+#: What each standard notebook reads from the configuration (``data.<key>``): the inputs it
+#: cannot do without, then those whose sections it leaves out when they are not configured.
+NOTEBOOK_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "quarterly_performance": (("police_uk",), ("targets", "hate_crime_victims",
+                                               "indicator_tables")),
+    "needs_assessment": (("police_uk",), ("indicator_tables", "population", "lsoa_population",
+                                          "ward_boundaries", "harm_weights")),
+    "delivery_plan": (("tracker",), ()),
+}
+
+
+def notebook_inputs_missing(config: Config, notebook: str) -> list[str]:
+    """The inputs a standard notebook cannot do without that the configuration lacks.
+
+    When the list is not empty the notebook has nothing to show (the delivery plan with no
+    tracker), so a run should skip it and report why rather than publish empty headings. An
+    optional input that is missing only leaves its sections out, with a line in the
+    briefing's data-quality note, so it is not listed. A notebook not in
+    :data:`NOTEBOOK_INPUTS` (one a partnership added) needs nothing here.
+
+    Parameters
+    ----------
+    config : Config
+    notebook : str
+        The notebook's name, e.g. ``"delivery_plan"``.
+
+    Returns
+    -------
+    list of str
+        The missing inputs as their configuration keys, e.g. ``["data.tracker"]``.
+    """
+    needed, _ = NOTEBOOK_INPUTS.get(notebook, ((), ()))
+    return [f"data.{key}" for key in needed if not getattr(config.data, key, None)]

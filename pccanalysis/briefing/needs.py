@@ -42,9 +42,12 @@ from .common import (
     data_gaps,
     headline_change,
     local_source,
+    months_short,
     months_to,
     police_source,
+    shown_if_history,
     spc_trend,
+    too_little_history,
     ward_coverage_of,
 )
 from .html import simple_table_html
@@ -57,6 +60,8 @@ def needs_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section:
     and publication-gap months left out, as in :func:`performance_headline`)."""
     gaps = data_gaps(data) if gaps is None else gaps
     comp = rolling_12_months(quarter)
+    if months_short(data, comp.months):
+        return too_little_history("The headline figures", data, comp.months)
     section = Section()
     violence = "Violence and sexual offences"
     for frame, label, short in ((all_crime(data.frame), "All crime", "Crime"),
@@ -68,13 +73,16 @@ def needs_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section:
     return section
 
 
+@shown_if_history("The long-run trend", plural=False)
 def long_run_trend(config: Config, data: AreaData, quarter: Quarter, what: str, gaps=None) -> Section:
     """A long-run monthly trend with SPC limits (all months to the quarter's end)."""
     return spc_trend(config, data, quarter, what, gaps=gaps)
 
 
+@shown_if_history("The wards' shares of crime")
 def ward_shares(config: Config, data: AreaData, quarter: Quarter) -> Section:
     """Each ward's share of all crime by financial year, with the largest wards highlighted.
+
     The sentence (and the chart's title) is about the ward with the largest share in the latest
     full financial year: its share then against the year before, with the verdict of Fisher's
     exact test (:func:`~pccanalysis.indicators.change.share_change`), so a share is said to
@@ -84,6 +92,10 @@ def ward_shares(config: Config, data: AreaData, quarter: Quarter) -> Section:
     crime = all_crime(area_wards(data))
     counts = count_by(crime, by="ward", period="financial_year", months=months)
     full_years = counts[counts["months"] == 12]
+    if full_years.empty:
+        year = quarter.financial_year.months
+        return too_little_history("Each ward's share of crime by financial year", data, year,
+                                  plural=False)
     table = shares(full_years.drop(columns=["months"]), of="ward")
     years = sorted(table["financial_year"].unique())
     latest, first = years[-1], years[0]
@@ -111,14 +123,16 @@ def ward_shares(config: Config, data: AreaData, quarter: Quarter) -> Section:
                       title=title, source=police_source(config),
                       alt=f"Line chart of each ward's share of crime, {first} to {latest}: "
                           f"{as_title(sentence)}.")
-    return Section(sentences=[sentence, *notes], figures=[fig], results=results)
+    findings = [sentence] if "share" in results and results["share"].verdict != "similar" else []
+    return Section(sentences=[sentence, *notes], figures=[fig], results=results,
+                   findings=findings)
 
 
 def local_against_national(config: Config, area: str) -> Section:
     """Each indicator-table series with a comparator: the latest year against the year before,
     locally and for the comparator (e.g. recorded suicide against England)."""
     if not config.data.indicator_tables:
-        return Section(notes=["No indicator tables are configured (data.indicator_tables)."])
+        return Section(missing="No indicator tables are configured (data.indicator_tables).")
 
     table, dq = read_indicator_tables(config.data.indicator_tables)
     local = table[(table["area"] == area) & table["comparator_area"].notna()
@@ -161,13 +175,15 @@ def local_against_national(config: Config, area: str) -> Section:
                                        comparator=theirs_change)
         section.results[f"{indicator}: {comparator}"] = theirs_change
         section.sentences.append(sentence)
+        if result.verdict != "similar to":
+            section.findings.append(sentence)
         section.figures.append(comparator_chart(
             result, title=comparator_title(result, indicator, area),
             source=local_source(config, f"{indicator.lower()} indicator table"),
             local_label=area, local=change))
         section.results[indicator] = result
     if not section.sentences:
-        section.notes.append("No indicator with a comparator has two periods to compare.")
+        section.missing = "No indicator with a comparator has two periods to compare."
     return section
 
 
@@ -237,6 +253,7 @@ def hotspots(config: Config, data: AreaData, quarter: Quarter,
 
 def harm_view(config: Config, data: AreaData, quarter: Quarter) -> Section:
     """Crime weighted by harm, from the harm weights the configuration names.
+
     Reads the weights file (:func:`~pccanalysis.sources.harm_weights.read_harm_weights`) and
     weights all crime (ASB is not recorded crime) in every whole quarter to ``quarter``'s end
     (:func:`~pccanalysis.indicators.harm.harm_index`): a chart of crimes and their harm score
@@ -248,11 +265,11 @@ def harm_view(config: Config, data: AreaData, quarter: Quarter) -> Section:
     so and shows nothing else.
     """
     if config.data.harm_weights is None:
-        return Section(notes=[
+        return Section(missing=(
             "No harm weights are configured (data.harm_weights), so this briefing counts "
             "crimes and does not weight them by their harm. A partnership that chooses a "
             "scheme (for example the ONS Crime Severity Score or the Cambridge Crime Harm "
-            "Index) can name its weights file in the configuration."])
+            "Index) can name its weights file in the configuration."))
     weights, dq = read_harm_weights(config.data.harm_weights)
     scheme = weights.scheme + (f" {weights.version}" if weights.version else "")
     section = Section(quality=[dq])
@@ -295,24 +312,34 @@ def harm_view(config: Config, data: AreaData, quarter: Quarter) -> Section:
             source=f"{police_source(config)}; harm weights: {scheme} ({weights.source})",
             scheme=scheme))
     if current in have:
-        by_type = harm_index(crime.assign(category=crime["crime_type"]), weights.weights,
-                             by="category", period="quarter")
-        by_type = by_type[by_type["quarter"] == current].sort_values(
-            ["harm", "category"], ascending=[False, True], kind="stable")
-        rows = [{"Crime type": str(r["category"]),
-                 "Weight": format_number(weights.weights[str(r["category"])], 2).rstrip("0")
-                 .rstrip("."),
-                 f"Crimes, {current}": format_count(r["count"]),
-                 f"Harm score, {current}": format_number(r["harm"], 0)}
-                for _, r in by_type.iterrows()]
-        section.tables.append(simple_table_html(
-            pd.DataFrame(rows), f"Crimes and harm by crime type, {current} ({scheme})",
-            numeric=("Weight", f"Crimes, {current}", f"Harm score, {current}")))
+        section.tables.append(_harm_by_type(crime, weights.weights, scheme, current))
     return section
 
 
+def _harm_by_type(crime: pd.DataFrame, weights: dict, scheme: str, current: str) -> str:
+    """The quarter's crimes and harm by crime type with each weight, ending with the total
+    (the crimes and harm score the sentence gives)."""
+    by_type = harm_index(crime.assign(category=crime["crime_type"]), weights, by="category",
+                         period="quarter")
+    by_type = by_type[by_type["quarter"] == current].sort_values(
+        ["harm", "category"], ascending=[False, True], kind="stable")
+    crimes, harm = f"Crimes, {current}", f"Harm score, {current}"
+    rows = [{"Crime type": str(r["category"]),
+             "Weight": format_number(weights[str(r["category"])], 2).rstrip("0").rstrip("."),
+             crimes: format_count(r["count"]), harm: format_number(r["harm"], 0)}
+            for _, r in by_type.iterrows()]
+    rows.append({"Crime type": "All crime with a harm weight", "Weight": "",
+                 crimes: format_count(by_type["count"].sum()),
+                 harm: format_number(by_type["harm"].sum(), 0)})
+    return simple_table_html(pd.DataFrame(rows), f"Crimes and harm by crime type, {current} "
+                             f"({scheme})", numeric=("Weight", crimes, harm),
+                             row_classes=[None] * (len(rows) - 1) + ["pcc-total"])
+
+
+@shown_if_history("The comparison of wards per resident", plural=False)
 def ward_rates(config: Config, data: AreaData, quarter: Quarter) -> Section:
     """The area's wards compared on crime per 1,000 residents: a funnel plot.
+
     All crime in the 12 months to the quarter's end in each of the area's own wards, over the
     ward's population from the configured population file (matched by ward code; the
     mid-year estimate for the year of the period's middle month, or the latest before it:
@@ -330,9 +357,9 @@ def ward_rates(config: Config, data: AreaData, quarter: Quarter) -> Section:
             columns={"area_code": "ward_code"})
         pop_source = "mid-year estimates"
     else:
-        return Section(notes=[
+        return Section(missing=(
             "No population is configured (data.lsoa_population or data.population), so the "
-            "wards are not compared on crime per resident."])
+            "wards are not compared on crime per resident."))
     comp = rolling_12_months(quarter)
     months = list(comp.current_months)
     crime = all_crime(area_wards(data))
@@ -368,6 +395,8 @@ def ward_rates(config: Config, data: AreaData, quarter: Quarter) -> Section:
                     [label[c] for c in table["ward_code"]], kind="rate", per=1000)
     period = comp.current_label
     section.sentences.append(funnel_sentence(result, period=period))
+    if result.units["flag"].astype("str").str.endswith("998").any():
+        section.findings.append(section.sentences[-1])
     section.sentences.append(funnel_method_sentence(result))
     coverage = ward_coverage_of(data, {period: months})
     section.sentences.append(ward_coverage_sentence(coverage, vintage=data.ward_vintage))

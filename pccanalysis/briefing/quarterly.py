@@ -13,6 +13,7 @@ from ..indicators.change import (
     change_by,
     compare_counts,
     compared_periods,
+    months_in_words,
     same_quarter_last_year,
     year_to_date,
 )
@@ -35,8 +36,13 @@ from .common import (
     asb_rows,
     data_gaps,
     headline_change,
+    headline_counts,
+    months_short,
     police_source,
+    reconcile,
+    shown_if_history,
     spc_trend,
+    too_little_history,
     ward_coverage_of,
 )
 from .html import change_table_html, simple_table_html
@@ -45,6 +51,7 @@ from .inputs import AreaData
 
 def performance_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section:
     """Headline: all crime and ASB against the same quarter last year and the year to date.
+
     Four cards, each with its verdict. Each change allows for the month-to-month variation of
     the series' own history (``dispersion="estimate"``), and a month with a detected
     publication gap is left out of both periods with its pair (``gap_policy="exclude"``), so
@@ -56,6 +63,10 @@ def performance_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section
     section = Section()
     for comp, when in ((same_quarter_last_year(quarter), "this quarter"),
                        (year_to_date(quarter), "year to date")):
+        if months_short(data, comp.months):
+            section.sentences += too_little_history(f"The {when} figures", data,
+                                                    comp.months).sentences
+            continue
         for frame, label, subject in ((crime, "All crime", "Crime"), (asb, ASB, "ASB")):
             short = "ASB" if label == ASB else label
             headline_change(section, data, frame, comp, label, subject,
@@ -63,6 +74,7 @@ def performance_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section
     return section
 
 
+@shown_if_history("The monthly trend", plural=False)
 def performance_trend(config: Config, data: AreaData, quarter: Quarter, what: str = "All crime",
                       gaps=None) -> Section:
     """The monthly SPC trend of all crime or one crime type to the quarter's end
@@ -72,87 +84,112 @@ def performance_trend(config: Config, data: AreaData, quarter: Quarter, what: st
 
 def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, gaps=None) -> Section:
     """Change on the same quarter last year by ward (all crime) or by crime type (every type).
+
     Counted on the area's own rows (and for wards, its own wards). Each row's test allows for
     the month-to-month variation of that row's own history (``dispersion="estimate"``) and the
     verdicts are adjusted for the number of rows (``adjust="holm"``), so a table of 14
     categories does not show a rise or fall by chance alone. A month with a detected
-    publication gap in a counted category is left out of both periods for every row
-    (``gap_policy="exclude"``); the column headings say so and a caveat names the gap.
+    publication gap is left out of both periods (with its pair): for crime types only in the
+    category that has the gap (``gap_policy="exclude_own"``), which the row names; for wards,
+    whose rows all count crime, in every ward, as the headline leaves it out. Each table ends
+    with its total, which reconciles with the headline's crime count (a labelled row gives any
+    difference); ASB is shown under the total, apart from crime.
     """
     gaps = data_gaps(data) if gaps is None else gaps
     comp = same_quarter_last_year(quarter)
     by = "ward" if by == "ward_name" else by  # wards are told apart by code, not by name
+    if months_short(data, comp.months):
+        return too_little_history(f"The {'ward' if by == 'ward' else 'crime-type'} table", data,
+                                  comp.months, plural=False)
     if by == "ward":
         # only the area's own wards: a neighbour's ward is never one of "every ward"
-        frame, noun, label, subject = all_crime(area_wards(data)), ("ward", "wards"), "Ward", \
-            "crime"
-    elif by == "crime_type":
-        # ASB is one of data.police.uk's categories but not a crime: "categories"
-        frame, noun, label, subject = data.frame, ("category", "categories"), "Category", \
-            "the number recorded"
-    else:
-        raise ValueError(f"by must be 'ward' or 'crime_type', not {by!r}")
-    table = change_by(frame, comp, by, gaps=gaps, available_months=data.months,
-                      gap_policy="exclude", dispersion="estimate", adjust="holm")
-    if by == "ward":
+        frame = all_crime(area_wards(data))
+        table = change_by(frame, comp, "ward", gaps=gaps, available_months=data.months,
+                          gap_policy="exclude", dispersion="estimate", adjust="holm")
         counted = compared_periods(frame, comp, gaps, gap_policy="exclude")
         return _ward_change(config, data, counted, table, gaps, comp)
-    summary = group_summary(table, by, subject, noun=noun)
-    fig = change_chart(table, group=by, title=as_title(summary), source=police_source(config))
-    section = Section(sentences=[summary], figures=[fig],
-                      tables=[change_table_html(table, by, label)], results={"table": table})
-    if by == "crime_type":
-        add_caveat(section, gap_caveat(gaps, comp))
-    else:
-        add_gap_caveat(section, gaps, comp, "All crime")
+    if by != "crime_type":
+        raise ValueError(f"by must be 'ward' or 'crime_type', not {by!r}")
+    # ASB is one of data.police.uk's categories but not a crime: "categories"
+    table = change_by(data.frame, comp, "crime_type", gaps=gaps, available_months=data.months,
+                      gap_policy="exclude_own", dispersion="estimate", adjust="holm")
+    summary = group_summary(table, "crime_type", "the number recorded",
+                            noun=("category", "categories"))
+    fig = change_chart(table, group="crime_type", title=as_title(summary),
+                       source=police_source(config))
+    crime, asb = table[table["crime_type"] != ASB], table[table["crime_type"] == ASB]
+    totals = reconcile(crime["previous"].sum(), crime["current"].sum(),
+                       headline_counts(data, comp, gaps), comp,
+                       "All crime (the categories above)")
+    left = {str(r["crime_type"]): months_in_words(r["caveat"].left_out + r["caveat"].paired)
+            for _, r in table.iterrows() if r["caveat"] is not None and r["caveat"].left_out}
+    notes = {group: f"left out: {months}" for group, months in left.items()}
+    notes[ASB] = "not recorded crime, so not in the total" + (
+        f"; left out: {left[ASB]}" if ASB in left else "")
+    section = Section(sentences=[summary], figures=[fig], results={"table": table,
+                                                                   "totals": totals},
+                      tables=[change_table_html(crime, "crime_type", "Category", totals=totals,
+                                                after=asb, notes=notes)])
+    if (table["verdict"] != "similar").any():
+        section.findings.append(summary)
+    add_caveat(section, gap_caveat(gaps, comp))
+    _adjusted_note(section, table, ("category", "categories"))
+    for note, rows in table.dropna(subset=["caveat"]).groupby("caveat", sort=False):
+        names = ("Every category" if len(rows) == len(table)
+                 else join_words(rows["crime_type"].astype("str")))
+        add_caveat(section, figure_caveat(names, note))
+    return section
+
+
+def _adjusted_note(section: Section, table: pd.DataFrame, noun: tuple[str, str]) -> None:
+    """The note a table needs when a row is "similar" although its own interval excludes no
+    change: the verdicts allow for the number of rows."""
     clear = (table["ratio_low"] > 1) | (table["ratio_high"] < 1)
     if (clear & (table["verdict"] == "similar")).any():
         section.notes.append(
             f"Verdicts allow for the number of {noun[1]} compared, so a {noun[0]} can be "
             "\u201csimilar\u201d even when its 95% interval, which is for that "
             f"{noun[0]} alone, does not include no change.")
-    # months left out are the same for every row: one caveat for the table, not one per row
-    for note, rows in table.dropna(subset=["caveat"]).groupby("caveat", sort=False):
-        names = (f"Every {noun[0]}" if len(rows) == len(table)
-                 else join_words(rows[by].astype("str")))
-        add_caveat(section, figure_caveat(names, note))
-    return section
 
 
 def _ward_change(config: Config, data: AreaData, comp, table: pd.DataFrame, gaps,
                  asked) -> Section:
     """The ward change table, its coverage sentence and, when coverage moved between the two
     periods by more than the threshold, counts only: no rises and falls. ``comp`` is the
-    comparison counted (gap months left out), ``asked`` the one asked for."""
+    comparison counted (gap months left out), ``asked`` the one asked for. Either table ends
+    with the area's crime, the headline's count."""
     coverage = ward_coverage_of(data, {comp.current_label: comp.current_months,
                                        comp.previous_label: comp.previous_months})
     covered = ward_coverage_sentence(coverage, vintage=data.ward_vintage)
-    results = {"table": table, "coverage": coverage}
     rest = coverage.set_index("period")["not_in_ward"]
     shown = pd.concat([table, pd.DataFrame([{
         "ward": "Not in any of the area's wards", "previous": rest[comp.previous_label],
         "current": rest[comp.current_label], "previous_label": comp.previous_label,
         "current_label": comp.current_label, "verdict": "not compared"}])], ignore_index=True)
+    totals = reconcile(shown["previous"].sum(), shown["current"].sum(),
+                       headline_counts(data, asked, gaps), asked,
+                       "All crime in the area (the rows above)")
+    results = {"table": table, "coverage": coverage, "totals": totals}
     if coverage_differs(coverage):
         withheld = ward_withheld_sentence(coverage, COVERAGE_THRESHOLD)
-        counts = shown[["ward", "previous", "current"]].rename(columns={
-            "ward": "Ward", "previous": comp.previous_label, "current": comp.current_label})
+        counts = pd.concat([shown[["ward", "previous", "current"]], pd.DataFrame(
+            [{"ward": t.label, "previous": t.previous, "current": t.current} for t in totals])],
+            ignore_index=True).rename(columns={"ward": "Ward", "previous": comp.previous_label,
+                                               "current": comp.current_label})
         for col in counts.columns[1:]:
             counts[col] = counts[col].map(format_count)
+        classes = [None] * len(shown) + [f"pcc-{t.kind}" for t in totals]
         return Section(sentences=[withheld, covered], results=results, tables=[
             simple_table_html(counts, "Crimes by ward (not compared: see above)",
-                              numeric=counts.columns[1:])])
+                              numeric=counts.columns[1:], row_classes=classes)])
     summary = group_summary(table, "ward", "crime", noun=("ward", "wards"))
     fig = change_chart(table, group="ward", title=as_title(summary), source=police_source(config))
     section = Section(sentences=[summary, covered], figures=[fig], results=results,
-                      tables=[change_table_html(shown, "ward", "Ward")])
+                      tables=[change_table_html(shown, "ward", "Ward", totals=totals)])
+    if (table["verdict"] != "similar").any():
+        section.findings.append(summary)
     add_gap_caveat(section, gaps, asked, "All crime")
-    clear = (table["ratio_low"] > 1) | (table["ratio_high"] < 1)
-    if (clear & (table["verdict"] == "similar")).any():
-        section.notes.append(
-            "Verdicts allow for the number of wards compared, so a ward can be "
-            "\u201csimilar\u201d even when its 95% interval, which is for that "
-            "ward alone, does not include no change.")
+    _adjusted_note(section, table, ("ward", "wards"))
     for note, rows in table.dropna(subset=["caveat"]).groupby("caveat", sort=False):
         names = "Every ward" if len(rows) == len(table) else join_words(rows["ward"].astype("str"))
         add_caveat(section, figure_caveat(names, note))
@@ -171,12 +208,12 @@ def missing_persons(config: Config, area: str, quarter: Quarter) -> Section:
     """
     name = "Missing person reports"
     if not config.data.indicator_tables:
-        return Section(notes=["No indicator tables are configured (data.indicator_tables)."])
+        return Section(missing="No indicator tables are configured (data.indicator_tables).")
     table, dq = read_indicator_tables(config.data.indicator_tables)
     rows = table[(table["indicator"] == name) & (table["area"] == area)
                  & (table["period_kind"] == "month")]
     if rows.empty:
-        return Section(notes=[f"The indicator tables have no monthly {name.lower()} for {area}."],
+        return Section(missing=f"The indicator tables have no monthly {name.lower()} for {area}.",
                        quality=[dq])
     comp = same_quarter_last_year(quarter)
     section = Section(quality=[dq])
@@ -202,6 +239,8 @@ def missing_persons(config: Config, area: str, quarter: Quarter) -> Section:
             section.sentences.append(change_sentence(result, "The number of missing-person "
                                                              "reports"))
             section.results["all"] = result
+            if result.verdict != "similar":
+                section.findings.append(section.sentences[-1])
         out.append({"Reports": breakdown, comp.previous_label: format_count(result.previous),
                     comp.current_label: format_count(result.current),
                     "Change": "" if pd.isna(result.percent) else format_percent(

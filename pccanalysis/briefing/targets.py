@@ -6,11 +6,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ..config import Config
+from ..errors import PeriodError
 from ..figures.targets import target_chart
 from ..indicators.counts import month_counts
 from ..indicators.targets import target_progress
 from ..narrative.gaps import figure_caveat, gap_caveat
 from ..narrative.targets import target_name, target_sentence
+from ..narrative.words import history_sentence
 from ..numbers import format_percent, join_words
 from ..periods import Quarter, parse_period
 from ..sources.targets import read_targets
@@ -60,6 +62,7 @@ def _victim_indicator(config: Config, target) -> tuple[str, bool] | None:
 
 def performance_targets(config: Config, data: AreaData, quarter: Quarter, gaps=None) -> Section:
     """Each partnership target: progress, status, trajectory chart, and a table of them all.
+
     Targets on police data are measured on the monthly count to the quarter's end. Targets on
     the hate-crime victim extract ("repeat hate-crime victims", "hate-crime victims", "hate
     crime", with ``source`` naming the extract) are measured the same way on the extract's
@@ -71,49 +74,27 @@ def performance_targets(config: Config, data: AreaData, quarter: Quarter, gaps=N
     of the assurance chart.
     """
     if config.data.targets is None:
-        return Section(notes=["No partnership targets file is configured (data.targets)."])
+        return Section(missing="No partnership targets file is configured (data.targets).")
     gaps = data_gaps(data) if gaps is None else gaps
-    targets = read_targets(config.data.targets)
     months = months_to(data, quarter)
     proper = proper_nouns(data)
     section = Section()
-    rows = []
-    skipped = []
-    victim_table = None
-    for t in targets:
-        local = _victim_indicator(config, t)
-        if t.source == "police_uk":
-            series = month_counts(series_frame(data, t.indicator), months=months)
-            hit = series_gaps(gaps, months, t.indicator)
-            # gap months (and their calendar pairs) out of both windows and the chart's limits
-            progress = target_progress(t, series, value="count", period="month",
-                                       as_of=quarter.last_month, gaps=hit,
-                                       gap_policy="exclude", dispersion="estimate")
-            plural, source = False, police_source(config)
-            # the detected gaps from the baseline's start on, named even when left out
-            start = parse_period(t.baseline).first_month
-            add_caveat(section, gap_caveat(hit, [m for m in months if m >= start]))
-            add_caveat(section, figure_caveat(cap_first(target_name(t, proper)),
-                                               progress.caveat))
-        elif local is not None:
-            column, plural = local
-            if victim_table is None:
-                victims, dq = read_victims(config, data)
-                section.quality.append(dq)
-                victim_table = repeat_victim_table(victims, freq="month")
-            series = victim_table[victim_table["last_month"] <= quarter.last_month]
-            progress = target_progress(t, series, value=column, period="first_month",
-                                       as_of=quarter.last_month, dispersion="estimate")
-            add_caveat(section, figure_caveat(cap_first(target_name(t, proper)),
-                                               progress.caveat))
-            source = local_source(config, "hate-crime victim extract")
-            if column == "repeat_victims":
-                _repeat_target_notes(section, victim_table, progress)
-        else:
+    rows, skipped, victims = [], [], {}
+    for t in read_targets(config.data.targets):
+        try:
+            measured = _measure(config, data, quarter, t, section, gaps, months, victims)
+        except PeriodError:
+            needed = parse_period(t.baseline).months
+            section.sentences.append(history_sentence(
+                f"The target to {target_name(t, proper)}", needed, data.months[0],
+                data.months[-1], plural=False))
+            continue
+        if measured is None:
             skipped.append(t.name)
             continue
-        sentence = target_sentence(progress, plural=plural, proper_nouns=proper)
-        section.sentences.append(sentence)
+        progress, plural, source = measured
+        add_caveat(section, figure_caveat(cap_first(target_name(t, proper)), progress.caveat))
+        section.sentences.append(target_sentence(progress, plural=plural, proper_nouns=proper))
         section.figures.append(target_chart(progress, title=as_title_target(progress, proper),
                                             source=source))
         section.results[t.name] = progress
@@ -128,11 +109,45 @@ def performance_targets(config: Config, data: AreaData, quarter: Quarter, gaps=N
     if rows:
         section.tables.append(simple_table_html(pd.DataFrame(rows), "Partnership targets",
                                                 numeric=("Change", "Needed by now")))
+        section.results["rows"] = rows
     if skipped:
         section.notes.append(
             f"Targets on other local extracts ({join_words(skipped)}) are not measured here: "
             "this briefing has no series for them.")
     return section
+
+
+def _measure(config: Config, data: AreaData, quarter: Quarter, t, section: Section, gaps,
+             months: list, victims: dict):
+    """One target's progress, whether its subject is plural, and its chart's source line; None
+    for a target on an extract this briefing has no series for. ``victims`` keeps the monthly
+    repeat-victim table once read (its data quality goes into ``section``)."""
+    local = _victim_indicator(config, t)
+    if t.source == "police_uk":
+        series = month_counts(series_frame(data, t.indicator), months=months)
+        hit = series_gaps(gaps, months, t.indicator)
+        # gap months (and their calendar pairs) out of both windows and the chart's limits
+        progress = target_progress(t, series, value="count", period="month",
+                                   as_of=quarter.last_month, gaps=hit,
+                                   gap_policy="exclude", dispersion="estimate")
+        # the detected gaps from the baseline's start on, named even when left out
+        start = parse_period(t.baseline).first_month
+        add_caveat(section, gap_caveat(hit, [m for m in months if m >= start]))
+        return progress, False, police_source(config)
+    if local is None:
+        return None
+    column, plural = local
+    if "table" not in victims:
+        frame, dq = read_victims(config, data)
+        section.quality.append(dq)
+        victims["table"] = repeat_victim_table(frame, freq="month")
+    table = victims["table"]
+    series = table[table["last_month"] <= quarter.last_month]
+    progress = target_progress(t, series, value=column, period="first_month",
+                               as_of=quarter.last_month, dispersion="estimate")
+    if column == "repeat_victims":
+        _repeat_target_notes(section, table, progress)
+    return progress, plural, local_source(config, "hate-crime victim extract")
 
 
 def _status_words(progress) -> str:

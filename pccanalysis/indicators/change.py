@@ -39,7 +39,7 @@ periods of equal length).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -402,6 +402,10 @@ def change_by(frame: pd.DataFrame, comp: PeriodPair, by, *, count_column: str | 
     if not by:
         raise ValueError("change_by needs at least one column to group by; use change().")
     opts = resolve_options(options, keywords, "change_by")
+    if opts.gap_policy == "exclude_own" and len(frame):
+        return _change_by_own_gaps(frame, comp, by, count_column=count_column, gaps=gaps,
+                                   dropna=dropna, available_months=available_months,
+                                   options=opts)
     comp, totals, phi, caveats = _counted(frame, comp, by, count_column, dropna, gaps,
                                           available_months, opts)
     t1, t2 = len(comp.current_months), len(comp.previous_months)
@@ -423,10 +427,33 @@ def change_by(frame: pd.DataFrame, comp: PeriodPair, by, *, count_column: str | 
     for col in ("current", "previous"):
         if (table[col] % 1 == 0).all():
             table[col] = table[col].astype("int64")
+    return _for_reading(table, by)
+
+
+def _for_reading(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """A change table sorted for reading: verdict, then largest rise to largest fall, then
+    group."""
     order = pd.Categorical(table["verdict"], categories=VERDICTS, ordered=True)
     table = table.assign(_v=order.codes, _p=-table["percent"].fillna(-np.inf))
     table = table.sort_values(["_v", "_p", *by], kind="stable").drop(columns=["_v", "_p"])
     return table.reset_index(drop=True)
+
+
+def _change_by_own_gaps(frame: pd.DataFrame, comp: PeriodPair, by: list[str], *,
+                        options: TestOptions, dropna: bool, **inputs) -> pd.DataFrame:
+    """:func:`change_by` with ``gap_policy="exclude_own"``: each group's change with its own
+    gap months left out, then the verdicts adjusted over all the rows together."""
+    groups = frame.groupby([frame[c] for c in by], observed=True, dropna=dropna, sort=False)
+    each = replace(options, gap_policy="exclude", adjust="none")
+    table = pd.concat([change_by(rows, comp, by, dropna=dropna, options=each, **inputs)
+                       for _, rows in groups], ignore_index=True)
+    tested = ((table["current"] + table["previous"]) > 0).to_numpy()
+    adjusted = adjust_p_values(table["p_value"].to_numpy(dtype=float), options.adjust,
+                               tested=tested)
+    table = table.assign(adjusted_p=adjusted, adjust=options.adjust,
+                         verdict=verdicts(adjusted, table["ratio"].to_numpy(dtype=float),
+                                          options.alpha))
+    return _for_reading(table, by)
 
 
 def results(table: pd.DataFrame) -> list[ChangeResult]:

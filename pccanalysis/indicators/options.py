@@ -23,7 +23,7 @@ from .significance import ADJUSTMENTS
 __all__ = ["GAP_POLICIES", "TestOptions", "resolve_options"]
 
 #: What :func:`~pccanalysis.indicators.change.change` and its kin do with a publication gap.
-GAP_POLICIES = ("caveat", "exclude")
+GAP_POLICIES = ("caveat", "exclude", "exclude_own")
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,11 @@ class TestOptions:
         Quasi-Poisson over-dispersion factor ``phi >= 1`` (default 1: Poisson noise), or
         ``"estimate"``: from each series' own months before the current period (where the
         function has them). Briefings use ``"estimate"``.
-    gap_policy : {"caveat", "exclude"}
+    gap_policy : {"caveat", "exclude", "exclude_own"}
         A compared month with a publication gap is kept with a caveat (default) or left out
-        of both periods with its pair.
+        of both periods with its pair; in a table (:func:`~pccanalysis.indicators.change.
+        change_by`) ``"exclude"`` leaves it out of every row, ``"exclude_own"`` only out of
+        the rows of the category that has the gap (for a single series the two are the same).
     adjust : {"none", "holm", "bh"}
         Multiple-comparison adjustment over the rows of a table (default none); briefings use
         ``"holm"``.

@@ -132,6 +132,7 @@ def _gap_months(frame: pd.DataFrame, comp: PeriodPair, gaps: pd.DataFrame | None
     """Months of ``comp`` with a publication gap in a category ``frame`` counts (if excluding)."""
     if policy not in GAP_POLICIES:
         raise ValueError(f"gap_policy must be one of {GAP_POLICIES}, not {policy!r}.")
+    # "exclude_own" is "exclude" for one series; change_by applies it group by group.
     if policy == "caveat" or gaps is None or gaps.empty:
         return ()
     relevant = gaps[gaps["month"].isin(comp.months)]

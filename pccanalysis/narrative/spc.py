@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
 from ..numbers import format_count
@@ -19,8 +22,6 @@ def _run_length(frame: pd.DataFrame, flag: str, same: str | None = None) -> int:
     return n
 
 
-_NATURE = {"improvement": " of an improving nature", "concern": " of a concerning nature",
-           "neutral": ""}
 
 
 def _judged(result) -> pd.DataFrame:
@@ -31,62 +32,162 @@ def _judged(result) -> pd.DataFrame:
     return frame
 
 
+_NATURE = {"improvement": ", an improving signal", "concern": ", a concerning signal",
+           "neutral": ""}
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One stretch of consecutive special-cause months on one side (a chart's signal).
+
+    Attributes
+    ----------
+    side : {"high", "low"}
+    rows : pandas.DataFrame
+        The chart's rows of the stretch (judged points only, in order, one segment).
+    ongoing : bool
+        The stretch reaches the latest month the chart judged.
+    """
+
+    side: str
+    rows: pd.DataFrame
+    ongoing: bool
+
+    @property
+    def first(self):
+        return self.rows["period"].iloc[0]
+
+    @property
+    def last(self):
+        return self.rows["period"].iloc[-1]
+
+    @property
+    def nature(self) -> str:
+        """``"improvement"``, ``"concern"`` or ``"neutral"``: the Making Data Count reading."""
+        return str(self.rows["variation"].iloc[-1]).rsplit("_", 1)[0]
+
+
+def signals(result) -> list[Signal]:
+    """The special-cause stretches of an XmR chart, oldest first.
+
+    A stretch is a run of consecutive judged months flagged special cause on the same side
+    within one segment; excluded months are passed over, as the rules pass over them. Two of
+    three flags two months of a window of three, so a month between two such flags does not
+    split the stretch.
+    """
+    frame = _judged(result).reset_index(drop=True)
+    groups: list[list[int]] = []
+    for i in np.flatnonzero(frame["special_cause"].to_numpy(dtype=bool)):
+        if groups:
+            j = groups[-1][-1]
+            same = (frame.at[i, "special_cause_side"] == frame.at[j, "special_cause_side"]
+                    and frame.at[i, "segment"] == frame.at[j, "segment"])
+            bridged = i - j == 2 and bool(frame.at[i, "two_of_three"] or frame.at[j, "two_of_three"])
+            if same and (i - j == 1 or bridged):
+                groups[-1].append(i)
+                continue
+        groups.append([i])
+    return [Signal(side=str(frame.at[g[0], "special_cause_side"]), rows=frame.iloc[g],
+                   ongoing=g[-1] == len(frame) - 1) for g in groups]
+
+
+def _span(signal: Signal) -> str:
+    """When a signal happened: "in March 2024", "since March 2024" (to the latest month) or
+    "from March 2024 to November 2024"."""
+    first, last = period_words(signal.first), period_words(signal.last)
+    if len(signal.rows) == 1:
+        return f"in {first}"
+    if signal.ongoing:
+        return f"since {first}"
+    return f"from {first} to {last}"
+
+
+def _signal_words(signal: Signal, its: str) -> str:
+    """One signal as a clause: what happened, when, which rules say so, and its nature.
+
+    e.g. "higher than usual since March 2024 (9 months in a row above its average of 390, 4 of
+    them above the upper process limit of 525), a concerning signal".
+    """
+    rows, high = signal.rows, signal.side == "high"
+    last = rows.iloc[-1]
+    limit = (f"the upper process limit of {level_text(last['upl'])}" if high
+             else f"the lower process limit of {level_text(max(last['lpl'], 0))}")
+    where = "above" if high else "below"
+    n_shift, n_out = int(rows["shift"].sum()), int(rows["outside_limits"].sum())
+    n_trend, n_two = int(rows["trend"].sum()), int(rows["two_of_three"].sum())
+    details = []
+    if n_shift:
+        details.append(f"{_months(n_shift)} in a row {where} {its} average of "
+                       f"{level_text(last['mean'])}")
+    if n_out:
+        if n_shift:
+            details.append(f"{format_count(n_out)} of them {where} {limit}")
+        elif n_out == len(rows) == 1:
+            details.append(f"{level_text(last['value'])}, {where} {limit}")
+        else:
+            details.append(f"{_months(n_out)} {where} {limit}")
+    if n_two and not (n_shift or n_out):
+        details.append(f"two of three months close to {limit}")
+    nature = _NATURE.get(signal.nature, "")
+    if n_trend and not details:
+        # a trend alone: months each higher (lower) than the one before, wherever they lie
+        # a run of k months holds k - 1 rises (or falls)
+        steps = f"{format_count(n_trend - 1)} {'rise' if high else 'fall'}"
+        return (f"{'rising' if high else 'falling'} {_span(signal)} ({steps}"
+                f"{'s' if n_trend != 2 else ''} in a row){nature}")
+    level = "higher" if high else "lower"
+    if signal.ongoing and len(rows) == 1 and n_out:
+        # the latest month alone: the sentence on the latest month gives its figures
+        return f"{level} than usual in the latest month{nature}"
+    return f"{level} than usual {_span(signal)} ({', '.join(details)}){nature}"
+
+
+def _months(n: int) -> str:
+    return f"{format_count(n)} month{'s' if n != 1 else ''}"
+
+
 def spc_sentence(result, subject: str, *, unit: str = "a month", plural: bool = False) -> str:
-    """What the latest point of an XmR chart says (an :class:`~pccanalysis.indicators.spc.SpcResult`).
+    """What an XmR chart shows (an :class:`~pccanalysis.indicators.spc.SpcResult`): the
+    signals over every month it shows, then the latest month's position.
 
     Forms (``subject="ASB"``)::
 
-        ASB shows only common cause variation: March 2021 (412) was within the usual range of
-        371 to 520 a month.
-        ASB shows special cause variation of a concerning nature: March 2021 (667) was above
-        the upper process limit of 520.
-        ASB shows special cause variation of a concerning nature: it has risen in each of the
-        last 6 months, to March 2021.
-        ASB shows special cause variation of an improving nature: it has been below its average
-        of 446 for 9 months in a row to March 2021.
-        ASB shows special cause variation of a concerning nature: two of the last three months
-        were close to the upper process limit of 520.
+        ASB shows only common cause variation from April 2019 to March 2020: no month was
+        outside the process limits and no run, trend or cluster near a limit signals a change.
+        March 2020 (12) was within the usual range of 5.7 to 16.3 a month.
+        ASB shows special cause variation from April 2018 to December 2024: higher than usual
+        from March 2024 to November 2024 (9 months in a row above its average of 390, 4 of
+        them above the upper process limit of 525), a concerning signal. December 2024 (378)
+        was within the usual range of 256 to 525 a month.
+        ASB shows special cause variation from April 2019 to April 2020: higher than usual in
+        the latest month, a concerning signal. April 2020 (30) was above the upper process
+        limit of 17.8.
+        ASB shows special cause variation from April 2019 to August 2020: rising since
+        February 2020 (6 rises in a row), a concerning signal. August 2020 (17) was within the
+        process limits of 0 to 32.0 but continues that signal.
 
-    Limits from fewer points than the trial threshold add "These are trial limits from only N
-    months of data." Points the chart excluded (``spc(..., exclude=...)``) are passed over:
-    the latest point and the runs are those the chart judged. ``plural`` for a plural subject
-    ("Missing-person reports show ...; they have risen ...").
+    Each signal is a stretch of consecutive special-cause months on one side (:func:`signals`),
+    named with its months and the rules that flag it (points outside the limits, a run on one
+    side of the average, a trend, two of three months close to a limit); with more than three,
+    the latest three. Limits from fewer points than the trial threshold add "These are trial
+    limits from only N months of data." Points the chart excluded (``spc(..., exclude=...)``)
+    are passed over. ``plural`` for a plural subject ("Missing-person reports show ...").
     """
     frame = _judged(result)
-    last = frame.iloc[-1]
-    month = period_words(last["period"])
+    first, last = frame.iloc[0], frame.iloc[-1]
     who = cap(subject)
-    shows, it, has = ("show", "they", "have") if plural else ("shows", "it", "has")
-    if result.variation == "common_cause":
-        text = (f"{who} {shows} only common cause variation: {month} ({level_text(last['value'])}) "
-                f"was within the usual range of {level_text(max(last['lpl'], 0))} to "
-                f"{level_text(last['upl'])} {unit}.")
+    shows, its = ("show", "their") if plural else ("shows", "its")
+    span = f"{period_words(first['period'])} to {period_words(last['period'])}"
+    found = signals(result)
+    if not found:
+        text = (f"{who} {shows} only common cause variation from {span}: no month was outside "
+                "the process limits and no run, trend or cluster near a limit signals a change.")
     else:
-        nature = _NATURE[result.variation.rsplit("_", 1)[0]]
-        side = last["special_cause_side"]
-        rule = last["special_cause_rule"]
-        if rule == "outside_limits":
-            where = ("above the upper process limit of " + level_text(last["upl"]) if side == "high"
-                     else "below the lower process limit of " + level_text(last["lpl"]))
-            detail = f"{month} ({level_text(last['value'])}) was {where}"
-        elif rule == "trend":
-            # a run of k points holds k - 1 rises (or falls)
-            steps = _run_length(frame, "trend") - 1
-            verb = "risen" if side == "high" else "fallen"
-            detail = f"{it} {has} {verb} in each of the last {steps} months, to {month}"
-        elif rule == "shift":
-            k = _run_length(frame, "shift", same="relative_to_mean")
-            where = "above" if side == "high" else "below"
-            its = "their" if plural else "its"
-            detail = (f"{it} {has} been {where} {its} average of {level_text(last['mean'])} for {k} "
-                      f"months in a row to {month}")
-        elif rule == "two_of_three":
-            limit = ("upper process limit of " + level_text(last["upl"]) if side == "high"
-                     else "lower process limit of " + level_text(last["lpl"]))
-            detail = f"two of the last three months were close to the {limit}"
-        else:
-            raise ValueError(f"unknown special-cause rule {rule!r}")
-        text = f"{who} {shows} special cause variation{nature}: {detail}."
+        shown = found[-3:]
+        lead = f"{len(found)} signals, the latest three: " if len(found) > 3 else ""
+        clauses = "; ".join(_signal_words(s, its) for s in shown)
+        text = f"{who} {shows} special cause variation from {span}: {lead}{clauses}."
+    text += " " + _latest_words(last, found, unit)
     if bool(last["trial"]):
         seg = result.segments.iloc[-1]
         text += (f" These are trial limits from only {format_count(seg['n_for_limits'])} "
@@ -94,12 +195,30 @@ def spc_sentence(result, subject: str, *, unit: str = "a month", plural: bool = 
     return text
 
 
+def _latest_words(last: pd.Series, found: list, unit: str) -> str:
+    """The latest month's position: within the usual range, beyond a limit, or within the
+    limits but part of the signal that is still going on."""
+    month, value = period_words(last["period"]), level_text(last["value"])
+    upl, lpl = level_text(last["upl"]), level_text(max(last["lpl"], 0))
+    if bool(last["outside_limits"]):
+        where = (f"above the upper process limit of {upl}" if last["value"] > last["upl"]
+                 else f"below the lower process limit of {lpl}")
+        return f"{month} ({value}) was {where}."
+    if bool(last["special_cause"]) and found and found[-1].ongoing:
+        return (f"{month} ({value}) was within the process limits of {lpl} to {upl} but "
+                "continues that signal.")
+    return f"{month} ({value}) was within the usual range of {lpl} to {upl} {unit}."
+
+
 def spc_title(result, subject: str, *, shift=None, plural: bool = False) -> str:
-    """A chart title that states what an XmR chart shows, without numbers.
+    """A chart title that states what an XmR chart shows, without numbers, agreeing with
+    :func:`spc_sentence`: the latest signal, or that there is none.
 
     Forms (``subject="Crime"``)::
 
-        Crime in March 2021 was within its usual range
+        Crime stayed within its usual range from April 2018 to March 2021
+        Crime was higher than usual from March 2020 to November 2020; within its usual range
+        in March 2021
         Crime in March 2021 was below its usual range
         Crime has fallen in each of the last 6 months
         Crime has been below its average for 9 months in a row
@@ -127,8 +246,14 @@ def spc_title(result, subject: str, *, shift=None, plural: bool = False) -> str:
             return f"{moved} and {has} been stable since"
         return moved
     month = period_words(last["period"])
-    if result.variation == "common_cause":
-        return f"{who} in {month} {be} within {its} usual range"
+    found = signals(result)
+    if not found:
+        first = period_words(frame["period"].iloc[0])
+        return f"{who} stayed within {its} usual range from {first} to {month}"
+    if not found[-1].ongoing:
+        level = "higher" if found[-1].side == "high" else "lower"
+        return (f"{who} {be} {level} than usual {_span(found[-1])}; within {its} usual range "
+                f"in {month}")
     side = last["special_cause_side"]
     rule = last["special_cause_rule"]
     if rule == "outside_limits":

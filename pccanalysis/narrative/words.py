@@ -74,3 +74,29 @@ def period_words(value) -> str:
     if isinstance(value, pd.Period) and value.freqstr.startswith("M"):
         return month_label(value)
     return str(value)
+
+
+def history_sentence(what: str, needed, first, last, *, plural: bool = True) -> str:
+    """Why a part of a briefing is not shown: the data do not reach back far enough.
+
+    Example::
+
+        The headline figures need police data from April 2019 to March 2021; the data cover
+        March 2020 to March 2021, so they are not shown.
+
+    Parameters
+    ----------
+    what : str
+        What is not shown, as the sentence's subject ("The headline figures").
+    needed : sequence of pandas.Period
+        The months it needs.
+    first, last : pandas.Period
+        The first and last month the data cover.
+    plural : bool
+        ``what`` is plural ("need", "they are").
+    """
+    needed = sorted(needed)
+    need, pronoun = ("need", "they are") if plural else ("needs", "it is")
+    return (f"{cap(what)} {need} police data from {period_words(needed[0])} to "
+            f"{period_words(needed[-1])}; the data cover {period_words(first)} to "
+            f"{period_words(last)}, so {pronoun} not shown.")

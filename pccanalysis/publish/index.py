@@ -6,19 +6,24 @@ right after partial runs (``--area``, ``--notebook``) and after failures.
 
 from __future__ import annotations
 
-import html
 import json
 from datetime import datetime
 from pathlib import Path
+
+from markupsafe import Markup
 
 from .. import __version__
 from ..config import Config, safe_folder_name
 from ..files import write_atomic
 from ..periods import Quarter
-from .export import format_generated, house_stylesheet
+from ..safe_html import template_environment
+from .export import TEMPLATES, format_generated, house_stylesheet
 
 #: An area's subfolder holding the executed notebook of each briefing whose latest run failed.
 FAILED_FOLDER = "failed"
+
+#: The index page's template (quarter_index.html.j2), kept with the briefing template.
+_TEMPLATES = template_environment(TEMPLATES, compact=False)
 
 
 def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
@@ -46,70 +51,22 @@ def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
                  or (folder / FAILED_FOLDER / f"{n}.ipynb").exists()]
         names += sorted(p.stem for p in folder.glob("*.html") if p.stem not in names)
         for name in names:
-            html_file = folder / f"{name}.html"
-            failed = (folder / FAILED_FOLDER / f"{name}.ipynb").exists()
             record = _record(folder / f"{name}.json")
-            title = html.escape(titles.get(name, name.replace("_", " ").capitalize()))
-            href = html.escape(f"{folder.name}/{name}.html", quote=True)
-            link = f'<a href="{href}">{title}</a>' if html_file.exists() else title
-            if failed:
-                state = ('<span class="pcc-failed">latest run failed</span>: see '
-                         f"<code>{html.escape(folder.name)}/{FAILED_FOLDER}/{html.escape(name)}"
-                         ".ipynb</code>" + ("; the previous briefing is kept" if html_file.exists()
-                                            else ""))
-            else:
-                state = "ready"
             generated = record.get("generated")
-            when = ""
-            if generated:
-                when = format_generated(datetime.fromisoformat(generated))
-            rows.append(
-                f"<tr><td>{html.escape(area.name)}</td><td>{link}</td><td>{state}</td>"
-                f'<td class="num"><code>{html.escape(str(record.get("short_id", "")))}</code></td>'
-                f"<td>{html.escape(when)}</td></tr>"
-            )
-    synthetic = ('<div class="pcc-synthetic" role="alert"><strong>SYNTHETIC DATA</strong> '
-                 "These briefings were made from the made-up sample data. No figure in them "
-                 "describes a real place or real people.</div>") if pub.synthetic else ""
-    marking = html.escape(pub.protective_marking)
-    body = "\n".join(rows) if rows else '<tr><td colspan="5">No briefings yet.</td></tr>'
-    page = f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
-<meta name="generator" content="pccanalysis {html.escape(__version__)}">
-<title>{html.escape(config.title)}: briefings for {html.escape(quarter.label)} ({marking})</title>
-<style>
-{house_stylesheet()}
-</style>
-</head>
-<body class="pcc-briefing pcc-index">
-<div class="pcc-marking pcc-marking-top" role="note">{marking}</div>
-{synthetic}
-<header class="pcc-header">
-<p class="pcc-organisation">{html.escape(config.title)}</p>
-<h1 class="pcc-title">Briefings for {html.escape(quarter.label)}</h1>
-<dl class="pcc-facts">
-<div><dt>Quarter</dt><dd>{html.escape(quarter.label)} ({html.escape(quarter.months_label)})</dd></div>
-<div><dt>Publication</dt><dd>{"May be published" if pub.public else "Not for publication"}</dd></div>
-</dl>
-</header>
-<main class="pcc-body">
-<table>
-<thead><tr><th>Area</th><th>Briefing</th><th>State</th><th class="num">Briefing id</th><th>Generated</th></tr></thead>
-<tbody>
-{body}
-</tbody>
-</table>
-<p>Each briefing's id is listed with every input file's SHA-256 hash in
-<code>manifest.json</code> (and <code>manifests/&lt;id&gt;.json</code>) in this folder.</p>
-</main>
-<div class="pcc-marking pcc-marking-bottom" role="note">{marking}</div>
-</body>
-</html>
-"""
+            rows.append({
+                "area": area.name, "folder": folder.name, "name": name,
+                "title": titles.get(name, name.replace("_", " ").capitalize()),
+                "href": (f"{folder.name}/{name}.html" if (folder / f"{name}.html").exists()
+                         else None),
+                "failed": (folder / FAILED_FOLDER / f"{name}.ipynb").exists(),
+                "short_id": str(record.get("short_id", "")),
+                "generated": (format_generated(datetime.fromisoformat(generated))
+                              if generated else ""),
+            })
+    page = _TEMPLATES.get_template("quarter_index.html.j2").render(
+        version=__version__, title=config.title, quarter=quarter,
+        marking=pub.protective_marking, synthetic=pub.synthetic, public=pub.public,
+        stylesheet=Markup(house_stylesheet()), rows=rows, failed_folder=FAILED_FOLDER)
     path = quarter_dir / "index.html"
     write_atomic(path, page)
     return path

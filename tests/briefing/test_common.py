@@ -32,8 +32,9 @@ def test_a_publication_gap_month_is_shown_but_not_judged(config):
     assert not result.frame["special_cause"].any()
     assert section.results["shift"] is None
     assert section.sentences == [
-        "ASB shows only common cause variation: June 2021 (100) was within the usual range of "
-        "59.5 to 158 a month."
+        "ASB shows only common cause variation from April 2020 to June 2021: no month was "
+        "outside the process limits and no run, trend or cluster near a limit signals a change. "
+        "June 2021 (100) was within the usual range of 59.5 to 158 a month."
     ]
     assert section.caveats == [
         "ASB figures for November 2020 appear incomplete (10 recorded against about 110 in a "
@@ -41,7 +42,7 @@ def test_a_publication_gap_month_is_shown_but_not_judged(config):
         "months as hollow points and leaves them out of its average and limits."
     ]
     fig = section.figures[0]
-    assert fig.pcc_title == "ASB in June 2021 was within its usual range"
+    assert fig.pcc_title == "ASB stayed within its usual range from April 2020 to June 2021"
     hollow = [line for line in fig.axes[0].lines if line.get_gid() == "excluded"][0]
     assert list(hollow.get_ydata()) == [10]
     assert [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "note"] == [
@@ -67,8 +68,9 @@ def test_a_sustained_shift_rebases_the_chart_where_it_began(config):
         "Crime has been below its average of 27.5 a month in every month from April 2020 to "
         "March 2021 (12 months): a sustained shift to a lower level, so the chart's limits are "
         "recalculated from April 2020.",
-        "Crime shows only common cause variation: March 2021 (24) was within the usual range "
-        "of 11.4 to 32.6 a month.",
+        "Crime shows only common cause variation from January 2019 to March 2021: no month was "
+        "outside the process limits and no run, trend or cluster near a limit signals a change. "
+        "March 2021 (24) was within the usual range of 11.4 to 32.6 a month.",
     ]
     assert section.figures[0].pcc_title == (
         "Crime moved to a lower level in April 2020 and has been stable since")
@@ -86,9 +88,14 @@ def test_a_shift_too_recent_for_its_own_limits_is_reported_not_rebased(config):
     section = spc_trend(config, data, Quarter(2020, 3), "All crime")
     assert section.results["shift"] is None
     assert section.results["spc"].settings["rebase"] == []
+    # The 15 months before April 2020 are all above that mean: a run the chart flags too, and
+    # the sentence names it before the run below.
     assert section.sentences == [
-        "Crime shows special cause variation of an improving nature: it has been below its "
-        "average of 28.8 for 9 months in a row to December 2020."
+        "Crime shows special cause variation from January 2019 to December 2020: higher than "
+        "usual from January 2019 to March 2020 (15 months in a row above its average of 28.8), "
+        "a concerning signal; lower than usual since April 2020 (9 months in a row below its "
+        "average of 28.8), an improving signal. December 2020 (22) was within the process "
+        "limits of 17.7 to 39.9 but continues that signal."
     ]
     assert section.figures[0].pcc_title == "Crime has been below its average for 9 months in a row"
 

@@ -9,7 +9,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 
+from pccanalysis.briefing.common import Section
 from pccanalysis.briefing.context import (
     SIDECAR_NAME,
     HeadlineFigure,
@@ -132,3 +135,25 @@ def test_no_absolute_path_reaches_a_briefing(text, shown):
     dq = DataQuality(source="data.police.uk street", rows_read=8, rows_kept=8)
     dq.notes.append(text)
     assert quality_lines(dq)[-1] == shown
+
+
+def test_a_section_without_its_input_is_left_out_with_a_line_in_data_quality(sample_config,
+                                                                              tmp_path):
+    InteractiveShell.instance()
+    b = open_briefing(sample_config, quarter="2020-21 Q3", output_dir=tmp_path)
+    with capture_output() as shown:
+        b.show(Section(missing="No hate-crime victim extract is configured "
+                               "(data.hate_crime_victims)."), "Hate crime and repeat victims",
+               "From the partnership's extract.")
+        b.show(Section(sentences=["Shown."]), "Missing persons", "From the indicator table.")
+    page = "".join(o.data.get("text/html", "") for o in shown.outputs)
+    assert "Hate crime" not in page
+    assert page == "<h2>Missing persons</h2><p>From the indicator table.</p><p>Shown.</p>"
+    with capture_output() as shown:
+        b.show_quality()
+    note = "".join(o.data.get("text/html", "") for o in shown.outputs)
+    assert ("<p>Hate crime and repeat victims: not shown. No hate-crime victim extract is "
+            "configured (data.hate_crime_victims).</p>") in note
+    assert json.loads((tmp_path / SIDECAR_NAME).read_text())["not_shown"] == [
+        "Hate crime and repeat victims: not shown. No hate-crime victim extract is configured "
+        "(data.hate_crime_victims)."]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from briefing.frames import area_data, config_with, months, street
+from briefing.frames import MINUS, area_data, config_with, months, street
 
 from pccanalysis.briefing.hate_crime import hate_crime, hate_incidents, repeat_victim_table
 from pccanalysis.indicators.repeats import repeat_victims
@@ -76,6 +76,15 @@ def test_hate_crime_counts_incidents_not_strand_records(sample_dir, tmp_path):
                                      "December 2020.")
     # The ward and strand table is per strand: 2020-21 Q4 has 36 rows for 24 incidents.
     assert "Hate-crime strand records by ward and strand, 2020-21 Q4" in section.tables[0]
+    # Under the table, its total of 36 records taken to the 24 incidents the sentence counts:
+    # 12 further strands out; every incident is in one of the area's wards.
+    html = section.tables[0]
+    assert ('<tr class="pcc-difference"><th scope="row">Further strands of an incident already '
+            'counted</th><td class="num"></td><td class="num"></td><td class="num"></td>'
+            f'<td class="num">{MINUS}12</td></tr>') in html
+    assert "Incidents in no ward of the area" not in html
+    assert ('<tr class="pcc-headline"><th scope="row">Recorded hate crime incidents, 2020-21 Q4 '
+            '(the figure in the text)</th>') in html and html.count('<td class="num">24</td>')
     assert section.notes == [
         "Hate crime is counted in incidents: all of a victim's records on one day are one "
         "incident, so a crime recorded under two strands counts once.",

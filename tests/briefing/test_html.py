@@ -20,6 +20,7 @@ from pccanalysis.briefing.html import (
     render_movement_table,
     render_status_key,
     render_tracker_table,
+    simple_table_html,
 )
 from pccanalysis.indicators.change import change_by, same_quarter_last_year
 from pccanalysis.indicators.delivery_plan import movement, overall_rating, status_key
@@ -275,3 +276,17 @@ def test_change_table_signs_both_ends_of_a_rising_interval():
     html = change_table_html(table, "ward_name", "Ward")
     assert ('<td class="num">+300%</td><td class="num">+124.3% to +658.5%</td><td>rose</td>'
             in html)
+
+
+@pytest.mark.parametrize("payload", XSS_CORPUS)
+def test_xss_corpus_in_the_change_suppressed_and_plain_tables(payload):
+    # Every value the section tables show is escaped: the payload is text, never markup.
+    frame = wards_frame()
+    table = change_by(frame, same_quarter_last_year(Quarter(2020, 4)), "ward_name")
+    table = table.assign(ward_name=payload, verdict=payload, previous_label=payload)
+    html = change_table_html(table, "ward_name", payload, caption=payload)
+    assert_table_is_safe(html)
+    plain = pd.DataFrame({payload: [payload, None], "n": [1, 2]})
+    assert_table_is_safe(simple_table_html(plain, payload, numeric=["n"]))
+    for shown in (html, simple_table_html(plain, payload)):
+        assert payload not in shown or not set("<>\"'&") & set(payload)

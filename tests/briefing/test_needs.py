@@ -3,6 +3,9 @@ worked by hand)."""
 
 from __future__ import annotations
 
+import re
+import shutil
+
 import pandas as pd
 import pytest
 from briefing.frames import area_data, config_with, months, street, wards_frame
@@ -10,6 +13,7 @@ from briefing.frames import area_data, config_with, months, street, wards_frame
 from pccanalysis.briefing.needs import harm_view, local_against_national, ward_rates, ward_shares
 from pccanalysis.config import load_config
 from pccanalysis.periods import Quarter
+from pccanalysis.publish.run import run_quarter
 
 
 def _harm_frame() -> pd.DataFrame:
@@ -131,6 +135,9 @@ def test_harm_view_weights_crime_with_a_made_up_scheme(sample_dir, tmp_path):
             "<td class=\"num\">6</td><td class=\"num\">153</td></tr>"
             "<tr><td>Burglary</td><td class=\"num\">10</td><td class=\"num\">6</td>"
             "<td class=\"num\">60</td></tr>") in section.tables[0]
+    # and the total the sentence gives: 12 crimes, harm 213
+    assert ('<tr class="pcc-total"><td>All crime with a harm weight</td><td class="num"></td>'
+            '<td class="num">12</td><td class="num">213</td></tr>') in section.tables[0]
     fig = section.figures[0]
     assert "harm weights: Made-up test scheme v0 (invented for this test)" in fig.pcc_source
     assert [q.source for q in section.quality] == ["harm weights"]
@@ -138,8 +145,9 @@ def test_harm_view_weights_crime_with_a_made_up_scheme(sample_dir, tmp_path):
 
 def test_harm_view_says_plainly_when_no_weights_are_configured(config):
     section = harm_view(config, area_data(_harm_frame()), Quarter(2020, 4))
-    assert section.figures == [] and section.sentences == []
-    assert section.notes[0].startswith(
+    # left out of the briefing, with one line for its data-quality note
+    assert section.figures == [] and section.sentences == [] and section.notes == []
+    assert section.missing.startswith(
         "No harm weights are configured (data.harm_weights), so this briefing counts crimes "
         "and does not weight them by their harm.")
 
@@ -187,7 +195,36 @@ def test_ward_rates_funnel_on_residents(sample_dir, tmp_path):
 def test_ward_rates_say_so_without_a_population_file(sample_dir, tmp_path):
     config = config_with(sample_dir, tmp_path, "")
     section = ward_rates(config, area_data(wards_frame()), Quarter(2020, 4))
-    assert section.notes == ["No population is configured (data.lsoa_population or "
-                             "data.population), so the wards are not compared on crime per "
-                             "resident."]
+    assert section.missing == ("No population is configured (data.lsoa_population or "
+                               "data.population), so the wards are not compared on crime per "
+                               "resident.")
+    assert section.notes == []
     assert section.figures == [] and section.sentences == []
+
+
+@pytest.mark.slow
+def test_a_needs_assessment_on_13_months_renders_every_section_it_can(sample_dir, tmp_path):
+    # The sample with only its last 13 months of police data (March 2020 to March 2021): the
+    # rolling-year headline needs 24 months, so it says so in one sentence; every other
+    # section renders (harm weights are not configured in the sample: left out, one line).
+    (tmp_path / "police-uk").mkdir()
+    for month in pd.period_range("2020-03", "2021-03", freq="M"):
+        shutil.copytree(sample_dir / "police-uk" / str(month), tmp_path / "police-uk" / str(month))
+    for folder in ("geography", "local", "stop-and-search"):
+        if (sample_dir / folder).exists():
+            (tmp_path / folder).symlink_to(sample_dir / folder)
+    shutil.copy(sample_dir / "pcc.yaml", tmp_path / "pcc.yaml")
+    run = run_quarter(tmp_path / "pcc.yaml", "latest", output_dir=tmp_path / "out",
+                      notebooks=["needs_assessment"])
+    assert [(r.notebook, r.status) for r in run.results] == [("needs_assessment", "ok")]
+    page = (run.plan.quarter_dir / "Northbridge" / "needs_assessment.html").read_text()
+    assert ("The headline figures need police data from April 2019 to March 2021; the data "
+            "cover March 2020 to March 2021, so they are not shown.") in page
+    headings = [re.sub(r"<[^>]+>|\u00b6", "", h).strip()
+                for h in re.findall(r"<h2[^>]*>(.*?)</h2>", page, re.DOTALL)]
+    assert headings == ["Contents", "Summary", "Headline figures", "Long-run trends",
+                        "Local against national", "Where crime happens",
+                        "Crime per resident by ward", "Hotspots", "Data quality",
+                        "Appendix: how the figures are made", "About this briefing"]
+    assert "Harm-weighted view: not shown. No harm weights are configured" in page
+    assert page.count("<img ") >= 7  # four trends, the comparator, shares, funnel, hotspots

@@ -6,11 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from briefing.frames import MINUS, area_data, config_with, months, street, wards_frame
+from consistency import card_disagreements
 
-from pccanalysis.briefing.common import ASB
+from pccanalysis.briefing.common import ASB, data_gaps
+from pccanalysis.briefing.inputs import load_area
 from pccanalysis.briefing.quarterly import missing_persons, performance_by, performance_headline
+from pccanalysis.config import load_config
 from pccanalysis.indicators.change import compare_counts
-from pccanalysis.periods import Quarter
+from pccanalysis.periods import Quarter, parse_quarter
 
 
 def _asb_with_gap(counts: dict) -> None:
@@ -103,6 +106,9 @@ def test_headline_leaves_a_gap_month_out_and_allows_for_over_dispersion(config):
         "ASB was similar (+7%) in April to December 2020 excluding October 2020 compared with "
         "April to December 2019 excluding October 2019, from 800 to 856.",
     ]
+    # every card agrees with its sentence (the same change, in the same order)
+    for card, sentence in zip(section.headline, section.sentences, strict=True):
+        assert card_disagreements(card, sentence) == [], (card, sentence)
     card = section.headline[1]
     assert (card.label, card.value, card.verdict) == ("ASB, this quarter", "+28%", "rose by 28%")
     assert card.detail == ("256 in 2020-21 Q3 excluding October 2020; 200 in 2019-20 Q3 "
@@ -117,44 +123,78 @@ def test_headline_leaves_a_gap_month_out_and_allows_for_over_dispersion(config):
     ]
 
 
-def test_category_table_leaves_the_gap_month_out_and_adjusts_for_the_number_of_rows(config):
+def test_category_table_leaves_the_gap_month_out_of_its_own_row_and_adds_up(config):
     counts = {}
     _asb_with_gap(counts)
-    # Drugs 50 and burglary 100 every month, except drugs at 66 and 67 in November and
-    # December 2020. Every history is flat: phi = 1 for each row.
+    # Drugs 50 and burglary 100 every month, except drugs at 70 in November and December
+    # 2020. Every history is flat: phi = 1 for each row.
     for m in months("2019-04", "2020-12"):
         counts[(m, "Drugs", "Abbey")] = 50
         counts[(m, "Burglary", "Abbey")] = 100
-    counts |= {("2020-11", "Drugs", "Abbey"): 66, ("2020-12", "Drugs", "Abbey"): 67}
+    counts |= {("2020-11", "Drugs", "Abbey"): 70, ("2020-12", "Drugs", "Abbey"): 70}
     data = area_data(street(counts))
     section = performance_by(config, data, Quarter(2020, 3), "crime_type")
     table = section.results["table"].set_index("crime_type")
-    # October is left out of every row (the ASB gap), with October 2019: November and
-    # December only. ASB 256 / 200 (p = 0.0099), drugs 133 / 100 (exact p = 0.0358, "rose" on
-    # its own), burglary 200 / 200 (p = 1). Holm over 3 rows: 3 x 0.0099 = 0.030 (rose),
-    # max(0.030, 2 x 0.0358) = 0.0716 (similar), 1 (similar).
-    assert table.loc["Drugs", ["previous", "current"]].tolist() == [100, 133]
-    assert table.loc["Drugs", "p_value"] == pytest.approx(0.0358, abs=1e-4)
+    # October is left out of the ASB row only (its gap), with October 2019: ASB 256 / 200
+    # (p = 0.0099). Drugs and burglary keep all three months: drugs 190 / 150 (exact
+    # binomial 190 of 340 at 1/2: p = 0.0343, "rose" on its own), burglary 300 / 300 (p = 1).
+    # Holm over 3 rows: 3 x 0.0099 = 0.030 (rose), max(0.030, 2 x 0.0343) = 0.0686
+    # (similar), 1 (similar).
+    assert table.loc[ASB, ["previous", "current"]].tolist() == [200, 256]
+    assert table.loc["Drugs", ["previous", "current"]].tolist() == [150, 190]
+    assert table.loc["Burglary", ["previous", "current"]].tolist() == [300, 300]
+    assert table.loc["Drugs", "p_value"] == pytest.approx(0.0343, abs=1e-4)
     assert table.loc["Drugs", "adjusted_p"] == pytest.approx(2 * table.loc["Drugs", "p_value"])
     assert table["verdict"].to_dict() == {ASB: "rose", "Drugs": "similar",
                                           "Burglary": "similar"}
     assert (table["dispersion"] == 1.0).all()
     assert section.sentences == ["The number recorded was similar in every category except "
                                  "Anti-social behaviour, where it rose."]
-    assert ('<th scope="col" class="num">2019-20 Q3 excluding October 2019</th>'
-            '<th scope="col" class="num">2020-21 Q3 excluding October 2020</th>'
-            in section.tables[0])
+    html = section.tables[0]
+    # The headings are the quarters most rows count; the ASB row names what it leaves out.
+    assert ('<th scope="col" class="num">2019-20 Q3</th>'
+            '<th scope="col" class="num">2020-21 Q3</th>' in html)
+    # The crime rows add up to the headline's crime count (no crime month left out: 150 +
+    # 300 = 450 and 190 + 300 = 490), and ASB is shown under the total, not in it.
+    assert ('<tr class="pcc-total"><th scope="row">All crime (the categories above)</th>'
+            '<td class="num">450</td><td class="num">490</td>' in html)
+    assert [t.kind for t in section.results["totals"]] == ["total"]
+    assert ("<th scope=\"row\">Anti-social behaviour (not recorded crime, so not in the total; "
+            "left out: October 2019 and October 2020)</th>") in html
+    assert html.index("pcc-total") < html.index("Anti-social behaviour (")
     assert section.caveats == [
         "ASB figures for October 2020 appear incomplete (10 recorded against about 100 in a "
         "usual month), so totals that include that month are too low.",
-        "Every category: October 2020 left out because of a likely publication gap, with "
-        "October 2019 so that like is compared with like.",
+        "Anti-social behaviour: October 2020 left out because of a likely publication gap, "
+        "with October 2019 so that like is compared with like.",
     ]
-    # drugs' own interval (+1.8% to +74.2%) excludes no change, but its verdict is adjusted
+    # drugs' own interval excludes no change, but its verdict is adjusted
     assert section.notes == [
         "Verdicts allow for the number of categories compared, so a category can be "
         "\u201csimilar\u201d even when its 95% interval, which is for that category alone, "
         "does not include no change."]
+
+
+def test_a_crime_gap_month_left_out_of_the_headline_is_a_labelled_row(config):
+    # Burglary 100 a month April 2019 to December 2020, but October 2020 published with 10 (a
+    # gap); drugs 50 a month throughout. The headline's crime count leaves October 2020 and
+    # October 2019 out for all crime: 100 + 100 + 50 + 50 ... = 2 x 150 = 300 in each
+    # quarter. The table leaves October out of burglary only: burglary 200 / 200, drugs
+    # 150 / 150, total 350 / 350; the difference row holds drugs' two Octobers (-50, -50).
+    counts = {}
+    for m in months("2019-04", "2020-12"):
+        counts[(m, "Burglary", "Abbey")] = 10 if m == "2020-10" else 100
+        counts[(m, "Drugs", "Abbey")] = 50
+    section = performance_by(config, area_data(street(counts)), Quarter(2020, 3), "crime_type")
+    totals = section.results["totals"]
+    assert [(t.kind, t.previous, t.current) for t in totals] == [
+        ("total", 350, 350), ("difference", -50, -50), ("headline", 300, 300)]
+    assert totals[1].label == ("Left out of the headline figure: October 2019 and October "
+                               "2020 (a likely publication gap)")
+    html = section.tables[0]
+    assert ('<tr class="pcc-difference"><th scope="row">Left out of the headline figure: '
+            'October 2019 and October 2020 (a likely publication gap)</th>'
+            f'<td class="num">{MINUS}50</td><td class="num">{MINUS}50</td>') in html
 
 
 def test_missing_persons_allow_for_each_series_own_variation(sample_dir, tmp_path):
@@ -228,3 +268,31 @@ def test_ward_changes_are_withheld_when_coverage_moves(config):
     assert "rose" not in section.tables[0] and "fell" not in section.tables[0]
     # Counts still reconcile with the area's totals: 30 + 30 + 0 now, 30 + 30 + 30 before.
     assert '<td class="num">30</td><td class="num">0</td>' in section.tables[0]
+
+
+@pytest.mark.real_data
+def test_derbyshire_asb_gap_leaves_november_out_of_asb_only(derbyshire_zip, ons_2021, tmp_path):
+    # data.police.uk published Derbyshire's November 2024 with no ASB. In 2024-25 Q3 the
+    # crime-type table leaves November out of the ASB row only, and its crime rows add up to
+    # the headline's crime count (no crime month is left out of either).
+    (tmp_path / "pcc.yaml").write_text(
+        "force: Derbyshire\nareas:\n- name: Derbyshire\n  force: Derbyshire\n"
+        f"data:\n  police_uk: {derbyshire_zip}\n  lsoa_lookup: {ons_2021['lsoa_lookup']}\n"
+        f"  lad_lookup: {ons_2021['lad_lookup']}\n  lsoa_bridge: {ons_2021['bridge']}\n"
+        f"cache_dir: {tmp_path / 'cache'}\n")
+    config = load_config(tmp_path / "pcc.yaml")
+    data = load_area(config)
+    quarter = parse_quarter("2024-25 Q3")
+    gaps = data_gaps(data)
+    crime = performance_headline(data, quarter, gaps).results["All crime this quarter"]
+    section = performance_by(config, data, quarter, "crime_type", gaps)
+    table = section.results["table"].set_index("crime_type")
+    assert table.loc[ASB, "current_label"] == "2024-25 Q3 excluding November 2024"
+    assert set(table.drop(ASB)["current_label"]) == {"2024-25 Q3"}
+    rows = table.drop(ASB)
+    assert (rows["current"].sum(), rows["previous"].sum()) == (crime.current, crime.previous)
+    assert [(t.kind, t.previous, t.current) for t in section.results["totals"]] == [
+        ("total", crime.previous, crime.current)]
+    assert ("Anti-social behaviour: November 2024 left out because of a likely publication gap, "
+            "with November 2023 so that like is compared with like.") in section.caveats
+    assert not any(c.startswith("Every category") for c in section.caveats)

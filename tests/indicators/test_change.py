@@ -245,6 +245,37 @@ def test_gap_months_can_be_left_out_like_for_like():
         change(asb, comp, count_column="count", gaps=gaps, gap_policy="drop")
 
 
+def test_each_category_leaves_out_only_its_own_gap_month():
+    # The frame of the test above, by crime type: November 2020 is a gap in ASB only.
+    frame = monthly(
+        {("Abbey", ASB): (40, 30), ("Dales", ASB): (40, 30),
+         ("Abbey", "Burglary"): (20, 20), ("Dales", "Burglary"): (20, 20)},
+        ["ward_name", "crime_type"],
+    )
+    frame.loc[(frame.crime_type == ASB) & (frame.month == pd.Period("2020-11", "M")), "count"] = 0
+    gaps = find_gaps(frame, "crime_type", count_column="count")
+    comp = same_quarter_last_year("2020-21 Q3")
+    # "exclude": November out of every row, burglary 80 against 80.
+    every = change_by(frame, comp, "crime_type", count_column="count", gaps=gaps,
+                      gap_policy="exclude").set_index("crime_type")
+    assert every.loc["Burglary", ["current", "previous"]].tolist() == [80, 80]
+    # "exclude_own": ASB 120 against 160 (October and December), burglary all three months,
+    # 2 x 20 x 3 = 120 against 120, its labels without an exclusion.
+    own = change_by(frame, comp, "crime_type", count_column="count", gaps=gaps,
+                    gap_policy="exclude_own", adjust="holm").set_index("crime_type")
+    assert own.loc[ASB, ["current", "previous"]].tolist() == [120, 160]
+    assert own.loc[ASB, "current_label"] == "2020-21 Q3 excluding November 2020"
+    assert own.loc["Burglary", ["current", "previous"]].tolist() == [120, 120]
+    assert own.loc["Burglary", "current_label"] == "2020-21 Q3"
+    assert own.loc["Burglary", "caveat"] is None
+    # Holm over both rows: ASB's p (0.0196, above) doubled is 0.039 < 0.05: still "fell";
+    # burglary 120 against 120, p = 1.
+    assert own.loc[ASB, "adjusted_p"] == pytest.approx(2 * own.loc[ASB, "p_value"])
+    assert own.loc[ASB, "p_value"] == pytest.approx(0.0196, abs=5e-4)
+    assert own["verdict"].to_dict() == {ASB: "fell", "Burglary": "similar"}
+    assert list(own.index) == ["Burglary", ASB]  # sorted as change_by sorts: rose, similar, fell
+
+
 def test_share_change():
     # Hate crime: the city centre had 25 of 100 in 2019-20 (25%) and 10 of 80 in 2020-21
     # (12.5%), a fall of 12.5 points; Fisher's exact test on [[10, 70], [25, 75]].

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from consistency import card_disagreements
 
+from pccanalysis.briefing.context import HeadlineFigure
 from pccanalysis.indicators.change import (
     Caveat,
     between,
@@ -260,3 +262,13 @@ def test_a_results_caveat_reaches_its_headline_and_figure_caveat():
              "that like is compared with like")
     assert headline(result, subject="crime").caveat == words
     assert figure_caveat("ASB, year to date", caveat) == f"ASB, year to date: {words}."
+
+
+def test_a_card_that_contradicts_its_sentence_is_caught():
+    result = compare_counts(256, 200, label="ASB", current_label="2020-21 Q3",
+                            previous_label="2019-20 Q3")
+    card = HeadlineFigure(**headline(result, "ASB").as_card())
+    assert card_disagreements(card, change_sentence(result, "ASB")) == []
+    wrong = HeadlineFigure(card.label, card.value, "was similar (+28%)", "neutral", card.detail)
+    assert card_disagreements(wrong, change_sentence(result, "ASB")) == [
+        "card says 'was similar (+28%)', the sentence does not"]
