@@ -391,3 +391,19 @@ def test_an_edited_input_is_remade_with_the_reason_and_a_rerun_keeps_everything(
     # --force remakes all, saying so.
     forced = run_cli(*args, "--force", "--notebook", "beta")
     assert "  1 because --force\n" in forced.stdout
+
+
+def test_papermill_warnings_reach_the_run_log(sample_config, tmp_path):
+    # A parameters cell papermill cannot read (a comment with "="): the briefing is still
+    # made, and papermill's warnings are in run.log, not lost in a worker.
+    nbdir = tmp_path / "notebooks"
+    path = make_notebook(nbdir / "old.ipynb", "Old style", BETA)
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells[1].source = ('quarter = "latest"  # "latest" = the latest quarter\narea = None\n'
+                          'config_path = None\noutput_dir = None')
+    nbformat.write(nb, str(path))
+    result = run_quarter(sample_config, QUARTER, notebooks_dir=nbdir, output_dir=tmp_path / "out")
+    assert result.results[0].ok
+    log = (result.plan.quarter_dir / "run.log").read_text()
+    assert "Northbridge / old: papermill: Unable to parse line 1" in log
+    assert "Northbridge / old: papermill: Passed unknown parameter: quarter" in log

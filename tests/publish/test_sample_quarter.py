@@ -142,3 +142,10 @@ def test_suppressed_cells_are_marked(pages):
     assert '<td class="suppressed">[c]</td>' in table
     assert "[c] = fewer than 5" in table
 
+
+
+def test_the_run_log_has_no_papermill_warning(run):
+    log = (run.plan.quarter_dir / "run.log").read_text()
+    assert "ok     Northbridge / quarterly_performance" in log
+    assert "papermill:" not in log  # how a warning of papermill's is written
+    assert "Unable to parse line" not in log and "Passed unknown parameter" not in log
