@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import __version__
 from ..config import Config, safe_folder_name
 from ..files import write_atomic
+from ..numbers import join_words
 from ..periods import Quarter
 from .export import format_generated, house_stylesheet
 
@@ -65,6 +66,7 @@ def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
                 when = format_generated(datetime.fromisoformat(generated))
             rows.append(
                 f"<tr><td>{html.escape(area.name)}</td><td>{link}</td><td>{state}</td>"
+                f"<td>{exports_html(folder.name, record.get('exports') or [])}</td>"
                 f'<td class="num"><code>{html.escape(str(record.get("short_id", "")))}</code></td>'
                 f"<td>{html.escape(when)}</td></tr>"
             )
@@ -72,7 +74,7 @@ def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
                  "These briefings were made from the made-up sample data. No figure in them "
                  "describes a real place or real people.</div>") if pub.synthetic else ""
     marking = html.escape(pub.protective_marking)
-    body = "\n".join(rows) if rows else '<tr><td colspan="5">No briefings yet.</td></tr>'
+    body = "\n".join(rows) if rows else '<tr><td colspan="6">No briefings yet.</td></tr>'
     page = f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -93,17 +95,20 @@ def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
 <h1 class="pcc-title">Briefings for {html.escape(quarter.label)}</h1>
 <dl class="pcc-facts">
 <div><dt>Quarter</dt><dd>{html.escape(quarter.label)} ({html.escape(quarter.months_label)})</dd></div>
+<div><dt>Areas</dt><dd>{html.escape(areas_line(config))}</dd></div>
 <div><dt>Publication</dt><dd>{"May be published" if pub.public else "Not for publication"}</dd></div>
 </dl>
 </header>
 <main class="pcc-body">
 <table>
-<thead><tr><th>Area</th><th>Briefing</th><th>State</th><th class="num">Briefing id</th><th>Generated</th></tr></thead>
+<thead><tr><th>Area</th><th>Briefing</th><th>State</th><th>Also as</th><th class="num">Briefing id</th><th>Generated</th></tr></thead>
 <tbody>
 {body}
 </tbody>
 </table>
-<p>Each briefing's id is listed with every input file's SHA-256 hash in
+<p>Beside each briefing: its tables as one Excel workbook (a sheet per table) and as CSV
+files, its charts as PNG (300 dpi, for slides and print) and SVG, and, when asked for, the
+briefing as an A4 PDF. Each briefing's id is listed with every input file's SHA-256 hash in
 <code>manifest.json</code> (and <code>manifests/&lt;id&gt;.json</code>) in this folder.</p>
 </main>
 <div class="pcc-marking pcc-marking-bottom" role="note">{marking}</div>
@@ -113,6 +118,34 @@ def write_quarter_index(config: Config, quarter: Quarter, quarter_dir: Path,
     path = quarter_dir / "index.html"
     write_atomic(path, page)
     return path
+
+
+def areas_line(config: Config) -> str:
+    """The areas in words, saying where ``all_csps_of`` put the force's CSPs."""
+    names = join_words([a.name for a in config.areas])
+    if not config.all_csps_of:
+        return names
+    return (f"{names} (all_csps_of {join_words(list(config.all_csps_of))}: the force area and "
+            "each Community Safety Partnership in it)")
+
+
+def exports_html(folder: str, exports: list[str]) -> str:
+    """Links to a briefing's PDF and workbook, and its CSV and chart folders, with counts."""
+    pieces = []
+    for suffix, label in ((".pdf", "PDF"), (".xlsx", "Excel")):
+        for e in exports:
+            if "/" not in e and e.endswith(suffix):
+                href = html.escape(f"{folder}/{e}", quote=True)
+                pieces.append(f'<a href="{href}">{label}</a>')
+    for kind, label in (("tables", "CSV table"), ("charts", "chart")):
+        files = [e for e in exports if e.split("/")[-2:-1] == [kind]]
+        if files:
+            n = len(files) if kind == "tables" else len({Path(f).stem for f in files})
+            href = html.escape(f"{folder}/{Path(files[0]).parent.as_posix()}/", quote=True)
+            what = f"{n} {label}{'s' if n != 1 else ''}" + (" (PNG, SVG)" if kind == "charts"
+                                                            else "")
+            pieces.append(f'<a href="{href}">{html.escape(what)}</a>')
+    return " · ".join(pieces)
 
 
 def _record(path: Path) -> dict:
