@@ -14,7 +14,8 @@ _RUNS: dict[Path, object] = {}
 
 
 def sample_quarter_run(base: Path):
-    """Write the sample under ``base`` and run every notebook for its latest quarter, once.
+    """Write the sample under ``base`` and run every notebook for its latest quarter, once
+    (with PDFs where headless Chromium is installed).
 
     Returns
     -------
@@ -22,11 +23,13 @@ def sample_quarter_run(base: Path):
     """
     base = Path(base)
     if base not in _RUNS:
+        from pccanalysis.publish.pdf import chromium
         from pccanalysis.publish.run import run_quarter
         from pccanalysis.sample.data import write_sample
 
         sample = base / "sample"
         if not (sample / ".complete").exists():
             write_sample(sample)
-        _RUNS[base] = run_quarter(sample / "pcc.yaml", "latest", output_dir=base / "outputs")
+        _RUNS[base] = run_quarter(sample / "pcc.yaml", "latest", output_dir=base / "outputs",
+                                  pdf=chromium() is not None)
     return _RUNS[base]

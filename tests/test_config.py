@@ -289,3 +289,39 @@ publication: yes
     assert str(err.value) == (
         f"{path}, line 8: publication must be a mapping of keys to values, not true."
     )
+
+
+def test_every_missing_file_is_named_at_once(folder):
+    path = write(folder, GOOD.replace("geo/lad.csv", "geo/lad19.csv").replace(
+        "local/victims.csv", "local/victim.csv"))
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.problems == [
+        f"{path}, line 14: data.lad_lookup: geo/lad19.csv does not exist (looked for "
+        f"{folder / 'geo' / 'lad19.csv'}).",
+        f"{path}, line 21: data.hate_crime_victims: local/victim.csv does not exist (looked for "
+        f"{folder / 'local' / 'victim.csv'})."]
+    assert str(err.value) == "\n".join(err.value.problems)
+    assert err.value.config.data.lad_lookup == folder / "geo" / "lad19.csv"  # read regardless
+
+
+@pytest.mark.parametrize("areas", [
+    "areas: {all_csps_of: Northbridge}\n",
+    "areas:\n  - all_csps_of: Northbridge\n",
+    "areas:\n  - name: Town\n    local_authorities: Eastmoor\n  - all_csps_of: [Northbridge]\n",
+])
+def test_all_csps_of(folder, areas):
+    text = GOOD.replace("areas:\n  - name: Northbridge\n    csp: Northbridge\n  - name: Two "
+                        "districts\n    local_authorities: [Eastmoor, Westmoor]\n", areas)
+    config = load_config(write(folder, text.replace("title: Northbridge Community Safety "
+                                                    "Partnership\n", "")))
+    assert config.all_csps_of == ("Northbridge",)
+    assert [a.name for a in config.areas] == (["Town"] if "Town" in areas else [])
+    assert config.title == ("Town" if "Town" in areas else "Northbridge")
+
+
+def test_all_csps_of_stands_alone(folder):
+    text = GOOD.replace("  - name: Northbridge\n    csp: Northbridge\n",
+                        "  - all_csps_of: Northbridge\n    name: Northbridge\n")
+    with pytest.raises(ConfigError, match=r"line 5: unknown key 'areas\[1\].name'"):
+        load_config(write(folder, text))

@@ -15,6 +15,7 @@ copies into the run manifest: one source of truth for what a briefing reported.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -31,6 +32,10 @@ from .html import render
 from .inputs import expand_areas, resolve_quarter
 
 SIDECAR_NAME = "briefing.json"
+#: Charts saved beside a briefing (``<output_dir>/charts/NN-<title>.png`` and ``.svg``).
+CHARTS_FOLDER = "charts"
+#: The saved PNGs' resolution: print quality for a slide or a printed board pack.
+PRINT_DPI = 300
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ class Briefing:
     quarter: Quarter
     output_dir: Path | None = None
     record: dict[str, Any] = field(default_factory=lambda: {"quality": {}, "headline": [],
-                                                             "notes": []})
+                                                             "notes": [], "charts": []})
     _quality: dict[str, DataQuality] = field(default_factory=dict, repr=False)
 
     # -- recording --------------------------------------------------------------------------
@@ -252,6 +257,10 @@ class Briefing:
         # figure_to_html reads the alt text from the figure (a chart made by hand has none)
         fig.pcc_alt = fig.alt_text = " ".join(str(alt).split())
         fragment = figure_to_html(fig)
+        if self.output_dir is not None:
+            self.record["charts"].append(save_chart(
+                fig, self.output_dir / CHARTS_FOLDER, len(self.record["charts"]) + 1))
+            self._save()
         plt.close(fig)
         _display_html(fragment)
 
@@ -286,6 +295,43 @@ def open_briefing(config_path: str | os.PathLike | None = None, *, area: str | N
         quarter=resolve_quarter(config, quarter),
         output_dir=Path(output_dir) if output_dir else None,
     )
+
+
+def save_chart(fig, folder: Path, number: int) -> dict[str, str]:
+    """Save a chart as ``NN-<title>.png`` (:data:`PRINT_DPI`) and ``.svg``, for slides and print.
+
+    Both files carry the chart's title and alt text (PNG text fields, SVG title and
+    description); the SVG keeps its text as text.
+
+    Returns
+    -------
+    dict
+        ``{"file": "NN-<title>", "title": ..., "alt": ...}`` (the file without its suffix).
+    """
+    import matplotlib
+
+    from ..figures.style import alt_text, figure_to_png, house_style
+
+    title = getattr(fig, "pcc_title", None) or ""
+    alt = alt_text(fig)
+    slug = _slug(title or alt)
+    stem = f"{number:02d}-{slug or 'chart'}"
+    write_atomic(folder / f"{stem}.png", figure_to_png(fig, PRINT_DPI))
+    svg = io.BytesIO()
+    # a fixed salt: the same chart gives the same SVG (element ids), run after run
+    with house_style(), matplotlib.rc_context({"svg.hashsalt": "pccanalysis"}):
+        fig.savefig(svg, format="svg", metadata={"Description": alt, "Date": None}
+                    | ({"Title": title} if title else {}))
+    write_atomic(folder / f"{stem}.svg", svg.getvalue())
+    return {"file": stem, "title": title, "alt": alt}
+
+
+def _slug(text: str, limit: int = 48) -> str:
+    """A file-name part: lower-case words joined by ``-``, cut at a word within ``limit``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit + 1].rsplit("-", 1)[0]
+    return slug
 
 
 def _display_html(fragment: str) -> None:

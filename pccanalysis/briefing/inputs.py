@@ -262,8 +262,8 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
 
 def expand_areas(config: Config, lads: pd.DataFrame | None = None) -> Config:
     """The configuration with each ``all_csps_of`` force read from the LAD lookup: the force
-    area (named as the lookup names it) and then every CSP in it, alphabetically, after the
-    areas listed by name.
+    area (named as the lookup names it, or "<force> force area" when a CSP has that name) and
+    then every CSP in it, alphabetically, after the areas listed by name.
 
     Parameters
     ----------
@@ -285,6 +285,7 @@ def expand_areas(config: Config, lads: pd.DataFrame | None = None) -> Config:
         lads = read_lad_lookup(config.data.lad_lookup)
     lookup = config.data.lad_lookup.name
     added: list[Area] = []
+    forces: list[str] = []  # as the lookup spells them
     for force in config.all_csps_of:
         if "pfa_name" not in lads or "csp_name" not in lads:
             raise ConfigError(f"{config.path}: all_csps_of {force!r} needs a lookup with CSP "
@@ -294,16 +295,21 @@ def expand_areas(config: Config, lads: pd.DataFrame | None = None) -> Config:
             known = sorted(lads["pfa_name"].dropna().unique())
             raise ConfigError(f"{config.path}: all_csps_of names {force!r}, which is not a "
                               f"police force area in {lookup}{did_you_mean(force, known)}.")
-        name = str(lads.loc[hit, "pfa_name"].iloc[0])
-        added.append(Area(name=name, force=name))
-        added += [Area(name=str(c), csps=(str(c),))
-                  for c in sorted(lads.loc[hit, "csp_name"].dropna().unique())]
+        force_name = str(lads.loc[hit, "pfa_name"].iloc[0])
+        forces.append(force_name)
+        csps = [str(c) for c in sorted(lads.loc[hit, "csp_name"].dropna().unique())]
+        # A CSP named like its force (a one-CSP force) keeps the name; the force area is
+        # then called "<force> force area".
+        name = (f"{force_name} force area" if force_name.casefold() in map(str.casefold, csps)
+                else force_name)
+        added.append(Area(name=name, force=force_name))
+        added += [Area(name=c, csps=(c,)) for c in csps]
     areas = config.areas + tuple(added)
     problem = area_name_problem(areas)
     if problem:
         raise ConfigError(f"{config.path}: {problem} once all_csps_of "
                           f"{join_words(list(config.all_csps_of))} is read from {lookup}.")
-    return dataclasses.replace(config, areas=areas)
+    return dataclasses.replace(config, areas=areas, all_csps_of=tuple(forces))
 
 
 def area_problems(config: Config, lads: pd.DataFrame, areas: Iterable[Area]) -> list[str]:

@@ -27,12 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..briefing.context import SIDECAR_NAME
+from ..briefing.context import CHARTS_FOLDER, SIDECAR_NAME
 from .export import MAX_BYTES, BriefingMeta, export_html, external_references
+from .pdf import render_pdf
+from .tables import headline_table, read_tables, write_csvs, write_workbook
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT = 900  # seconds; a hung cell should not block a scheduled run forever
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+#: The folder of a briefing's CSV tables (beside its charts, under ``<area>/<notebook>/``).
+TABLES_FOLDER = "tables"
 #: Errors that mean the output folder cannot be written (the run stops, publishing nothing).
 OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
                            errno.ENOTDIR})
@@ -49,6 +53,7 @@ class Task:
     parameters: dict[str, Any]
     meta: BriefingMeta
     timeout: int = CELL_TIMEOUT
+    pdf: bool = False
 
 
 @dataclass
@@ -57,7 +62,9 @@ class TaskResult:
 
     Times are in seconds: ``execute`` is papermill's whole execution (kernel start included),
     ``cells`` the sum of the cells' own durations as papermill measured them, ``export`` the
-    nbconvert export. ``execute - cells`` is the kernel start and papermill's overhead.
+    nbconvert export, ``tables`` the XLSX and CSV files, ``pdf`` the PDF. ``execute - cells``
+    is the kernel start and papermill's overhead. ``exports`` are the files made beside the
+    page, relative to the work folder.
     ``output_error`` is set when the worker could not write its files (the run then stops
     with nothing published).
     """
@@ -69,12 +76,15 @@ class TaskResult:
     execute: float = 0.0
     cells: float = 0.0
     export: float = 0.0
+    tables: float = 0.0
+    pdf: float = 0.0
     error: str | None = None
     executed: Path | None = None
     html: Path | None = None
     bytes: int = 0
     sidecar: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
+    exports: list[str] = field(default_factory=list)
     where: Path | None = None  # where the result ended up after publishing
     output_error: OSError | None = None
 
@@ -138,8 +148,13 @@ def execute_task(task: Task) -> TaskResult:
     try:
         task.work_dir.mkdir(parents=True, exist_ok=True)
         warnings = _execute(task, result)
+        sidecar = task.work_dir / SIDECAR_NAME
+        if sidecar.is_file():
+            result.sidecar = json.loads(sidecar.read_text(encoding="utf-8"))
         if result.error is None:
-            _export(task, result)
+            page = _export(task, result)
+            if page is not None:
+                _exports(task, result, page)
     except OSError as exc:  # the worker's own files (the kernel's are in its error)
         if exc.errno not in OUTPUT_ERRNOS:
             raise
@@ -147,9 +162,6 @@ def execute_task(task: Task) -> TaskResult:
         result.error = f"{type(exc).__name__}: {exc}"
         warnings = []
     result.warnings[:0] = warnings
-    sidecar = task.work_dir / SIDECAR_NAME
-    if result.output_error is None and sidecar.is_file():
-        result.sidecar = json.loads(sidecar.read_text(encoding="utf-8"))
     result.status = "ok" if result.error is None else "failed"
     result.seconds = time.perf_counter() - t0
     return result
@@ -180,7 +192,8 @@ def _execute(task: Task, result: TaskResult) -> list[str]:
     return warnings
 
 
-def _export(task: Task, result: TaskResult) -> None:
+def _export(task: Task, result: TaskResult) -> str | None:
+    """The HTML page (None when the export failed)."""
     import nbformat
 
     t1 = time.perf_counter()
@@ -205,6 +218,41 @@ def _export(task: Task, result: TaskResult) -> None:
     except Exception as exc:
         result.error = f"export failed: {type(exc).__name__}: {exc}"
     result.export = time.perf_counter() - t1
+    return page if result.html is not None else None
+
+
+def _exports(task: Task, result: TaskResult, page: str) -> None:
+    """The briefing's tables (XLSX, CSV) and, when asked for, its PDF; the charts the kernel
+    saved are listed."""
+    t0 = time.perf_counter()
+    work = task.work_dir
+    try:
+        headline = headline_table((result.sidecar or {}).get("headline") or [])
+        tables = ([headline] if headline else []) + read_tables(page)
+        write_workbook(tables, work / f"{task.notebook}.xlsx", task.meta)
+        result.exports.append(f"{task.notebook}.xlsx")
+        result.exports += [f"{TABLES_FOLDER}/{p.name}"
+                           for p in write_csvs(tables, work / TABLES_FOLDER)]
+    except OSError:
+        raise
+    except Exception as exc:
+        result.error = f"the tables could not be exported: {type(exc).__name__}: {exc}"
+        return
+    charts = work / CHARTS_FOLDER
+    if charts.is_dir():
+        result.exports += sorted(f"{CHARTS_FOLDER}/{p.name}" for p in charts.iterdir()
+                                 if p.suffix in (".png", ".svg"))
+    t1 = time.perf_counter()
+    result.tables = t1 - t0
+    if task.pdf:
+        try:
+            render_pdf(result.html, work / f"{task.notebook}.pdf")
+            result.exports.insert(1, f"{task.notebook}.pdf")
+        except OSError:
+            raise
+        except Exception as exc:
+            result.error = str(exc)
+        result.pdf = time.perf_counter() - t1
 
 
 def _literal(path: Path) -> str:

@@ -203,9 +203,15 @@ def house_stylesheet() -> str:
 
 
 def _css_string(value) -> str:
-    """Text made safe inside a double-quoted CSS string."""
+    """Text made safe inside a double-quoted CSS string.
+
+    Besides quotes, backslashes and ``<``, the characters of ``url(`` and ``@import`` are
+    written as CSS escapes, so free text (an area called "url(x)") reads as text to the
+    external-reference check as it does to the browser.
+    """
     text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return text.replace("(", "\\28 ").replace(")", "\\29 ").replace("@", "\\40 ")
 
 
 def _exporter():

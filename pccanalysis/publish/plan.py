@@ -116,7 +116,7 @@ def plan_run(config: Config | str | os.PathLike | None = None, quarter: str | Qu
         Naming every problem found (nothing is written).
     """
     checked = check_run(config, quarter, areas=areas, notebooks=notebooks,
-                        notebooks_dir=notebooks_dir, output_dir=output_dir)
+                        notebooks_dir=notebooks_dir, output_dir=output_dir, pdf=pdf)
     config = checked.config
     out = Path(output_dir).expanduser().resolve() if output_dir is not None else config.output_dir
     plan = RunPlan(config=config, quarter=checked.quarter, areas=checked.areas,

@@ -213,7 +213,7 @@ def _tasks(plan: RunPlan, work: Path, run_id: str, started: datetime) -> list[Ta
             area=area.name, notebook=nb.name, notebook_path=nb.path, work_dir=folder,
             parameters={"quarter": plan.quarter.label, "area": area.name,
                         "config_path": str(config.path), "output_dir": str(folder)},
-            meta=meta, timeout=plan.timeout,
+            meta=meta, timeout=plan.timeout, pdf=plan.pdf,
         ))
     return tasks
 
@@ -236,8 +236,16 @@ def _place(new: Path, published: Path, area: Area, r: TaskResult, record: dict) 
         (failed_dir / f"{nb}.kernel.log").unlink(missing_ok=True)
         os.replace(r.executed, folder / f"{nb}.ipynb")
         os.replace(r.html, folder / f"{nb}.html")
+        work = r.html.parent
+        record["exports"] = []
+        for rel in r.exports:  # "<nb>.xlsx", "tables/01-x.csv", "charts/01-x.png" ...
+            target = Path(rel) if "/" not in rel else Path(nb) / rel
+            (folder / target).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(work / rel, folder / target)
+            record["exports"].append(target.as_posix())
         write_atomic(folder / f"{nb}.json", json.dumps(record, indent=2, default=str) + "\n")
         r.where = published / name / f"{nb}.html"
+        r.exports = [f"{name}/{e}" for e in record["exports"]]
     else:
         failed_dir.mkdir(exist_ok=True)
         failed_copy = failed_dir / f"{nb}.ipynb"
@@ -276,8 +284,10 @@ def _manifest(plan: RunPlan, results: list[TaskResult], inputs: list[dict], run_
             "reason": plan.reasons.get((r.area, r.notebook)),
             "seconds": round(r.seconds, 2),
             "execute_seconds": round(r.execute, 2), "cells_seconds": round(r.cells, 2),
-            "export_seconds": round(r.export, 2), "bytes": r.bytes,
+            "export_seconds": round(r.export, 2), "tables_seconds": round(r.tables, 2),
+            "pdf_seconds": round(r.pdf, 2), "bytes": r.bytes,
             "error": r.error, "warnings": r.warnings,
+            "exports": r.exports if r.ok else [],
             "data_quality": (r.sidecar or {}).get("quality", {}),
             "headline": (r.sidecar or {}).get("headline", []),
             "notes": (r.sidecar or {}).get("notes", []),
@@ -293,6 +303,7 @@ def _manifest(plan: RunPlan, results: list[TaskResult], inputs: list[dict], run_
                 "area": area.name, "notebook": record_path.stem, "status": "kept",
                 "short_id": record.get("short_id"), "generated": record.get("generated"),
                 "path": f"{folder.name}/{record_path.stem}.html",
+                "exports": [f"{folder.name}/{e}" for e in record.get("exports", [])],
             })
     return {
         "short_id": run_id,

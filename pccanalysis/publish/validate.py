@@ -24,6 +24,7 @@ from ..config import Area, Config, load_config
 from ..errors import ConfigError, PccError, PeriodError
 from ..periods import Quarter, latest_complete_quarter, parse_quarter, quarter_of
 from .notebooks import Notebook, UnknownNotebook, find_notebooks
+from .pdf import CHROMIUM, chromium
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Checked:
 def check_run(config: Config | str | os.PathLike | None, quarter: str | Quarter, *,
               areas: Iterable[str] | None = None, notebooks: Iterable[str] | None = None,
               notebooks_dir: str | os.PathLike | None = None,
-              output_dir: str | os.PathLike | None = None) -> Checked:
+              output_dir: str | os.PathLike | None = None, pdf: bool = False) -> Checked:
     """Check everything a run needs; raise :class:`ValidationFailed` naming every problem.
 
     Parameters are those of :func:`pccanalysis.publish.plan.plan_run`.
@@ -114,6 +115,9 @@ def check_run(config: Config | str | os.PathLike | None, quarter: str | Quarter,
     out = Path(output_dir).expanduser().resolve() if output_dir is not None else config.output_dir
     if q is not None:
         problems += [Problem(s) for s in output_problems(out, q)]
+    if pdf and chromium() is None:
+        problems.append(Problem(f"--pdf needs headless Chromium ({CHROMIUM}), which is not "
+                                "installed: `apt-get install chromium`, or leave out --pdf."))
     if problems:
         raise ValidationFailed(problems)
     return Checked(config=config, quarter=q, areas=chosen_areas, notebooks=chosen,

@@ -157,3 +157,31 @@ def test_a_section_without_its_input_is_left_out_with_a_line_in_data_quality(sam
     assert json.loads((tmp_path / SIDECAR_NAME).read_text())["not_shown"] == [
         "Hate crime and repeat victims: not shown. No hate-crime victim extract is configured "
         "(data.hate_crime_victims)."]
+
+
+def test_show_figure_saves_the_chart_for_slides_and_print(sample_config, tmp_path, capsys):
+    # A 6.4 x 4.8 inch figure at 300 dpi is 1920 x 1440 pixels; the SVG keeps the title and
+    # alt text and is the same file when made again.
+    from PIL import Image
+
+    b = open_briefing(sample_config, output_dir=tmp_path / "work")
+    for _ in range(2):
+        fig, ax = plt.subplots()
+        ax.plot([1, 3, 2])
+        fig.pcc_title = "Crime fell: 12% below last year"
+        b.show_figure(fig, alt="A line rising then falling.")
+    charts = tmp_path / "work" / "charts"
+    assert sorted(p.name for p in charts.iterdir()) == [
+        "01-crime-fell-12-below-last-year.png", "01-crime-fell-12-below-last-year.svg",
+        "02-crime-fell-12-below-last-year.png", "02-crime-fell-12-below-last-year.svg"]
+    with Image.open(charts / "01-crime-fell-12-below-last-year.png") as png:
+        assert png.size == (1920, 1440)
+        assert png.text["Description"] == "A line rising then falling."
+    svg = (charts / "01-crime-fell-12-below-last-year.svg").read_text()
+    assert "<title>Crime fell: 12% below last year</title>" in svg
+    assert "A line rising then falling." in svg
+    assert svg == (charts / "02-crime-fell-12-below-last-year.svg").read_text()
+    record = json.loads((tmp_path / "work" / SIDECAR_NAME).read_text())
+    assert record["charts"][0] == {"file": "01-crime-fell-12-below-last-year",
+                                   "title": "Crime fell: 12% below last year",
+                                   "alt": "A line rising then falling."}

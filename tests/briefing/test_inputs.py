@@ -174,3 +174,41 @@ def test_a_notebook_without_the_input_it_needs_is_named(sample_config):
     no_targets = dataclasses.replace(config, data=dataclasses.replace(config.data, targets=None))
     assert notebook_inputs_missing(no_targets, "quarterly_performance") == []
     assert notebook_inputs_missing(no_tracker, "our_own_notebook") == []
+
+
+def test_all_csps_of_a_force(sample_dir, tmp_path):
+    # The sample's lookup puts one CSP, Northbridge, in the Northbridge force area, so the force
+    # area is named apart from it.
+    from pccanalysis.briefing.inputs import expand_areas
+    from pccanalysis.config import Area, load_config
+
+    shutil.copytree(sample_dir, tmp_path / "s")
+    path = tmp_path / "s" / "pcc.yaml"
+    path.write_text(path.read_text().replace(
+        "areas:\n- name: Northbridge\n  csp: Northbridge\n", "areas: {all_csps_of: northbridge}\n"))
+    config = load_config(path)
+    assert config.areas == () and config.all_csps_of == ("northbridge",)
+    with pytest.raises(ConfigError, match="all_csps_of needs the LAD lookup"):
+        config.area("Northbridge")
+    expanded = expand_areas(config)
+    assert expanded.areas == (Area(name="Northbridge force area", force="Northbridge"),
+                              Area(name="Northbridge", csps=("Northbridge",)))
+    assert expanded.area("Northbridge").kind == "csp"
+    assert expand_areas(expanded) is expanded
+    assert expanded.title == "Northbridge (synthetic sample)"  # the file's title
+
+
+def test_all_csps_of_derbyshire(ons_2021, derbyshire_zip, tmp_path):
+    # ONS's 2024 lookup: Derbyshire's nine local authorities are nine CSPs.
+    from pccanalysis.briefing.inputs import expand_areas
+    from pccanalysis.config import load_config
+
+    (tmp_path / "pcc.yaml").write_text(
+        "force: Derbyshire\nareas:\n  - name: Derby city centre\n    local_authorities: Derby\n"
+        "  - all_csps_of: Derbyshire\n"
+        f"data: {{police_uk: {derbyshire_zip}, lsoa_lookup: {ons_2021['lsoa_lookup']}, "
+        f"lad_lookup: {ons_2021['lad_lookup']}}}\n")
+    names = [a.name for a in expand_areas(load_config(tmp_path / "pcc.yaml")).areas]
+    assert names == ["Derby city centre", "Derbyshire", "Amber Valley", "Bolsover",
+                     "Chesterfield", "Derby", "Derbyshire Dales", "Erewash", "High Peak",
+                     "North East Derbyshire", "South Derbyshire"]

@@ -374,9 +374,9 @@ def test_an_edited_input_is_remade_with_the_reason_and_a_rerun_keeps_everything(
     assert "  2 because it has not been made\n" in made.stdout
     qdir = tmp_path / "out" / QUARTER
     before = snapshot(qdir)
-    again = run_cli(*args)
+    again = run_cli(*args, "--quiet")  # as cron would: silent when all is well
     assert again.returncode == 0, again.stderr
-    assert "Nothing to do" in again.stdout and snapshot(qdir) == before
+    assert again.stdout == "" and again.stderr == "" and snapshot(qdir) == before
     # An input replaced with different content: every briefing made from it is made again.
     table = sample / "local" / "SYNTHETIC_northbridge_iom.csv"
     table.write_text(table.read_text().replace("SYNTHETIC\n", "SYNTHETIC (revised)\n", 1))
@@ -391,3 +391,36 @@ def test_an_edited_input_is_remade_with_the_reason_and_a_rerun_keeps_everything(
     # --force remakes all, saying so.
     forced = run_cli(*args, "--force", "--notebook", "beta")
     assert "  1 because --force\n" in forced.stdout
+
+
+def test_papermill_warnings_reach_the_run_log(sample_config, tmp_path):
+    # A parameters cell papermill cannot read (a comment with "="): the briefing is still
+    # made, and papermill's warnings are in run.log, not lost in a worker.
+    nbdir = tmp_path / "notebooks"
+    path = make_notebook(nbdir / "old.ipynb", "Old style", BETA)
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells[1].source = ('quarter = "latest"  # "latest" = the latest quarter\narea = None\n'
+                          'config_path = None\noutput_dir = None')
+    nbformat.write(nb, str(path))
+    result = run_quarter(sample_config, QUARTER, notebooks_dir=nbdir, output_dir=tmp_path / "out")
+    assert result.results[0].ok
+    log = (result.plan.quarter_dir / "run.log").read_text()
+    assert "Northbridge / old: papermill: Unable to parse line 1" in log
+    assert "Northbridge / old: papermill: Passed unknown parameter: quarter" in log
+
+
+def test_all_csps_of_briefs_the_force_area_and_each_csp(sample_dir, tmp_path):
+    sample = tmp_path / "sample"
+    shutil.copytree(sample_dir, sample)
+    config = sample / "pcc.yaml"
+    config.write_text(config.read_text().replace(
+        "areas:\n- name: Northbridge\n  csp: Northbridge\n", "areas: {all_csps_of: Northbridge}\n"))
+    nbdir = tmp_path / "notebooks"
+    make_notebook(nbdir / "beta.ipynb", "Beta briefing", BETA)
+    result = run_quarter(config, QUARTER, notebooks_dir=nbdir, output_dir=tmp_path / "out")
+    assert [(r.area, r.status) for r in result.results] == [
+        ("Northbridge force area", "ok"), ("Northbridge", "ok")]
+    page = (result.plan.quarter_dir / "index.html").read_text(encoding="utf-8")
+    assert ("<dt>Areas</dt><dd>Northbridge force area and Northbridge (all_csps_of Northbridge: "
+            "the force area and each Community Safety Partnership in it)</dd>") in page
+    assert '<a href="Northbridge force area/beta.html">Beta briefing</a>' in page

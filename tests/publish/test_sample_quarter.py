@@ -172,3 +172,86 @@ def test_the_run_log_has_no_papermill_warning(run):
     assert "ok     Northbridge / quarterly_performance" in log
     assert not [line for line in log.splitlines() if " WARNING " in line], log
     assert "Unable to parse line" not in log and "Passed unknown parameter" not in log
+
+
+def test_every_briefing_has_its_exports(run):
+    from openpyxl import load_workbook
+
+    folder = run.plan.quarter_dir / "Northbridge"
+    for name in NAMES:
+        book = load_workbook(folder / f"{name}.xlsx")
+        assert book.sheetnames[:2] == ["Contents", "Headline figures"], name
+        assert book["Contents"]["A5"].value.startswith("SYNTHETIC DATA")
+        headline = book["Headline figures"]
+        assert [c.value for c in headline[4]] == ["Figure", "Value", "Finding", "Detail"]
+        csvs = sorted((folder / name / "tables").glob("*.csv"))
+        assert len(csvs) == len(book.sheetnames) - 1, name
+        charts = sorted((folder / name / "charts").iterdir())
+        assert charts and {p.suffix for p in charts} == {".png", ".svg"}, name
+        record = json.loads((folder / f"{name}.json").read_text())
+        assert record["charts"] and len(record["charts"]) * 2 == len(charts)
+        assert set(record["exports"]) >= {f"{name}.xlsx", *(f"{name}/tables/{p.name}"
+                                                             for p in csvs)}
+
+
+def test_the_quarterly_workbook_matches_the_page(run, pages):
+    from openpyxl import load_workbook
+
+    book = load_workbook(run.plan.quarter_dir / "Northbridge" / "quarterly_performance.xlsx")
+    # One sheet per table of the page, in its order: the summary's targets table, then the
+    # targets section's own (named apart), crime types, wards, outcomes, hate crime, missing.
+    assert book.sheetnames == ["Contents", "Headline figures", "Partnership targets",
+                               "Partnership targets (2)", "Crime types", "Wards",
+                               "Outcomes of crimes recorded in ",
+                               "Hate-crime strand records by wa",
+                               "Missing-person reports, 2020-21"]
+    wards = book["Wards"]
+    header = [c.value for c in wards[4]]
+    assert header == ["Ward", "2019-20 Q4", "2020-21 Q4", "Change", "95% interval", "Verdict"]
+    # The first ward row, as the page shows it (a number is a number; a change a fraction).
+    first = re.search(r'<th scope="col">Ward</th>.*?<tbody><tr><th scope="row">([^<]+)</th>'
+                      r'<td class="num">([\d,]+)</td><td class="num">([\d,]+)</td>',
+                      pages["quarterly_performance"], re.DOTALL)
+    row = [c.value for c in wards[5]]
+    assert row[:3] == [first.group(1), int(first.group(2).replace(",", "")),
+                       int(first.group(3).replace(",", ""))]
+    assert isinstance(row[3], float) and wards.cell(5, 4).number_format.endswith("%")
+    hate = book["Hate-crime strand records by wa"]
+    cells = [c for row in hate.iter_rows(min_row=5) for c in row]
+    hidden = [c for c in cells if c.value == "[c]"]
+    assert hidden and all(c.data_type == "s" for c in hidden)
+    assert any(str(c.value).startswith("[c] = fewer than 5") for c in cells)
+
+
+def test_the_index_and_manifest_list_the_exports(run):
+    page = (run.plan.quarter_dir / "index.html").read_text(encoding="utf-8")
+    assert '<a href="Northbridge/quarterly_performance.xlsx">Excel</a>' in page
+    assert re.search(r'<a href="Northbridge/quarterly_performance/tables/">\d+ CSV tables</a>',
+                     page)
+    assert re.search(r'<a href="Northbridge/needs_assessment/charts/">\d+ charts \(PNG, SVG\)'
+                     r"</a>", page)
+    assert "<dt>Areas</dt><dd>Northbridge</dd>" in page
+    manifest = json.loads((run.plan.quarter_dir / "manifest.json").read_text())
+    for b in manifest["briefings"]:
+        assert f"Northbridge/{b['notebook']}.xlsx" in b["exports"]
+        assert all((run.plan.quarter_dir / e).is_file() for e in b["exports"])
+
+
+def test_the_pdfs_are_a4_with_the_marking_on_every_page(run):
+    from pccanalysis.publish.pdf import chromium
+
+    if chromium() is None:
+        pytest.skip("headless Chromium is not installed (/usr/bin/chromium absent), so the "
+                    "sample run made no PDF")
+    from pypdf import PdfReader
+
+    page = (run.plan.quarter_dir / "index.html").read_text(encoding="utf-8")
+    for name in NAMES:
+        assert f'<a href="Northbridge/{name}.pdf">PDF</a>' in page
+        reader = PdfReader(run.plan.quarter_dir / "Northbridge" / f"{name}.pdf")
+        n = len(reader.pages)
+        assert n >= 2, name
+        for i, p in enumerate(reader.pages, start=1):
+            text = p.extract_text()
+            assert text.count("OFFICIAL") >= 2 and f"Page {i} of {n}" in text, (name, i)
+            assert "SYNTHETIC DATA" in text
