@@ -2,9 +2,8 @@
 
 :func:`execute_task` runs in a worker process; :func:`run_tasks` runs many at once. Workers
 come from a fork server (so they inherit none of the run's open files, the quarter lock
-included) and ask the system to kill them when their parent dies, so a killed run leaves no
-worker behind; each kernel, in turn, shuts itself down when its worker goes (ipykernel's
-parent poller).
+included) and end themselves when the run is gone, so a killed run leaves no worker behind;
+each kernel, in turn, shuts itself down when its worker goes (ipykernel's parent poller).
 
 papermill formats its input and output paths with ``str.format``; the paths given to it are
 escaped so that a ``{`` or ``}`` in a folder or area name is only text.
@@ -18,8 +17,10 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -123,18 +124,43 @@ def run_tasks(tasks: list[Task], jobs: int, done: Callable[[Task, TaskResult], N
 
 
 def _die_with_parent(run_pid: int) -> None:
-    """Pool initializer: be killed when the parent (the fork server) goes (Linux)."""
+    """Pool initializer: end this worker when the run ends, however it ends.
+
+    The worker's parent is the fork server, which lives as long as any worker holds its
+    "alive" pipe, so the worker watches the run itself (every half second) and also asks Linux
+    to kill it should the fork server go.
+    """
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
-        return
-    with contextlib.suppress(OSError):
-        os.kill(run_pid, 0)
-        return
-    os._exit(1)  # the run is already gone
+        pass
+
+    def watch() -> None:
+        while _alive(run_pid):
+            time.sleep(0.5)
+        os._exit(1)  # the kernel, in turn, sees its parent go and shuts down
+
+    threading.Thread(target=watch, name="pcc-run-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` is running (a zombie, killed but not yet reaped, is not)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        pass
+    return True
 
 
 def execute_task(task: Task) -> TaskResult:
@@ -183,6 +209,7 @@ def _execute(task: Task, result: TaskResult) -> list[str]:
             )
         except PapermillExecutionError as exc:
             result.error = f"{exc.ename}: {exc.evalue} in cell {exc.exec_count}"
+            _kernel_output_error(exc, task.work_dir)
         except OSError:
             raise
         except Exception as exc:
@@ -190,6 +217,18 @@ def _execute(task: Task, result: TaskResult) -> list[str]:
     result.execute = time.perf_counter() - t0
     result.executed = executed if executed.exists() else None
     return warnings
+
+
+def _kernel_output_error(exc, work_dir: Path) -> None:
+    """Raise the OSError a kernel met writing into its work folder (a full or read-only output
+    folder stops the whole run), as the worker would have met it."""
+    found = re.match(r"\[Errno (\d+)\] ([^:]+)(?:: '(.*)')?$", str(exc.evalue or ""))
+    if found is None or int(found.group(1)) not in OUTPUT_ERRNOS:
+        return
+    where = found.group(3) or ""
+    if where and not os.path.abspath(where).startswith(str(work_dir)):
+        return  # not the outputs: the notebook's own problem
+    raise OSError(int(found.group(1)), found.group(2), where or str(work_dir))
 
 
 def _export(task: Task, result: TaskResult) -> str | None:

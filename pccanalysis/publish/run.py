@@ -130,12 +130,14 @@ def execute_plan(plan: RunPlan, progress: Callable[[TaskResult], None] | None = 
     with contextlib.ExitStack() as stack:
         try:
             plan.output_dir.mkdir(parents=True, exist_ok=True)
-            stack.enter_context(stage.quarter_lock(plan.output_dir, label))
-            stage.remove_leftovers(plan.output_dir, label)
+            taken = stack.enter_context(stage.quarter_lock(plan.output_dir, label))
+            cleaned = stage.remove_leftovers(plan.output_dir, label)
             stack.callback(shutil.rmtree, where["work"], ignore_errors=True)
             stack.callback(shutil.rmtree, where["new"], ignore_errors=True)
             stage.clone(where["quarter"], where["new"])
             with _run_log(where["new"] / stage.RUN_LOG, log_level):
+                for sentence in ([taken] if taken else []) + cleaned:
+                    logger.warning("%s", sentence)
                 result = _make(plan, where["new"], where["work"], progress, t_start)
             stage.swap_in(where["new"], where["quarter"])
         except OSError as exc:
@@ -342,10 +344,22 @@ def _rel(path: Path | None, folder: Path) -> str | None:
         return str(path)
 
 
+class _RunLog(logging.FileHandler):
+    """The run log in the new quarter; a write that fails (a full disk) is kept, not printed,
+    and stops the run before anything is published."""
+
+    failure: OSError | None = None
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError) and self.failure is None:
+            self.failure = error
+
+
 @contextlib.contextmanager
 def _run_log(path: Path, level: int) -> Iterator[None]:
     """Write the package's log records at ``level`` and above to ``path`` (appending)."""
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = _RunLog(path, encoding="utf-8")
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     package = logging.getLogger("pccanalysis")
@@ -355,6 +369,9 @@ def _run_log(path: Path, level: int) -> Iterator[None]:
         package.setLevel(level)
     try:
         yield
+        handler.flush()
+        if handler.failure is not None:
+            raise handler.failure
     finally:
         package.removeHandler(handler)
         package.setLevel(saved)

@@ -22,7 +22,6 @@ import contextlib
 import ctypes
 import errno
 import json
-import logging
 import os
 import shutil
 import socket
@@ -31,8 +30,6 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import PccError, RunError
-
-logger = logging.getLogger(__name__)
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
 #: The run log, kept (appended to) in the quarter folder.
@@ -71,8 +68,14 @@ def paths(output_dir: Path, label: str) -> dict[str, Path]:
 
 
 @contextlib.contextmanager
-def quarter_lock(output_dir: Path, label: str) -> Iterator[None]:
+def quarter_lock(output_dir: Path, label: str) -> Iterator[str | None]:
     """Hold the quarter's lock for the run (see the module docstring).
+
+    Yields
+    ------
+    str or None
+        A sentence saying whose lock was taken over, when an earlier run ended without
+        releasing it.
 
     Raises
     ------
@@ -82,7 +85,7 @@ def quarter_lock(output_dir: Path, label: str) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:  # Windows: no concurrent scheduled runs expected
-        yield
+        yield None
         return
     path = output_dir / f".{label}.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
@@ -97,16 +100,15 @@ def quarter_lock(output_dir: Path, label: str) -> Iterator[None]:
             raise LockBusy(f"another pcc run{who} is writing {output_dir / label}; wait for it "
                            "to finish.") from None
         previous = _owner(fd)
-        if previous:
-            logger.warning("took over the lock of an earlier pcc run (process %s on %s, started "
-                           "%s) that ended without releasing it", previous.get("pid"),
-                           previous.get("host"), previous.get("started"))
+        taken = (f"took over the lock of an earlier pcc run (process {previous.get('pid')} on "
+                 f"{previous.get('host')}, started {previous.get('started')}) that ended without "
+                 "releasing it") if previous else None
         record = {"pid": os.getpid(), "host": socket.gethostname(),
                   "started": datetime.now().replace(microsecond=0).isoformat()}
         os.ftruncate(fd, 0)
         os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
         try:
-            yield
+            yield taken
         finally:
             os.ftruncate(fd, 0)  # released cleanly: no owner to take over from
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -126,21 +128,28 @@ def _owner(fd: int) -> dict:
 # Staging and the swap
 
 
-def remove_leftovers(output_dir: Path, label: str) -> None:
+def remove_leftovers(output_dir: Path, label: str) -> list[str]:
     """Remove what interrupted runs left beside the quarter (call with the lock held).
 
-    A ``.new-*`` folder that is the only copy of the quarter (a run killed between the two
+    An ``.old-*`` folder that is the only copy of the quarter (a run killed between the two
     renames of the fallback swap) is put back in place.
+
+    Returns
+    -------
+    list of str
+        What was done, one sentence each, for the run log.
     """
     quarter = output_dir / label
+    done = []
     for p in sorted(output_dir.glob(f".{label}.*-*")):
         kind = p.name[len(label) + 2:].split("-", 1)[0]
         if kind == "old" and not quarter.exists():
-            logger.warning("restoring %s from %s, left by an interrupted run", quarter, p)
+            done.append(f"restored {quarter} from {p.name}, left by an interrupted run")
             os.rename(p, quarter)
         elif kind in ("new", "work", "old"):
-            logger.warning("removing %s, left by an interrupted run", p)
+            done.append(f"removed {p.name}, left by an interrupted run")
             shutil.rmtree(p, ignore_errors=True)
+    return done
 
 
 def clone(published: Path, new: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -36,7 +35,7 @@ def test_the_lock_records_its_owner_and_is_released(tmp_path):
         pass
 
 
-def test_a_dead_runs_lock_is_taken_over_and_said(tmp_path, caplog):
+def test_a_dead_runs_lock_is_taken_over_and_said(tmp_path):
     # A run killed with SIGKILL holds the lock while it lives; its record stays behind.
     code = ("import sys, time\nfrom pathlib import Path\n"
             "from pccanalysis.publish.stage import quarter_lock\n"
@@ -52,9 +51,12 @@ def test_a_dead_runs_lock_is_taken_over_and_said(tmp_path, caplog):
     finally:
         proc.kill()
         proc.wait()
-    with caplog.at_level(logging.WARNING), quarter_lock(tmp_path, LABEL):
-        pass
-    assert f"took over the lock of an earlier pcc run (process {proc.pid} on " in caplog.text
+    with quarter_lock(tmp_path, LABEL) as taken:
+        assert taken.startswith(f"took over the lock of an earlier pcc run (process {proc.pid} "
+                                "on ")
+        assert taken.endswith(") that ended without releasing it")
+    with quarter_lock(tmp_path, LABEL) as taken:
+        assert taken is None  # the last one released it
 
 
 def test_the_lock_is_not_inherited(tmp_path):
@@ -80,7 +82,10 @@ def test_leftovers_of_interrupted_runs(tmp_path):
     (tmp_path / f".{LABEL}.old-123").mkdir()
     (tmp_path / f".{LABEL}.old-123" / "index.html").write_text("good")
     (tmp_path / "2019-20 Q1").mkdir()  # another quarter: not touched
-    remove_leftovers(tmp_path, LABEL)
+    assert remove_leftovers(tmp_path, LABEL) == [
+        f"removed .{LABEL}.new-123, left by an interrupted run",
+        f"restored {tmp_path / LABEL} from .{LABEL}.old-123, left by an interrupted run",
+        f"removed .{LABEL}.work-123, left by an interrupted run"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2019-20 Q1", LABEL]
     assert (tmp_path / LABEL / "index.html").read_text() == "good"
     # With the quarter in place, an old copy is rubbish.
