@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from chart_checks import SOURCE, by_gid
 
 from pccanalysis.figures.change import change_chart
-
-SOURCE = "Source: hand-made test data"
-
-
-def _by_gid(artists, gid):
-    found = [a for a in artists if a.get_gid() == gid]
-    assert found, f"no artist with gid {gid!r}"
-    return found[0]
 
 
 def _ward_counts():
@@ -36,16 +29,16 @@ def test_change_chart_sorts_rows_and_encodes_the_verdict_three_ways():
     ax = fig.axes[0]
     # A: 50/100 - 1 = -50%; B: 44/40 - 1 = +10%; C: 60/20 - 1 = +200%; sorted lowest first
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B", "C"]
-    np.testing.assert_allclose(_by_gid(ax.collections, "verdict-fell").get_offsets(), [[-50, 0]])
-    np.testing.assert_allclose(_by_gid(ax.collections, "verdict-similar").get_offsets(),
+    np.testing.assert_allclose(by_gid(ax.collections, "verdict-fell").get_offsets(), [[-50, 0]])
+    np.testing.assert_allclose(by_gid(ax.collections, "verdict-similar").get_offsets(),
                                [[10, 1]])
-    np.testing.assert_allclose(_by_gid(ax.collections, "verdict-rose").get_offsets(), [[200, 2]])
-    assert _by_gid(ax.collections, "verdict-fell").get_paths()  # a marker, not just colour
+    np.testing.assert_allclose(by_gid(ax.collections, "verdict-rose").get_offsets(), [[200, 2]])
+    assert by_gid(ax.collections, "verdict-fell").get_paths()  # a marker, not just colour
     labels = [t.get_text() for t in ax.texts if t.get_gid() == "verdict-label"]
     assert labels == ["fell (\u221250%)", "similar (+10%)", "rose (+200%)"]
     # whiskers are the ratio interval as percentages, in the same row order
     rows = table.set_index("ward_name").loc[["A", "B", "C"]]
-    segments = _by_gid(ax.collections, "interval").get_segments()
+    segments = by_gid(ax.collections, "interval").get_segments()
     for seg, (_, row) in zip(segments, rows.iterrows(), strict=True):
         np.testing.assert_allclose(seg[:, 0], [100 * (row.ratio_low - 1), 100 * (row.ratio_high - 1)])
     assert fig.pcc_source == f"{SOURCE}. Not shown, having no count in 2019-20: D."

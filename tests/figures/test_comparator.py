@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from chart_checks import SOURCE, by_gid
 
 from pccanalysis.figures.comparator import comparator_chart
-
-SOURCE = "Source: hand-made test data"
-
-
-def _by_gid(artists, gid):
-    found = [a for a in artists if a.get_gid() == gid]
-    assert found, f"no artist with gid {gid!r}"
-    return found[0]
 
 
 def test_comparator_chart_shows_both_changes_and_the_difference():
@@ -30,16 +23,16 @@ def test_comparator_chart_shows_both_changes_and_the_difference():
                              title="Suicide rose locally, in line with England and Wales",
                              source=SOURCE)
     left, right = fig.axes
-    assert _by_gid(left.lines, "local").get_xdata()[0] == pytest.approx(24)
-    assert _by_gid(left.lines, "comparator-England and Wales").get_xdata()[0] == pytest.approx(5)
-    np.testing.assert_allclose(_by_gid(left.lines, "local-interval").get_xdata(),
+    assert by_gid(left.lines, "local").get_xdata()[0] == pytest.approx(24)
+    assert by_gid(left.lines, "comparator-England and Wales").get_xdata()[0] == pytest.approx(5)
+    np.testing.assert_allclose(by_gid(left.lines, "local-interval").get_xdata(),
                                [100 * (local.ratio_low - 1), 100 * (local.ratio_high - 1)])
     assert [t.get_text() for t in left.get_yticklabels()] == ["Derbyshire", "England and Wales"]
     assert {"+24%", "+5%"} <= {t.get_text() for t in left.texts}
-    diff = _by_gid(right.lines, "difference-England and Wales")
+    diff = by_gid(right.lines, "difference-England and Wales")
     assert diff.get_xdata()[0] == pytest.approx(19)
     assert diff.get_marker() == "o"  # similar: a round marker; different would be a diamond
-    verdict = _by_gid(right.texts, "comparator-verdict").get_text()
+    verdict = by_gid(right.texts, "comparator-verdict").get_text()
     assert " ".join(verdict.split()) == "Derbyshire similar to England and Wales"
     assert fig.pcc_alt == (
         "Chart of the percentage change in Derbyshire against England and Wales, 2020 compared "

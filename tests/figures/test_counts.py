@@ -6,23 +6,11 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
+from chart_checks import SOURCE, by_gid, chart_texts
 
 from pccanalysis.figures.axes import percent_formatter
 from pccanalysis.figures.counts import share_chart
 from pccanalysis.figures.style import LIGHT_GREY
-
-SOURCE = "Source: hand-made test data"
-
-
-def _by_gid(artists, gid):
-    found = [a for a in artists if a.get_gid() == gid]
-    assert found, f"no artist with gid {gid!r}"
-    return found[0]
-
-
-def _texts(fig: Figure) -> list[str]:
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
 
 
 def _shares():
@@ -52,10 +40,10 @@ def test_share_chart_draws_one_labelled_line_per_area():
                         title="The city centre's share of hate crime rose to 31%",
                         source=SOURCE)
     ax = fig.axes[0]
-    centre = _by_gid(ax.lines, "share-City centre")
+    centre = by_gid(ax.lines, "share-City centre")
     np.testing.assert_array_equal(centre.get_xdata(), [0, 1, 2])
     np.testing.assert_array_equal(centre.get_ydata(), [25, 24, 31])
-    texts = _texts(fig)
+    texts = chart_texts(fig)
     assert {"City centre 31%", "Dales 38%", "Castle 31%"} <= set(texts)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2018-19", "2019-20", "2020-21"]
     assert ax.get_legend() is None  # direct labels, no legend
@@ -70,10 +58,10 @@ def test_share_chart_greys_out_areas_not_highlighted_and_shades_intervals():
     fig = share_chart(frame, period="financial_year", area="ward_name",
                         highlight=["City centre"], title="Title", source=SOURCE)
     ax = fig.axes[0]
-    dales = _by_gid(ax.lines, "share-Dales")
+    dales = by_gid(ax.lines, "share-Dales")
     assert matplotlib.colors.to_hex(dales.get_color()) == LIGHT_GREY.lower()
-    assert "Dales 38%" not in _texts(fig)
-    band = _by_gid(ax.collections, "interval-City centre")
+    assert "Dales 38%" not in chart_texts(fig)
+    band = by_gid(ax.collections, "interval-City centre")
     # the band's outline spans 22..28 at the first period (25 -/+ 3)
     ys = band.get_paths()[0].vertices[:, 1]
     assert ys.min() == pytest.approx(21) and ys.max() == pytest.approx(34)

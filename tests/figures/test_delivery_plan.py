@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
+from chart_checks import SOURCE, chart_texts
 
 from pccanalysis.figures.delivery_plan import rag_summary_chart
-
-SOURCE = "Source: hand-made test data"
-
-
-def _texts(fig: Figure) -> list[str]:
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
 
 
 def test_rag_summary_chart_widths_labels_and_hatches():
@@ -29,7 +22,7 @@ def test_rag_summary_chart_widths_labels_and_hatches():
     assert bars["rag-Amber"].get_width() == pytest.approx(18.75)
     assert bars["rag-Red"].get_width() == pytest.approx(6.25)
     assert bars["rag-Amber"].get_hatch() == "//" and bars["rag-Red"].get_hatch() == "xx"
-    texts = _texts(fig)
+    texts = chart_texts(fig)
     assert "Green\n12 (75%)" in texts
     assert "Amber\n3 (19%)" in texts
     assert "Red 1 (6%)" in texts  # too narrow for the bar: written beside it on one line

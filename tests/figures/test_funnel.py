@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from chart_checks import SOURCE, chart_texts
 
 from pccanalysis.figures.funnel import funnel_plot
 from pccanalysis.figures.style import alt_text, figure_to_html
@@ -13,17 +13,12 @@ from pccanalysis.indicators.change import same_period_last_year
 from pccanalysis.indicators.funnel import funnel
 from pccanalysis.indicators.peers import compare_with_peers
 
-SOURCE = "Source: hand-made test data"
-
 
 def _by_gid(fig, gid):
     found = [a for a in fig.axes[0].get_children() if a.get_gid() == gid]
     assert found, f"no artist with gid {gid!r}"
     return found
 
-
-def _texts(fig) -> list[str]:
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
 
 
 # Five units against their expected counts (ratio kind, target 1), exact limits: as worked in
@@ -58,7 +53,7 @@ def test_limits_and_target_come_from_the_result_curves():
 
 def test_labels_source_note_and_alt_text():
     fig = funnel_plot(FIVE, title="A is high and E is low", source=SOURCE)
-    texts = _texts(fig)
+    texts = chart_texts(fig)
     # five units: every one is named; the line labels sit at the right-hand end
     for name in "ABCDE":
         assert name in texts
@@ -105,7 +100,7 @@ def test_many_units_name_only_the_focus_and_the_outliers():
     o[3] = int(n[3] * 0.04)  # twice the rate: outside the 99.8% limits
     f = funnel(o, n, [f"Ward {i}" for i in range(30)], overdispersion="none")
     fig = funnel_plot(f, title="One ward stands out", source=SOURCE, focus="Ward 10")
-    named = [t for t in _texts(fig) if t.startswith("Ward")]
+    named = [t for t in chart_texts(fig) if t.startswith("Ward")]
     assert sorted(named) == ["Ward 10", "Ward 3"]
 
 

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from chart_checks import SOURCE, by_gid
 
 from pccanalysis.figures.harm import harm_chart
-
-SOURCE = "Source: hand-made test data"
-
-
-def _by_gid(artists, gid):
-    found = [a for a in artists if a.get_gid() == gid]
-    assert found, f"no artist with gid {gid!r}"
-    return found[0]
 
 
 def test_harm_chart_draws_counts_and_harm_on_their_own_axes():
@@ -25,12 +18,12 @@ def test_harm_chart_draws_counts_and_harm_on_their_own_axes():
     fig = harm_chart(table, title="Crimes and their harm score each quarter",
                        source=SOURCE, scheme="Made-up scheme v0")
     top, bottom = fig.axes
-    assert list(_by_gid(top.lines, "count").get_ydata()) == [10, 9, 9, 9, 12]
-    assert list(_by_gid(bottom.lines, "harm").get_ydata()) == [162, 136.5, 136.5, 136.5, 213]
+    assert list(by_gid(top.lines, "count").get_ydata()) == [10, 9, 9, 9, 12]
+    assert list(by_gid(bottom.lines, "harm").get_ydata()) == [162, 136.5, 136.5, 136.5, 213]
     assert (top.get_ylabel(), bottom.get_ylabel()) == ("Crimes", "Harm score")
     # the latest values are labelled at the end of each line
-    assert _by_gid(top.texts, "label-count").get_text() == "12"
-    assert _by_gid(bottom.texts, "label-harm").get_text() == "213"
+    assert by_gid(top.texts, "label-count").get_text() == "12"
+    assert by_gid(bottom.texts, "label-harm").get_text() == "213"
     # five quarters: every one labelled, the latest included
     assert [t.get_text() for t in bottom.get_xticklabels()] == list(table["quarter"])
     assert fig.pcc_alt == (

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import json
 
-import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from matplotlib.figure import Figure
+from chart_checks import SOURCE, by_gid, chart_texts
 
 from pccanalysis.figures.maps import hotspot_map, ward_choropleth
-
-SOURCE = "Source: hand-made test data"
-
-
-def _by_gid(artists, gid):
-    found = [a for a in artists if a.get_gid() == gid]
-    assert found, f"no artist with gid {gid!r}"
-    return found[0]
-
-
-def _texts(fig: Figure) -> list[str]:
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
 
 
 def _incidents():
@@ -36,7 +23,7 @@ def _incidents():
 def test_hotspot_map_counts_cells_and_suppresses_small_ones(tmp_path):
     fig = hotspot_map(_incidents(), title="Incidents cluster in the west", source=SOURCE,
                         gridsize=10, suppress_below=5)
-    hexes = _by_gid(fig.axes[0].collections, "hotspots")
+    hexes = by_gid(fig.axes[0].collections, "hotspots")
     assert sorted(hexes.get_array().tolist()) == [7]  # the cell of 2 is hidden
     assert fig.pcc_max_cell == 7
     assert fig.pcc_source == (
@@ -47,7 +34,7 @@ def test_hotspot_map_counts_cells_and_suppresses_small_ones(tmp_path):
         "Incidents cluster in the west."
     )
     unsuppressed = hotspot_map(_incidents(), title="T", source=SOURCE, gridsize=10)
-    assert sorted(_by_gid(unsuppressed.axes[0].collections, "hotspots").get_array().tolist()) == [2, 7]
+    assert sorted(by_gid(unsuppressed.axes[0].collections, "hotspots").get_array().tolist()) == [2, 7]
 
 
 def test_hotspot_map_draws_geojson_boundaries(tmp_path):
@@ -64,13 +51,13 @@ def test_hotspot_map_draws_geojson_boundaries(tmp_path):
     fig = hotspot_map(_incidents(), title="T", source=SOURCE, boundaries=path,
                         label_boundaries=True)
     ax = fig.axes[0]
-    castle = _by_gid(ax.patches, "boundary-Castle")
+    castle = by_gid(ax.patches, "boundary-Castle")
     np.testing.assert_allclose(castle.get_xy()[:5], square)
-    assert _by_gid(ax.patches, "boundary-Dales")
-    assert {"Castle", "Dales"} <= set(_texts(fig))
+    assert by_gid(ax.patches, "boundary-Dales")
+    assert {"Castle", "Dales"} <= set(chart_texts(fig))
     # the scale bar: the map is 0.4 degrees wide at about 52.9N, 0.4 x 111.32 x cos(52.9 deg)
     # = 26.9 km (plus hexbin margins), so a fifth of it rounds down to a 5 km bar
-    assert "5 km" in _texts(fig)
+    assert "5 km" in chart_texts(fig)
 
 
 def test_hotspot_map_needs_located_rows():
@@ -88,8 +75,8 @@ def test_ward_choropleth_labels_every_ward_and_hides_small_values():
                            "value": [120.0, 3.0, float("nan")]})
     fig = ward_choropleth(values, wards, title="Castle had the most crime", source=SOURCE,
                           what="crimes", suppress_below=5)
-    texts = _texts(fig)
+    texts = chart_texts(fig)
     assert "Castle\n120" in texts and "Dales\nfewer than 5" in texts and "Abbey\nno figure" in texts
-    assert _by_gid(fig.axes[0].patches, "ward-E1")
+    assert by_gid(fig.axes[0].patches, "ward-E1")
     assert fig.pcc_values["E1"] == 120.0 and np.isnan(fig.pcc_values["E2"])
     assert "3" not in " ".join(texts)  # a hidden value is nowhere on the map

@@ -6,22 +6,11 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from chart_checks import SOURCE, by_gid, chart_texts
 from matplotlib.figure import Figure
 
 from pccanalysis.figures.spc import draw_assurance_icon, draw_variation_icon, spc_chart
 from pccanalysis.indicators.spc import spc
-
-SOURCE = "Source: hand-made test data"
-
-
-def _by_gid(artists, gid):
-    found = [a for a in artists if a.get_gid() == gid]
-    assert found, f"no artist with gid {gid!r}"
-    return found[0]
-
-
-def _texts(fig: Figure) -> list[str]:
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
 
 
 def _icon_axes():
@@ -41,19 +30,19 @@ def _icon_axes():
 def test_variation_icons_have_colour_letter_and_arrow(code, colour, letter, arrow):
     ax = _icon_axes()
     draw_variation_icon(ax, code)
-    circle = _by_gid(ax.patches, f"variation-{code}")
+    circle = by_gid(ax.patches, f"variation-{code}")
     assert matplotlib.colors.to_hex(circle.get_edgecolor()) == colour.lower()
     assert [t.get_text() for t in ax.texts] == [letter]
-    assert _by_gid(ax.patches, arrow)
+    assert by_gid(ax.patches, arrow)
 
 
 def test_common_cause_icon_is_grey_dots_without_a_letter():
     ax = _icon_axes()
     draw_variation_icon(ax, "common_cause")
-    circle = _by_gid(ax.patches, "variation-common_cause")
+    circle = by_gid(ax.patches, "variation-common_cause")
     assert matplotlib.colors.to_hex(circle.get_edgecolor()) == "#a6a6a6"
     assert len(ax.texts) == 0
-    assert len(_by_gid(ax.lines, "icon-dots").get_xdata()) == 6
+    assert len(by_gid(ax.lines, "icon-dots").get_xdata()) == 6
 
 
 @pytest.mark.parametrize(
@@ -64,7 +53,7 @@ def test_common_cause_icon_is_grey_dots_without_a_letter():
 def test_assurance_icons(code, letter, colour):
     ax = _icon_axes()
     draw_assurance_icon(ax, code)
-    circle = _by_gid(ax.patches, f"assurance-{code}")
+    circle = by_gid(ax.patches, f"assurance-{code}")
     assert matplotlib.colors.to_hex(circle.get_edgecolor()) == colour
     assert [t.get_text() for t in ax.texts] == [letter]
 
@@ -90,24 +79,24 @@ def test_spc_chart_draws_values_mean_and_limits_from_the_result():
     fig = spc_chart(result, title="ASB was steady through 2019-20", source=SOURCE,
                       what="ASB incidents")
     ax = fig.axes[0]
-    value = _by_gid(ax.lines, "value")
+    value = by_gid(ax.lines, "value")
     np.testing.assert_array_equal(value.get_xdata(), np.arange(12))
     np.testing.assert_array_equal(value.get_ydata(), STEADY.to_numpy())
     # one segment: a level from x = -0.5 to 11.5
-    mean = _by_gid(ax.lines, "mean")
+    mean = by_gid(ax.lines, "mean")
     np.testing.assert_allclose(mean.get_xdata(), [-0.5, 11.5])
     np.testing.assert_allclose(mean.get_ydata(), [11, 11])
-    np.testing.assert_allclose(_by_gid(ax.lines, "upl").get_ydata(), [16.32, 16.32])
-    np.testing.assert_allclose(_by_gid(ax.lines, "lpl").get_ydata(), [5.68, 5.68])
-    np.testing.assert_allclose(_by_gid(ax.lines, "target").get_ydata(), [20, 20])
-    texts = _texts(fig)
+    np.testing.assert_allclose(by_gid(ax.lines, "upl").get_ydata(), [16.32, 16.32])
+    np.testing.assert_allclose(by_gid(ax.lines, "lpl").get_ydata(), [5.68, 5.68])
+    np.testing.assert_allclose(by_gid(ax.lines, "target").get_ydata(), [20, 20])
+    texts = chart_texts(fig)
     for label in ("Mean 11.0", "Upper limit 16.3", "Lower limit 5.7", "Target 20.0"):
         assert label in texts
-    assert len(_by_gid(ax.collections, "special_cause").get_offsets()) == 0
+    assert len(by_gid(ax.collections, "special_cause").get_offsets()) == 0
     # a target of 20 lies above the upper limit and lower is better: consistently met
     icons = fig.axes[1]
-    assert _by_gid(icons.patches, "variation-common_cause")
-    assert _by_gid(icons.patches, "assurance-consistently_met")
+    assert by_gid(icons.patches, "variation-common_cause")
+    assert by_gid(icons.patches, "assurance-consistently_met")
     assert "P" in [t.get_text() for t in icons.texts]
     assert fig.pcc_alt == (
         "XmR chart of ASB incidents per month, April 2019 to March 2020, with the mean and "
@@ -127,15 +116,15 @@ def test_spc_chart_marks_special_cause_points_in_the_mdc_colour():
     result = spc(series, improvement="decrease")
     fig = spc_chart(result, title="ASB jumped in April 2020", source=SOURCE)
     ax = fig.axes[0]
-    points = _by_gid(ax.collections, "special_cause")
+    points = by_gid(ax.collections, "special_cause")
     np.testing.assert_array_equal(points.get_offsets()[-1], [12, 30])
     colours = [matplotlib.colors.to_hex(c) for c in points.get_facecolors()]
     assert colours == ["#00b0f0"] * 12 + ["#e46c0a"]
-    np.testing.assert_allclose(_by_gid(ax.lines, "upl").get_ydata(), [162 / 13 + 5.32] * 2)
+    np.testing.assert_allclose(by_gid(ax.lines, "upl").get_ydata(), [162 / 13 + 5.32] * 2)
     icons = fig.axes[1]
-    assert _by_gid(icons.patches, "variation-concern_high")
-    assert _by_gid(icons.patches, "arrow-high")
-    caption = _by_gid(icons.texts, "variation-caption").get_text()
+    assert by_gid(icons.patches, "variation-concern_high")
+    assert by_gid(icons.patches, "arrow-high")
+    caption = by_gid(icons.texts, "variation-caption").get_text()
     assert caption == "Special cause\nconcerning\n(high)"
     assert not [p for p in icons.patches if str(p.get_gid()).startswith("assurance")]
 
@@ -145,12 +134,12 @@ def test_spc_chart_breaks_the_limits_at_a_rebase_and_flags_trial_limits():
                        index=pd.period_range("2020-04", periods=12, freq="M"))
     result = spc(series, rebase=["2020-10"], improvement="decrease")
     fig = spc_chart(result, title="ASB moved to a higher level in October 2020", source=SOURCE)
-    mean = _by_gid(fig.axes[0].lines, "mean")
+    mean = by_gid(fig.axes[0].lines, "mean")
     # segment means: 11 over months 0-5, 21 over months 6-11, NaN between them
     np.testing.assert_allclose(mean.get_xdata(), [-0.5, 5.5, np.nan, 5.5, 11.5])
     np.testing.assert_allclose(mean.get_ydata(), [11, 11, np.nan, 21, 21])
     # six points per segment: fewer than 12, so trial limits
-    assert "Upper trial limit 26.3" in _texts(fig)
+    assert "Upper trial limit 26.3" in chart_texts(fig)
 
 
 def test_spc_chart_draws_an_excluded_month_hollow_and_labelled():
@@ -162,16 +151,16 @@ def test_spc_chart_draws_an_excluded_month_hollow_and_labelled():
     fig = spc_chart(result, title="ASB was steady; April 2020 is incomplete", source=SOURCE,
                       what="ASB incidents")
     ax = fig.axes[0]
-    np.testing.assert_array_equal(_by_gid(ax.lines, "value").get_xdata(), np.arange(12))
-    hollow = _by_gid(ax.lines, "excluded")
+    np.testing.assert_array_equal(by_gid(ax.lines, "value").get_xdata(), np.arange(12))
+    hollow = by_gid(ax.lines, "excluded")
     np.testing.assert_array_equal(hollow.get_xdata(), [12])
     np.testing.assert_array_equal(hollow.get_ydata(), [1.0])
     assert hollow.get_markerfacecolor() == "white"
     assert matplotlib.colors.to_hex(hollow.get_markeredgecolor()) == "#a6a6a6"
     assert hollow.get_linestyle() == "None"
-    np.testing.assert_allclose(_by_gid(ax.lines, "upl").get_ydata(), [16.32, 16.32])
-    assert len(_by_gid(ax.collections, "special_cause").get_offsets()) == 0
-    note = _by_gid(ax.texts, "note")
+    np.testing.assert_allclose(by_gid(ax.lines, "upl").get_ydata(), [16.32, 16.32])
+    assert len(by_gid(ax.collections, "special_cause").get_offsets()) == 0
+    note = by_gid(ax.texts, "note")
     assert note.get_text() == "incomplete data" and note.xy == (12, 1.0)
     assert fig.pcc_alt == (
         "XmR chart of ASB incidents per month, April 2019 to April 2020, with the mean and "
@@ -192,7 +181,7 @@ def test_spc_chart_points_a_note_at_a_month():
     series = pd.concat([STEADY, pd.Series([30.0], index=[pd.Period("2020-04", freq="M")])])
     fig = spc_chart(spc(series, improvement="decrease"), title="T", source=SOURCE,
                       notes={"2020-04": "incomplete data"})
-    note = _by_gid(fig.axes[0].texts, "note")
+    note = by_gid(fig.axes[0].texts, "note")
     assert note.get_text() == "incomplete data"
     assert note.xy == (12, 30)  # the 13th month, value 30
     with pytest.raises(ValueError, match="not on the chart"):

@@ -8,6 +8,7 @@ import re
 
 import matplotlib
 import pytest
+from chart_checks import SOURCE
 from matplotlib.figure import Figure
 
 from pccanalysis.figures.delivery_plan import rag_summary_chart
@@ -18,8 +19,6 @@ from pccanalysis.figures.style import (
     house_style,
     new_figure,
 )
-
-SOURCE = "Source: hand-made test data"
 
 
 def _title(fig: Figure) -> str:

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+from chart_checks import SOURCE, by_gid, chart_texts
 
 from pccanalysis.figures.targets import target_chart
-
-SOURCE = "Source: hand-made test data"
-
 
 MINUS = "\u2212"
 
 
-def _by_gid(artists, gid):
-    found = [a for a in artists if a.get_gid() == gid]
-    assert found, f"no artist with gid {gid!r}"
-    return found[0]
-
-
-def _texts(fig: Figure) -> list[str]:
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
 
 
 def test_target_chart_draws_the_trajectory_and_the_status():
@@ -38,18 +26,18 @@ def test_target_chart_draws_the_trajectory_and_the_status():
     assert progress.status == "off track"
     fig = target_chart(progress, title="The ASB target is off track", source=SOURCE)
     ax = fig.axes[0]
-    trajectory = _by_gid(ax.lines, "trajectory")
+    trajectory = by_gid(ax.lines, "trajectory")
     np.testing.assert_allclose(trajectory.get_xdata(), [0, 36])
     np.testing.assert_allclose(trajectory.get_ydata(), [0, -25])
-    needed = _by_gid(ax.lines, "needed")
+    needed = by_gid(ax.lines, "needed")
     np.testing.assert_allclose([needed.get_xdata()[0], needed.get_ydata()[0]], [12, -25 / 3])
-    current = _by_gid(ax.lines, "current")
+    current = by_gid(ax.lines, "current")
     np.testing.assert_allclose([current.get_xdata()[0], current.get_ydata()[0]], [12, 30])
     assert current.get_marker() == "X"
-    assert _by_gid(ax.texts, "status-label").get_text() == "Off track: +30%\n2020-21"
+    assert by_gid(ax.texts, "status-label").get_text() == "Off track: +30%\n2020-21"
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         "2019-20\n(baseline)", "Now", "2022-23\n(deadline)"]
-    assert "Target \u221225% by 2022-23" in _texts(fig)
+    assert "Target \u221225% by 2022-23" in chart_texts(fig)
     assert fig.pcc_alt == (
         "Chart of ASB against the target to reduce it by 25% from 2019-20 by 2022-23: now +30% "
         "in 2020-21 against \u22128.3% needed, off track: The ASB target is off track."
@@ -72,8 +60,8 @@ def test_target_chart_after_the_deadline_says_met_or_missed():
     fig = target_chart(progress, title="Reduce repeat hate-crime victims by 10%: not clearly "
                          "met", source=SOURCE)
     ax = fig.axes[0]
-    assert _by_gid(ax.texts, "status-label").get_text() == f"Not clearly met: {MINUS}5%\n2020-21"
-    assert _by_gid(ax.texts, "target-label").get_text() == f"Target {MINUS}10% by 2020-21"
+    assert by_gid(ax.texts, "status-label").get_text() == f"Not clearly met: {MINUS}5%\n2020-21"
+    assert by_gid(ax.texts, "target-label").get_text() == f"Target {MINUS}10% by 2020-21"
     assert not any(t.get_text().startswith("Needed by now") for t in ax.texts)
     assert fig.pcc_alt.startswith(
         "Chart of repeat hate-crime victims against the target to reduce it by 10% from 2019-20 "
@@ -92,8 +80,8 @@ def test_target_chart_names_months_left_out_beside_the_point_not_on_the_axis():
     assert progress.baseline_label == "2019-20 excluding October 2019"
     fig = target_chart(progress, title="The ASB target is off track", source=SOURCE)
     ax = fig.axes[0]
-    np.testing.assert_allclose(_by_gid(ax.lines, "current").get_xdata(), [12])
-    assert _by_gid(ax.texts, "status-label").get_text() == (
+    np.testing.assert_allclose(by_gid(ax.lines, "current").get_xdata(), [12])
+    assert by_gid(ax.texts, "status-label").get_text() == (
         "Off track: +30%\n2020-21 excluding October 2020")
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         "2019-20\n(baseline)", "Now", "2022-23\n(deadline)"]
