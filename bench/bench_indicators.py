@@ -59,7 +59,7 @@ def load(tmp: Path):
         lsoa, lad = read_lsoa_lookup(LSOA_LOOKUP), read_lad_lookup(LAD_LOOKUP)
         source = f"Derbyshire, {DERBYSHIRE.name}"
     else:
-        from pccanalysis.sample.data import write_sample
+        from pccanalysis.sample.write import write_sample
 
         paths = write_sample(tmp / "sample")
         frame, _ = read_street(paths["police_uk"], cache_dir=False)

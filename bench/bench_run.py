@@ -50,7 +50,7 @@ def one_run(config: Path, out: Path, jobs: int | None) -> dict:
 
 
 def main() -> int:
-    from pccanalysis.sample.data import write_sample
+    from pccanalysis.sample.write import write_sample
 
     print(f"{os.cpu_count()} CPU cores; Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:

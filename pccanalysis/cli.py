@@ -122,7 +122,7 @@ def sample_data_command(out: str, seed: int, force: bool) -> None:
     """Write the SYNTHETIC sample: fictional Northbridge CSP, April 2018 to March 2021."""
     from pathlib import Path
 
-    from .sample.data import is_sample_folder, write_sample
+    from .sample.write import is_sample_folder, write_sample
 
     out = Path(out)
     if out.is_dir() and is_sample_folder(out) and not force:

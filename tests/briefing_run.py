@@ -25,7 +25,7 @@ def sample_quarter_run(base: Path):
     if base not in _RUNS:
         from pccanalysis.publish.pdf import chromium
         from pccanalysis.publish.run import run_quarter
-        from pccanalysis.sample.data import write_sample
+        from pccanalysis.sample.write import write_sample
 
         sample = base / "sample"
         if not (sample / ".complete").exists():

@@ -62,7 +62,7 @@ def test_data() -> Path:
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory) -> Path:
     """The synthetic sample (with its pcc.yaml), written once per test session."""
-    from pccanalysis.sample.data import write_sample
+    from pccanalysis.sample.write import write_sample
 
     out = tmp_path_factory.mktemp("sample") / "sample"
     write_sample(out)

@@ -14,7 +14,7 @@ from ..narrative.words import as_title
 from ..numbers import format_count
 from ..periods import Quarter
 from ..quality import DataQuality
-from ..sources.tracker import read_tracker
+from ..sources.tracker.read import read_tracker
 from .common import Section, local_source
 from .context import HeadlineFigure
 from .html import (

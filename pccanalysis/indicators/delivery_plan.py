@@ -1,6 +1,6 @@
 """Delivery-plan tracker summary: status key, overall rating, leads, movement, stale entries.
 
-Pure functions over the frames :func:`pccanalysis.sources.tracker.read_tracker` returns
+Pure functions over the frames :func:`pccanalysis.sources.tracker.read.read_tracker` returns
 (``deliverables``: theme, number, lead, deliverable, status; ``updates``: theme, number, date,
 author, text). Nothing here reads a file or writes a sentence.
 

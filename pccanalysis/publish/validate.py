@@ -230,7 +230,7 @@ def _inputs(config: Config, problems: list[Problem]) -> None:
     from ..sources.harm_weights import read_harm_weights
     from ..sources.indicator_tables import read_indicator_tables
     from ..sources.targets import read_targets
-    from ..sources.tracker import read_tracker
+    from ..sources.tracker.read import read_tracker
     from ..sources.victims import read_hate_crime_victims
 
     d = config.data

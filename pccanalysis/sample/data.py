@@ -48,50 +48,79 @@ smallest, a -15% ward, is about 7 on the square-root Poisson scale).
 from __future__ import annotations
 
 import functools
-import importlib
-import importlib.util
-import json
-import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import shapely
-
-from ..errors import PccError
-from .config_file import write_sample_config
 
 SYNTHETIC = True
+
+
 SAMPLE_AREA = "Northbridge"
+
+
 SAMPLE_LABEL = "Northbridge (SYNTHETIC sample data)"
+
+
 FORCE_NAME = "Northbridge Police"
+
+
 FORCE_SLUG = "northbridge"
+
+
 DEFAULT_SEED = 2021
+
+
 DEFAULT_OUT = Path("data/sample")
+
+
 FIRST_MONTH = pd.Period("2018-04", freq="M")
+
+
 LAST_MONTH = pd.Period("2021-03", freq="M")
+
+
 MONTHS = pd.period_range(FIRST_MONTH, LAST_MONTH, freq="M")
 
+
 LAD_CODE, LAD_NAME = "E06990001", "Northbridge"
+
+
 CSP_CODE, CSP_NAME = "E22990001", "Northbridge"
+
+
 PFA_CODE, PFA_NAME = "E23990001", "Northbridge"
+
+
 NEIGHBOUR_LAD_CODE, NEIGHBOUR_LAD_NAME = "E07990002", "Eastmoor"
+
+
 NEIGHBOUR_CSP_CODE, NEIGHBOUR_CSP_NAME = "E22990002", "Eastmoor"
+
+
 NEIGHBOUR_PFA_CODE, NEIGHBOUR_PFA_NAME = "E23990002", "Eastshire"
+
 
 WARDS = [
     "City Centre", "Riverside", "Castle", "Abbey", "Meadows", "Hillside",
     "Northgate", "Southfields", "Eastbrook", "Westfield", "Parkside", "Dales",
 ]  # fmt: skip
+
+
 WARD_CODES = [f"E0599{i:04d}" for i in range(1, len(WARDS) + 1)]
+
+
 NEIGHBOUR_WARDS = ["Eastmoor Town", "Moorside"]
+
+
 NEIGHBOUR_WARD_CODES = ["E05990901", "E05990902"]
 
+
 ASB = "Anti-social behaviour"
+
+
 # The 13 published crime types other than ASB, with their share of crime in an ordinary ward.
 CRIME_MIX = {
     "Violence and sexual offences": 0.37,
@@ -108,18 +137,31 @@ CRIME_MIX = {
     "Theft from the person": 0.015,
     "Possession of weapons": 0.01,
 }
+
+
 CRIME_TYPES = [ASB, *CRIME_MIX]
 
+
 CRIME_PER_MONTH = 3050
+
+
 ASB_PER_MONTH = 650
+
+
 # Share of the area's crime and ASB in each ward (same order as WARDS), before April 2020.
 CRIME_WARD_SHARE = [0.20, 0.09, 0.08, 0.08, 0.09, 0.06, 0.08, 0.07, 0.07, 0.06, 0.06, 0.06]
+
+
 ASB_WARD_SHARE = [0.14, 0.09, 0.08, 0.08, 0.10, 0.07, 0.09, 0.07, 0.07, 0.07, 0.07, 0.07]
+
+
 # A city centre has more shoplifting, pickpocketing and night-time disorder, fewer burglaries.
 CITY_CENTRE_MIX = {
     "Shoplifting": 3.0, "Theft from the person": 4.0, "Public order": 1.5, "Bicycle theft": 2.0,
     "Drugs": 1.5, "Robbery": 1.5, "Burglary": 0.5, "Vehicle crime": 0.6,
 }  # fmt: skip
+
+
 # (amplitude, peak calendar month): season = 1 + amplitude * cos(2 pi (month - peak) / 12).
 SEASONALITY = {
     ASB: (0.20, 6.5),
@@ -127,34 +169,69 @@ SEASONALITY = {
     "Burglary": (0.10, 12.5),
 }
 
+
 EFFECT_START = pd.Period("2020-04", freq="M")
+
+
 CRIME_EFFECT = {"City Centre": 0.50, "Dales": 1.25}
+
+
 CRIME_EFFECT_OTHER_WARDS = 0.85
+
+
 ASB_EFFECT = 1.30
+
+
 ASB_GAP_MONTH = pd.Period("2020-10", freq="M")
+
+
 ASB_GAP_FRACTION = 0.10
 
+
 NO_LOCATION_RATE = 0.010
+
+
 OUTSIDE_AREA_RATE = 0.005
+
+
 DUPLICATE_ID_RATE = 0.003
+
+
 EXACT_DUPLICATE_RATE = 0.001
+
 
 STREET_COLUMNS = [
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
     "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
 ]  # fmt: skip
 
+
 # The map is the same for every seed: only the events are random.
 _MAP_SEED = 20180401
+
+
 _CENTRE_LAT, _CENTRE_LON = 52.705, -1.342  # somewhere in the English Midlands
+
+
 _KM_LAT = 1 / 111.2
+
+
 _KM_LON = 1 / (111.2 * np.cos(np.radians(_CENTRE_LAT)))
+
+
 _LSOAS_PER_WARD = [8, 6, 6, 6, 7, 5, 6, 6, 6, 5, 5, 5]
+
+
 _NEIGHBOUR_LSOAS_PER_WARD = [3, 3]
+
+
 _POPULATION_2018 = [
     16_480, 24_810, 22_130, 23_420, 26_950, 21_340, 25_610, 24_170, 23_690, 20_880, 22_410, 19_760,
 ]  # fmt: skip
+
+
 _POPULATION_GROWTH = 0.005  # a year
+
 
 _STREETS = (
     "Abbey Albert Alexandra Ash Beech Birch Bridge Brook Castle Cedar Chapel Church Clarence "
@@ -162,16 +239,23 @@ _STREETS = (
     "Manor Maple Mill Moor Oak Orchard Park Priory Queen Railway Regent River Rose School "
     "Station Stanley Victoria Willow Windsor York"
 ).split()
+
+
 _SUFFIXES = "Road Street Lane Avenue Close Drive Grove Way Crescent Gardens Terrace Place".split()
+
+
 _PLACES = [
     "Parking Area", "Supermarket", "Shopping Area", "Petrol Station", "Sports/Recreation Area",
     "Park/Open Space", "Hospital", "Bus/Coach Station", "Further/Higher Educational Building",
     "Police Station", "Pedestrian Subway",
 ]  # fmt: skip
+
+
 _CENTRE_PLACES = [
     "Nightclub", "Shopping Area", "Parking Area", "Theatre/Concert Hall", "Supermarket",
     "Bus/Coach Station", "Conference/Exhibition Centre", "Market Place", "High Street",
 ]  # fmt: skip
+
 
 # Outcome wording as published in street files; the shares are invented but typical.
 _OUTCOMES = [
@@ -191,6 +275,8 @@ _OUTCOMES = [
     "Suspect charged as part of another case",  # 13
     "Under investigation",  # 14
 ]
+
+
 _OUTCOME_PROFILES = {
     "general": [36, 34, 6, 5, 5, 2, 2, 2, 2, 1, 1, 1, 0, 1, 0],
     "theft": [62, 20, 4, 4, 3, 1, 1, 1, 2, 0.5, 0.5, 0.5, 0, 0.5, 0],
@@ -198,6 +284,8 @@ _OUTCOME_PROFILES = {
     "possession": [6, 14, 24, 6, 18, 8, 8, 1, 3, 2, 1, 2, 6, 1, 0],
     "shoplifting": [34, 22, 15, 5, 10, 3, 3, 1, 1, 1, 0.5, 4, 0, 0.5, 0],
 }
+
+
 _TYPE_PROFILE = {
     "Violence and sexual offences": "violence",
     "Public order": "violence",
@@ -210,40 +298,13 @@ _TYPE_PROFILE = {
     "Possession of weapons": "possession",
     "Shoplifting": "shoplifting",
 }
+
+
 # Recent months are still "Under investigation" when the files are downloaded (as of March 2021).
 _UNDER_INVESTIGATION_NOW = 0.55
+
+
 _UNDER_INVESTIGATION_HALF_LIFE = 2.0  # months
-
-
-class SamplePaths(dict):
-    """The files :func:`write_sample` wrote, by role (a ``dict[str, Path]``), marked synthetic.
-
-    Attributes
-    ----------
-    synthetic : bool
-        Always True: nothing in the sample is real.
-    area : str
-        The fictional area's name, ``"Northbridge"``.
-    label : str
-        The name to show wherever the sample is used, with the word SYNTHETIC in it.
-    seed : int
-        The seed the events were drawn with.
-    root : Path
-        The sample folder.
-    """
-
-    synthetic = SYNTHETIC
-    area = SAMPLE_AREA
-    label = SAMPLE_LABEL
-
-    def __init__(self, paths: dict[str, Path], *, seed: int, root: Path) -> None:
-        super().__init__(paths)
-        self.seed = seed
-        self.root = root
-
-
-# --------------------------------------------------------------------------------------------
-# The fixed map
 
 
 class _Map:
@@ -345,10 +406,6 @@ def _map() -> _Map:
     return _Map()
 
 
-# --------------------------------------------------------------------------------------------
-# Expected counts (the truth the analysis should recover)
-
-
 def _expected_array() -> np.ndarray:
     """Expected rows per (month, ward, crime type) as a 36 x 12 x 14 array (type 0 is ASB)."""
     n_months, n_wards = len(MONTHS), len(WARDS)
@@ -400,10 +457,6 @@ def expected_counts() -> pd.DataFrame:
             "expected_in_ward": arr.ravel() * (1 - NO_LOCATION_RATE - OUTSIDE_AREA_RATE),
         }
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Street rows
 
 
 def street_table(seed: int = DEFAULT_SEED) -> pa.Table:
@@ -510,321 +563,3 @@ def _outcomes(rng: np.random.Generator, month: np.ndarray, ctype: np.ndarray) ->
     pending = _UNDER_INVESTIGATION_NOW * 0.5 ** (age / _UNDER_INVESTIGATION_HALF_LIFE)
     code[(ctype > 0) & (rng.random(month.size) < pending)] = _OUTCOMES.index("Under investigation")
     return code
-
-
-# --------------------------------------------------------------------------------------------
-# Geography files
-
-
-def lsoa_lookup() -> pd.DataFrame:
-    """The sample's LSOA -> ward -> LAD lookup with the ONS column names (FID first)."""
-    geo = _map()
-    lad_code = np.array([LAD_CODE, NEIGHBOUR_LAD_CODE])[geo.ward_lad[geo.lsoa_ward]]
-    lad_name = np.array([LAD_NAME, NEIGHBOUR_LAD_NAME])[geo.ward_lad[geo.lsoa_ward]]
-    return pd.DataFrame(
-        {
-            "FID": np.arange(1, geo.lsoa_code.size + 1),
-            "LSOA11CD": geo.lsoa_code,
-            "LSOA11NM": geo.lsoa_name,
-            "WD19CD": geo.ward_code[geo.lsoa_ward],
-            "WD19NM": geo.ward_name[geo.lsoa_ward],
-            "LAD19CD": lad_code,
-            "LAD19NM": lad_name,
-        }
-    )
-
-
-def ward_boundaries() -> dict:
-    """The sample's ward polygons as an ONS-style GeoJSON FeatureCollection (CRS84).
-
-    Each ward is the union of the Voronoi cells of its map points (every point a crime can be
-    published at), so each point lies inside its own LSOA's ward and placing rows by boundary
-    gives the same wards as the lookup. The outer edge is the points' bounding box plus 1 km.
-    """
-    geo = _map()
-    points = shapely.points(geo.point_lon, geo.point_lat)
-    box = shapely.box(*shapely.bounds(shapely.multipoints(points))).buffer(
-        _KM_LAT, join_style="mitre")
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points),
-                                                       extend_to=box))
-    cell_of, point_of = shapely.STRtree(cells).query(points, predicate="within")
-    ward_of_point = geo.lsoa_ward[geo.point_lsoa]
-    ward_of_cell = np.full(len(cells), -1)
-    ward_of_cell[point_of] = ward_of_point[cell_of]
-    lad = np.array([[LAD_CODE, LAD_NAME], [NEIGHBOUR_LAD_CODE, NEIGHBOUR_LAD_NAME]])
-    features = []
-    for w in range(len(geo.ward_code)):
-        shape = shapely.intersection(shapely.union_all(cells[ward_of_cell == w]), box)
-        features.append({"type": "Feature", "properties": {
-            "WD19CD": str(geo.ward_code[w]), "WD19NM": str(geo.ward_name[w]),
-            "LAD19CD": str(lad[geo.ward_lad[w], 0]), "LAD19NM": str(lad[geo.ward_lad[w], 1])},
-            "geometry": shapely.geometry.mapping(shapely.set_precision(shape, 1e-6))})
-    return {"type": "FeatureCollection", "name": "SYNTHETIC_northbridge_wards",
-            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
-            "features": features}
-
-
-def lad_lookup() -> pd.DataFrame:
-    """The sample's LAD -> CSP -> police force area lookup with the ONS column names."""
-    return pd.DataFrame(
-        {
-            "FID": [1, 2],
-            "LAD19CD": [LAD_CODE, NEIGHBOUR_LAD_CODE],
-            "LAD19NM": [LAD_NAME, NEIGHBOUR_LAD_NAME],
-            "CSP19CD": [CSP_CODE, NEIGHBOUR_CSP_CODE],
-            "CSP19NM": [CSP_NAME, NEIGHBOUR_CSP_NAME],
-            "PFA19CD": [PFA_CODE, NEIGHBOUR_PFA_CODE],
-            "PFA19NM": [PFA_NAME, NEIGHBOUR_PFA_NAME],
-        }
-    )
-
-
-def population() -> pd.DataFrame:
-    """Mid-year population of the 12 wards and of Northbridge (LAD, CSP, PFA), 2018 to 2020.
-
-    Ward figures grow 0.5% a year from fixed mid-2018 values, rounded to whole people; the
-    Northbridge figures are the sums of the wards.
-    """
-    rows = []
-    for year in (2018, 2019, 2020):
-        wards = [round(p * (1 + _POPULATION_GROWTH) ** (year - 2018)) for p in _POPULATION_2018]
-        rows += [(code, name, year, pop) for code, name, pop in zip(WARD_CODES, WARDS, wards, strict=True)]
-        total = sum(wards)
-        rows += [
-            (LAD_CODE, LAD_NAME, year, total),
-            (CSP_CODE, CSP_NAME, year, total),
-            (PFA_CODE, PFA_NAME, year, total),
-        ]
-    return pd.DataFrame(rows, columns=["area_code", "area_name", "year", "population"])
-
-
-# --------------------------------------------------------------------------------------------
-# Writing
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    return path
-
-
-def _write_json(document: dict, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document) + "\n", encoding="utf-8")
-    return path
-
-
-def _write_police_uk(root: Path, seed: int) -> tuple[Path, dict[str, int]]:
-    table = street_table(seed)
-    header = (",".join(STREET_COLUMNS) + "\n").encode("utf-8")
-    # quoting_style="none" also guarantees no field needed quotes, as in the real files.
-    options = pacsv.WriteOptions(include_header=False, quoting_style="none")
-    months = table.column("Month").to_numpy(zero_copy_only=False)
-    bounds = np.searchsorted(months, [str(m) for m in MONTHS] + ["9999-99"])
-    folder = root / "police-uk"
-    counts = {}
-    for i, m in enumerate(MONTHS):
-        part = table.slice(bounds[i], bounds[i + 1] - bounds[i])
-        sink = pa.BufferOutputStream()
-        pacsv.write_csv(part, sink, options)
-        path = folder / str(m) / f"{m}-{FORCE_SLUG}-street.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(header + sink.getvalue().to_pybytes())
-        counts[str(m)] = part.num_rows
-    return folder, counts
-
-
-def _readme(seed: int, counts: dict[str, int]) -> str:
-    # The module docstring is the one description of the effects (absent under python -OO).
-    doc = __doc__ or ""
-    marker = "Built-in effects\n----------------\n"
-    effects = doc.split(marker, 1)[1] if marker in doc else "See the pccanalysis.sample module.\n"
-    effects = effects.replace(":func:`expected_counts`", "pccanalysis.sample.data.expected_counts")
-    effects = effects.replace("``", "")
-    return (
-        "SYNTHETIC DATA - NOT REAL - FOR DEMONSTRATION AND TESTING ONLY\n"
-        "==============================================================\n\n"
-        f"This folder was generated by pccanalysis (`pcc sample-data --seed {seed}`).\n"
-        "Everything in it is invented: the city of Northbridge, its wards, the neighbouring\n"
-        "district Eastmoor, the force 'Northbridge Police', every crime, place and person.\n"
-        "The area codes (E0199..., E0599..., E0699..., E0799..., E2299..., E2399...) are outside\n"
-        "the ranges ONS has issued, so they cannot match any real area. Any briefing made from\n"
-        "this folder must say that it is synthetic.\n\n"
-        "The files use the published formats (data.police.uk street-level CSVs, ONS lookups)\n"
-        "so the toolkit runs on them exactly as on real data.\n\n"
-        f"Months: {MONTHS[0]} to {MONTHS[-1]}; rows: {sum(counts.values()):,} "
-        f"({min(counts.values()):,} to {max(counts.values()):,} a month).\n\n"
-        "Built-in effects (what an analysis of this sample should find)\n"
-        "---------------------------------------------------------------\n" + effects
-    )
-
-
-def _extracts():
-    """The local extracts module, or None when it is not installed.
-
-    It imports this module, so it is looked up when a sample is written, not at the top.
-    """
-    if importlib.util.find_spec("pccanalysis.sample.extracts") is None:
-        return None
-    return importlib.import_module("pccanalysis.sample.extracts")
-
-
-def _config_paths(written: dict[str, Path]) -> dict:
-    """``written`` with the local extracts' flat keys (tracker_q3, ...) in the config's shapes."""
-    extracts = _extracts()
-    if extracts is None:
-        return written
-    return {**written, **extracts.config_entries(written)}
-
-
-def _write_contents(root: Path, seed: int) -> dict[str, Path]:
-    """Write every file of the sample under ``root`` (a fresh folder) and return their paths.
-
-    Add a new kind of file here: one line writing it and one entry in the returned dict.
-    """
-    police_uk, counts = _write_police_uk(root, seed)
-    paths = {
-        "police_uk": police_uk,
-        "lsoa_lookup": _write_csv(lsoa_lookup(), root / "geography" / "lsoa11_ward19_lad19_lookup.csv"),
-        "lad_lookup": _write_csv(lad_lookup(), root / "geography" / "lad19_csp19_pfa19_lookup.csv"),
-        "population": _write_csv(population(), root / "geography" / "population.csv"),
-        "ward_boundaries": _write_json(ward_boundaries(), root / "geography" / "wards.geojson"),
-    }
-    extracts = _extracts()
-    if extracts is not None:
-        paths.update(extracts.write_local_extracts(root, seed=seed))
-    # imports this module, so looked up when a sample is written (as the extracts are)
-    paths.update(importlib.import_module("pccanalysis.sample.stop_search")
-                 .write_stop_and_search(root, seed=seed))
-
-    readme = root / "SYNTHETIC_DATA.txt"
-    readme.write_text(_readme(seed, counts), encoding="utf-8")
-    info = root / "sample_info.json"
-    info.write_text(json.dumps(_info(seed, counts), indent=2) + "\n", encoding="utf-8")
-    paths.update({"readme": readme, "info": info})
-    return paths
-
-
-def _info(seed: int, counts: dict[str, int]) -> dict:
-    return {
-        "synthetic": SYNTHETIC,
-        "label": SAMPLE_LABEL,
-        "area": SAMPLE_AREA,
-        "force": FORCE_NAME,
-        "force_slug": FORCE_SLUG,
-        "seed": seed,
-        "first_month": str(MONTHS[0]),
-        "last_month": str(MONTHS[-1]),
-        "codes": {
-            "lad": LAD_CODE, "csp": CSP_CODE, "pfa": PFA_CODE,
-            "wards": dict(zip(WARDS, WARD_CODES, strict=True)),
-            "neighbour_lad": NEIGHBOUR_LAD_CODE,
-        },  # fmt: skip
-        "effects": {
-            "effect_start": str(EFFECT_START),
-            "crime_per_month_before": CRIME_PER_MONTH,
-            "asb_per_month_before": ASB_PER_MONTH,
-            "crime_factor_by_ward": {w: CRIME_EFFECT.get(w, CRIME_EFFECT_OTHER_WARDS) for w in WARDS},
-            "crime_factor_area": round(
-                sum(s * CRIME_EFFECT.get(w, CRIME_EFFECT_OTHER_WARDS) for w, s in zip(WARDS, CRIME_WARD_SHARE, strict=True)), 4
-            ),
-            "asb_factor": ASB_EFFECT,
-            "asb_gap_month": str(ASB_GAP_MONTH),
-            "asb_gap_fraction": ASB_GAP_FRACTION,
-            "seasonality": {k: {"amplitude": a, "peak_month": p} for k, (a, p) in SEASONALITY.items()},
-            "no_location_rate": NO_LOCATION_RATE,
-            "outside_area_rate": OUTSIDE_AREA_RATE,
-            "duplicate_id_rate": DUPLICATE_ID_RATE,
-            "exact_duplicate_rate": EXACT_DUPLICATE_RATE,
-        },
-        "rows_per_month": counts,
-    }
-
-
-def is_sample_folder(path: Path) -> bool:
-    """True when ``path`` holds a sample written by :func:`write_sample` (it has the README)."""
-    return (Path(path) / "SYNTHETIC_DATA.txt").is_file() or (Path(path) / ".complete").is_file()
-
-
-def _remove_abandoned(out_dir: Path) -> None:
-    """Delete temporary folders left by a killed run (one whose process no longer exists)."""
-    for stale in out_dir.parent.glob(f".{out_dir.name}.*-*"):
-        kind, _, pid = stale.name.rpartition("-")
-        if not kind.endswith((".partial", ".old")) or not pid.isdigit():
-            continue
-        if int(pid) != os.getpid() and _process_alive(int(pid)):
-            continue
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill would terminate the process there: assume it is alive
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
-
-def write_sample(out_dir: Path, *, seed: int = DEFAULT_SEED) -> SamplePaths:
-    """Write the SYNTHETIC Northbridge sample into ``out_dir``, replacing an earlier sample.
-
-    The files are written into a temporary sibling folder and renamed into place, so an
-    interrupted run never leaves half a sample; ``<out_dir>/.complete`` is the last file written.
-    The same seed gives byte-identical files.
-
-    Parameters
-    ----------
-    out_dir : Path
-        The sample folder (``data/sample`` by default in ``pcc sample-data``). It must not exist,
-        be empty, or hold an earlier sample; any other folder is refused, never deleted.
-    seed : int
-        Seed for the random events.
-
-    Returns
-    -------
-    SamplePaths
-        ``dict[str, Path]`` of what was written: ``police_uk`` (the folder of monthly street
-        files), ``lsoa_lookup``, ``lad_lookup``, ``population``, ``readme``, ``info``,
-        ``complete``, plus the local extracts when ``pccanalysis.sample.extracts`` exists.
-        ``.synthetic`` is True.
-
-    Raises
-    ------
-    PccError
-        ``out_dir`` is a file, or a folder with other content that is not a sample.
-    """
-    # absolute, so paths written inside the staging folder stay relative to it whatever the cwd
-    out_dir = Path(out_dir).absolute()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise PccError(f"{out_dir} is a file, not a folder; choose another place for the sample.")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not is_sample_folder(out_dir):
-        raise PccError(
-            f"{out_dir} already holds files that are not a synthetic sample (no SYNTHETIC_DATA.txt);"
-            " choose an empty or new folder for the sample."
-        )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    _remove_abandoned(out_dir)
-    try:
-        tmp.mkdir()
-        written = _write_contents(tmp, seed)
-        written["config"] = write_sample_config(tmp, _config_paths(written))
-        complete = tmp / ".complete"
-        complete.write_text(f"synthetic sample, seed {seed}\n", encoding="utf-8")
-        written["complete"] = complete
-        if out_dir.exists():
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not out_dir.exists():
-            old.rename(out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-    final = {key: out_dir / Path(path).relative_to(tmp) for key, path in written.items()}
-    return SamplePaths(final, seed=seed, root=out_dir)

@@ -3,7 +3,7 @@
 Everything here is invented: the area, the deliverables, the officers' initials, the figures.
 Every file name starts ``SYNTHETIC_`` and every file says so inside (an About sheet, a YAML
 comment and ``note`` key, or a ``note`` column). Written by :func:`write_local_extracts`, called
-by :func:`pccanalysis.sample.data.write_sample`. Deterministic: the same seed gives the same files
+by :func:`pccanalysis.sample.write.write_sample`. Deterministic: the same seed gives the same files
 (the tracker and targets do not depend on the seed at all; the tables draw from a seeded
 :class:`numpy.random.Generator`).
 
@@ -12,7 +12,7 @@ Files (under ``<out_dir>/local/``)
 ``SYNTHETIC_northbridge_tracker_2020-21_Q3.xlsx``, ``..._Q4.xlsx`` (keys ``tracker_q3``,
 ``tracker_q4``)
     Theme 1 ("Protecting people from harm") of the delivery plan, 15 deliverables each quarter,
-    Deliverables / Updates / About sheets (:mod:`pccanalysis.sources.tracker` layout). Updates
+    Deliverables / Updates / About sheets (:mod:`pccanalysis.sources.tracker.read` layout). Updates
     are cumulative: the Q4 file holds the Q3 updates too. Q4 is the latest complete quarter of
     the sample's police data (to March 2021), so a briefing for it has this quarter's tracker
     and the previous one. Each quarter's updates are dated within the quarter or up to about
@@ -90,8 +90,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..sources.tracker import STATUS_DTYPE, Tracker, normalise_status, write_tracker
-from .data import SAMPLE_AREA, WARDS, population
+from ..sources.tracker.model import STATUS_DTYPE, Tracker, normalise_status
+from ..sources.tracker.write import write_tracker
+from .data import SAMPLE_AREA, WARDS
+from .geography import population
 
 SYNTHETIC_NOTE = "SYNTHETIC sample data: fictional area, people and figures. Not real data."
 LOCAL_DIR = "local"

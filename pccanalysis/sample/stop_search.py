@@ -45,8 +45,8 @@ from .data import (
     NEIGHBOUR_LAD_CODE,
     NEIGHBOUR_LAD_NAME,
     _map,
-    population,
 )
+from .geography import population
 
 __all__ = ["SEARCH_RATE_RATIO", "SEARCHES_PER_MONTH", "population_by_ethnicity",
            "search_table", "write_stop_and_search"]
@@ -168,7 +168,7 @@ def search_table(seed: int) -> pd.DataFrame:
 def population_by_ethnicity() -> pd.DataFrame:
     """Residents of Northbridge and Eastmoor by ethnic group (long layout, census names).
 
-    Northbridge's total is its mid-2020 population (:func:`pccanalysis.sample.data.population`)
+    Northbridge's total is its mid-2020 population (:func:`pccanalysis.sample.geography.population`)
     split by :data:`POPULATION_SHARE`; Eastmoor (60,000) is 92% White, 3% Asian, 1% Black, 2%
     Mixed and 2% Other.
     """

@@ -167,6 +167,76 @@ def read_indicator_tables(
     return frame.reset_index(drop=True), quality
 
 
+def _checked_row(values: dict, other: dict, fail, where: str, seen: dict) -> tuple[dict, str]:
+    """One data row checked and typed: the record, and its value's state ("ok", "blank",
+    "suppressed"). ``fail(message, column)`` makes the row's DataError; ``seen`` maps each
+    (indicator, area, period, breakdown) to where it was first given."""
+    for col in ("indicator", "area", "period"):
+        if blank(values.get(col)):
+            raise fail(f"the {col} is blank", col)
+    raw_period = values["period"]
+    try:
+        period = parse_period(_period_input(raw_period))
+    except PeriodError as exc:
+        raise fail(str(exc), "period") from None
+    value, state = _number(values.get("value"))
+    if state == "bad":
+        raise fail(
+            f"value {cell_text(values['value'])!r} is not a number (use a number, or * or "
+            "[c] for a suppressed figure)",
+            "value",
+        )
+    indicator = cell_text(values["indicator"])
+    unit = _unit(values.get("unit"), indicator)
+    if unit is None:
+        raise fail(
+            f"unit {cell_text(values['unit'])!r} is not known; write count, rate or "
+            "percentage (or leave it blank to go by the indicator's name)",
+            "unit",
+        )
+    if state == "ok":
+        problem = _value_problem(value, unit, indicator)
+        if problem:
+            raise fail(f"value {cell_text(values['value'])!r} {problem}", "value")
+        if unit == "count":
+            value = float(round(value))
+    denominator, dstate = _number(values.get("denominator"))
+    if dstate in ("bad", "suppressed") or (dstate == "ok" and denominator <= 0):
+        raise fail(
+            f"denominator {cell_text(values['denominator'])!r} is not a positive number",
+            "denominator",
+        )
+    breakdown, dimension, category = _breakdown(values.get("breakdown"))
+    area = cell_text(values["area"])
+    key = (indicator.casefold(), area.casefold(), period.label, breakdown.casefold())
+    if key in seen:
+        raise fail(
+            f"{indicator!r} for {area} in {period.label} ({breakdown}) is given twice "
+            f"(first at {seen[key]})",
+            "value",
+        )
+    seen[key] = where
+    comparator = values.get("comparator_area")
+    record = {
+        "indicator": indicator,
+        "area": area,
+        "period": _period_as_written(raw_period),
+        "period_label": period.label,
+        "period_kind": period.kind,
+        "period_start": period.first_month,
+        "period_end": period.last_month,
+        "breakdown": breakdown,
+        "dimension": dimension,
+        "category": category,
+        "value": value,
+        "unit": unit,
+        "denominator": denominator,
+        "comparator_area": None if blank(comparator) else cell_text(comparator),
+        **other,
+    }
+    return record, state
+
+
 def _read_one(path: Path, sheet, quality: DataQuality, seen: dict) -> pd.DataFrame:
     table = read_rows(path, sheet=sheet, what="indicator table")
     quality.notes.extend(table.notes)
@@ -201,74 +271,11 @@ def _read_one(path: Path, sheet, quality: DataQuality, seen: dict) -> pd.DataFra
         def fail(message: str, col: str, number=number) -> DataError:
             return DataError(message, column=names.get(col, col), **table.where(number))
 
-        for col in ("indicator", "area", "period"):
-            if blank(values.get(col)):
-                raise fail(f"the {col} is blank", col)
-        raw_period = values["period"]
-        try:
-            period = parse_period(_period_input(raw_period))
-        except PeriodError as exc:
-            raise fail(str(exc), "period") from None
-        value, state = _number(values.get("value"))
-        if state == "bad":
-            raise fail(
-                f"value {cell_text(values['value'])!r} is not a number (use a number, or * or "
-                "[c] for a suppressed figure)",
-                "value",
-            )
-        indicator = cell_text(values["indicator"])
-        unit = _unit(values.get("unit"), indicator)
-        if unit is None:
-            raise fail(
-                f"unit {cell_text(values['unit'])!r} is not known; write count, rate or "
-                "percentage (or leave it blank to go by the indicator's name)",
-                "unit",
-            )
-        if state == "ok":
-            problem = _value_problem(value, unit, indicator)
-            if problem:
-                raise fail(f"value {cell_text(values['value'])!r} {problem}", "value")
-            if unit == "count":
-                value = float(round(value))
+        record, state = _checked_row(values, other, fail, f"{path.name} {table.unit} {number}",
+                                     seen)
         suppressed += state == "suppressed"
         blank_values += state == "blank"
-        denominator, dstate = _number(values.get("denominator"))
-        if dstate in ("bad", "suppressed") or (dstate == "ok" and denominator <= 0):
-            raise fail(
-                f"denominator {cell_text(values['denominator'])!r} is not a positive number",
-                "denominator",
-            )
-        breakdown, dimension, category = _breakdown(values.get("breakdown"))
-        area = cell_text(values["area"])
-        key = (indicator.casefold(), area.casefold(), period.label, breakdown.casefold())
-        where = f"{path.name} {table.unit} {number}"
-        if key in seen:
-            raise fail(
-                f"{indicator!r} for {area} in {period.label} ({breakdown}) is given twice "
-                f"(first at {seen[key]})",
-                "value",
-            )
-        seen[key] = where
-        comparator = values.get("comparator_area")
-        rows.append(
-            {
-                "indicator": indicator,
-                "area": area,
-                "period": _period_as_written(raw_period),
-                "period_label": period.label,
-                "period_kind": period.kind,
-                "period_start": period.first_month,
-                "period_end": period.last_month,
-                "breakdown": breakdown,
-                "dimension": dimension,
-                "category": category,
-                "value": value,
-                "unit": unit,
-                "denominator": denominator,
-                "comparator_area": None if blank(comparator) else cell_text(comparator),
-                **other,
-            }
-        )
+        rows.append(record)
     quality.rows_read += n_read
     quality.exclude("blank row", n_blank)
     quality.flag("value suppressed or not available", suppressed)

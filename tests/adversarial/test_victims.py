@@ -104,7 +104,7 @@ def test_no_file_a_failed_run_writes_holds_the_planted_value(tmp_path):
 
     from pccanalysis.errors import PccError
     from pccanalysis.publish.run import run_quarter
-    from pccanalysis.sample.data import write_sample
+    from pccanalysis.sample.write import write_sample
 
     sample = tmp_path / "sample"
     write_sample(sample)

@@ -13,7 +13,7 @@ from pccanalysis.config import load_config
 from pccanalysis.errors import ConfigError, DataError
 from pccanalysis.sources.harm_weights import read_harm_weights
 from pccanalysis.sources.targets import read_targets
-from pccanalysis.sources.tracker import read_tracker
+from pccanalysis.sources.tracker.read import read_tracker
 from pccanalysis.yaml_lines import MAX_ALIAS_VALUES, parse_yaml
 
 

@@ -49,7 +49,7 @@ def golden(regen_golden) -> GoldenStore:
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory):
     """The SYNTHETIC Northbridge sample, seed 2021 (deterministic), in a temporary folder."""
-    from pccanalysis.sample.data import write_sample
+    from pccanalysis.sample.write import write_sample
 
     return write_sample(tmp_path_factory.mktemp("backtest") / "sample", seed=2021)
 

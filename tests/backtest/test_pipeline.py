@@ -39,7 +39,7 @@ def victims(sample, area_frame):
 
 @pytest.fixture(scope="module")
 def trackers(sample):
-    from pccanalysis.sources.tracker import read_tracker
+    from pccanalysis.sources.tracker.read import read_tracker
 
     q4 = read_tracker(sample["tracker_q4"], quarter="2020-21 Q4")
     q3 = read_tracker(sample["tracker_q3"], quarter="2020-21 Q3")

@@ -25,7 +25,7 @@ def sample(sample_config):
 def test_area_population_of_the_sample(sample):
     config, data, _ = sample
     # the 12 wards' mid-2018 populations grown 0.5% a year to mid-2020, rounded, summed
-    # (pccanalysis.sample.data.population): 274,373
+    # (pccanalysis.sample.geography.population): 274,373
     assert rates.area_population(config, data, 2021) == (274_373.0, 2020)
 
 

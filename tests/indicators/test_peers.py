@@ -21,6 +21,7 @@ from pccanalysis.indicators.change import VERDICTS, rolling_12_months, same_peri
 from pccanalysis.indicators.funnel import FLAG_WORDS
 from pccanalysis.indicators.peers import compare_with_peers, peer_rates, population_for
 from pccanalysis.sample import data as sample
+from pccanalysis.sample.write import write_sample
 from pccanalysis.sources.geography import (
     local_authorities_of,
     read_lad_lookup,
@@ -268,7 +269,7 @@ def _write_peer(root: Path, name: str, slug: str, seed: int, size: float) -> Non
 @pytest.fixture(scope="module")
 def synthetic_group(tmp_path_factory):
     root = tmp_path_factory.mktemp("peers")
-    paths = sample.write_sample(root / "northbridge", seed=sample.DEFAULT_SEED)
+    paths = write_sample(root / "northbridge", seed=sample.DEFAULT_SEED)
     for name, slug, seed, size, _rate in PEERS:
         _write_peer(root / "others", name, slug, seed, size)
     frame, dq = read_street([paths["police_uk"], root / "others"], cache_dir=False)

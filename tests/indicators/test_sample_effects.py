@@ -31,7 +31,7 @@ FY = between("2020-21", "2019-20")
 
 @pytest.fixture(scope="module")
 def street(tmp_path_factory) -> pd.DataFrame:
-    from pccanalysis.sample.data import write_sample
+    from pccanalysis.sample.write import write_sample
     from pccanalysis.sources.geography import read_lad_lookup, read_lsoa_lookup
     from pccanalysis.sources.placing import attach_geography
     from pccanalysis.sources.police_uk.read import read_street

@@ -239,7 +239,7 @@ def test_a_link_in_a_tracker_update_is_kept_and_a_fetch_still_fails(sample_dir, 
     # The sample with one more update in the 2020-21 Q4 tracker: a link and a remote image.
     from pccanalysis.config import load_config
     from pccanalysis.sample.extracts import sample_trackers
-    from pccanalysis.sources.tracker import write_tracker
+    from pccanalysis.sources.tracker.write import write_tracker
 
     sample = tmp_path / "sample"
     shutil.copytree(sample_dir, sample)

@@ -20,7 +20,9 @@ from click.testing import CliRunner
 from pccanalysis.cli import cli
 from pccanalysis.errors import PccError
 from pccanalysis.sample import data as sample
-from pccanalysis.sample.data import WARDS, write_sample
+from pccanalysis.sample.data import WARDS
+from pccanalysis.sample.geography import lsoa_lookup
+from pccanalysis.sample.write import write_sample
 
 # The street-level header as data.police.uk publishes it (https://data.police.uk/about/).
 PUBLISHED_HEADER = (
@@ -84,7 +86,7 @@ def test_another_seed_changes_the_events_but_not_the_map():
     a, b = sample.street_table(2021), sample.street_table(2022)
     assert not a.equals(b)
     # The map does not depend on the seed: the same LSOAs and street points are used.
-    assert set(a.column("LSOA code").drop_null().to_pylist()) <= set(sample.lsoa_lookup()["LSOA11CD"])
+    assert set(a.column("LSOA code").drop_null().to_pylist()) <= set(lsoa_lookup()["LSOA11CD"])
     assert set(b.column("Location").to_pylist()) & set(a.column("Location").to_pylist())
 
 

@@ -18,7 +18,7 @@ from pccanalysis.sample.data import WARDS
 from pccanalysis.sample.extracts import THEME_TITLES, config_entries, write_local_extracts
 from pccanalysis.sources.indicator_tables import read_indicator_table
 from pccanalysis.sources.targets import Target, read_targets
-from pccanalysis.sources.tracker import read_tracker
+from pccanalysis.sources.tracker.read import read_tracker
 from pccanalysis.sources.victims import read_hate_crime_victims
 
 KEYS = ["tracker_q3", "tracker_q4", "targets", "missing_persons", "suicide", "iom",

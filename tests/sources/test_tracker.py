@@ -10,14 +10,9 @@ import pandas as pd
 import pytest
 
 from pccanalysis.errors import DataError
-from pccanalysis.sources.tracker import (
-    STATUS_DTYPE,
-    Tracker,
-    check_tracker,
-    normalise_status,
-    read_tracker,
-    write_tracker,
-)
+from pccanalysis.sources.tracker.model import STATUS_DTYPE, Tracker, normalise_status
+from pccanalysis.sources.tracker.read import check_tracker, read_tracker
+from pccanalysis.sources.tracker.write import write_tracker
 
 AS_OF = "2020-10-31"
 DEL_HEADER = ["Theme", "No.", "Lead", "Deliverable", "Status"]
