@@ -26,6 +26,7 @@ from ..quality import DataQuality
 from ..sources.attribution import OGL_ATTRIBUTION, ONS_ATTRIBUTION
 from ..sources.police_uk.files import find_in_folder, is_zip, zip_members
 from ..sources.police_uk.schema import MONTH_RE, STREET, file_name_pattern, parse_file_name
+from .placed import place_rows, shared_rows
 
 
 def street_months(paths: Iterable[str | Path]) -> list[pd.Period]:
@@ -187,33 +188,14 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     ConfigError
         When the area names a CSP, local authority or force area the lookup does not have.
     """
-    from ..sources.boundaries import read_boundaries
-    from ..sources.geography import (
-        local_authorities_of,
-        read_lad_lookup,
-        read_lsoa_bridge,
-        read_lsoa_lookup,
-        read_population,
-    )
-    from ..sources.placing import attach_geography, boundary_agreement, ward_population
-    from ..sources.police_uk.read import read_street
+    from ..sources.placing import boundary_agreement, ward_population
 
-    lads = read_lad_lookup(config.data.lad_lookup)
+    # The rows are placed once per run and shared by its kernels (briefing.placed).
+    placed = shared_rows(config) or place_rows(config)
+    frame, dq, lsoa, lads = placed.frame, placed.quality, placed.lsoa, placed.lads
+    wards, lsoa_pop = placed.wards, placed.lsoa_population
     if not isinstance(area, Area):
         area = expand_areas(config, lads).area(area)
-    lsoa = read_lsoa_lookup(config.data.lsoa_lookup)
-    force_areas = None
-    if config.force:
-        force_areas = sorted({la for f in config.force
-                              for la in local_authorities_of(lads, f, level="pfa")})
-    frame, dq = read_street(list(config.data.police_uk), force_areas=force_areas,
-                            cache_dir=config.cache_dir)
-    d = config.data
-    bridge = read_lsoa_bridge(d.lsoa_bridge) if d.lsoa_bridge else None
-    lsoa_pop = read_population(d.lsoa_population) if d.lsoa_population else None
-    wards = read_boundaries(d.ward_boundaries, level="ward") if d.ward_boundaries else None
-    frame = attach_geography(frame, lsoa, lads, dq=dq, bridge=bridge, boundaries=wards,
-                             lsoa_population=lsoa_pop)
     problems = area_problems(config, lads, [area])
     if problems:
         raise ConfigError(problems[0])
