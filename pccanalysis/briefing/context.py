@@ -310,18 +310,22 @@ def save_chart(fig, folder: Path, number: int) -> dict[str, str]:
     """
     import matplotlib
 
-    from ..figures.style import alt_text, figure_to_png, house_style
+    from ..figures.style import alt_text, house_style
 
     title = getattr(fig, "pcc_title", None) or ""
     alt = alt_text(fig)
     slug = _slug(title or alt)
     stem = f"{number:02d}-{slug or 'chart'}"
-    write_atomic(folder / f"{stem}.png", figure_to_png(fig, PRINT_DPI))
-    svg = io.BytesIO()
+    named = {"Title": title} if title else {}
+    png, svg = io.BytesIO(), io.BytesIO()
     # a fixed salt: the same chart gives the same SVG (element ids), run after run
     with house_style(), matplotlib.rc_context({"svg.hashsalt": "pccanalysis"}):
-        fig.savefig(svg, format="svg", metadata={"Description": alt, "Date": None}
-                    | ({"Title": title} if title else {}))
+        # zlib level 3, not 6: files 10-20% larger, written in up to half the time
+        # (measured on the Derbyshire charts, bench/bench_run.py)
+        fig.savefig(png, format="png", dpi=PRINT_DPI, pil_kwargs={"compress_level": 3},
+                    metadata={"Description": alt, "Software": None} | named)
+        fig.savefig(svg, format="svg", metadata={"Description": alt, "Date": None} | named)
+    write_atomic(folder / f"{stem}.png", png.getvalue())
     write_atomic(folder / f"{stem}.svg", svg.getvalue())
     return {"file": stem, "title": title, "alt": alt}
 

@@ -26,6 +26,7 @@ from ..quality import DataQuality
 from ..sources.attribution import OGL_ATTRIBUTION, ONS_ATTRIBUTION
 from ..sources.police_uk.files import find_in_folder, is_zip, zip_members
 from ..sources.police_uk.schema import MONTH_RE, STREET, file_name_pattern, parse_file_name
+from .placed import place_rows, shared_rows
 
 
 def street_months(paths: Iterable[str | Path]) -> list[pd.Period]:
@@ -194,35 +195,14 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     ConfigError
         When the area names a CSP, local authority or force area the lookup does not have.
     """
-    # Imported here, not at the top: publish/run.py imports this module at the CLI's start
-    # (describe_sources, resolve_quarter), which need not load shapely, pyproj and the readers.
-    from ..sources.boundaries import read_boundaries
-    from ..sources.geography import (
-        local_authorities_of,
-        read_lad_lookup,
-        read_lsoa_bridge,
-        read_lsoa_lookup,
-        read_population,
-    )
-    from ..sources.placing import attach_geography, boundary_agreement, ward_population
-    from ..sources.police_uk.read import read_street
+    from ..sources.placing import boundary_agreement, ward_population
 
-    lads = read_lad_lookup(config.data.lad_lookup)
+    # The rows are placed once per run and shared by its kernels (briefing.placed).
+    placed = shared_rows(config) or place_rows(config)
+    frame, dq, lsoa, lads = placed.frame, placed.quality, placed.lsoa, placed.lads
+    wards, lsoa_pop = placed.wards, placed.lsoa_population
     if not isinstance(area, Area):
         area = expand_areas(config, lads).area(area)
-    lsoa = read_lsoa_lookup(config.data.lsoa_lookup)
-    force_areas = None
-    if config.force:
-        force_areas = sorted({la for f in config.force
-                              for la in local_authorities_of(lads, f, level="pfa")})
-    frame, dq = read_street(list(config.data.police_uk), force_areas=force_areas,
-                            cache_dir=config.cache_dir)
-    d = config.data
-    bridge = read_lsoa_bridge(d.lsoa_bridge) if d.lsoa_bridge else None
-    lsoa_pop = read_population(d.lsoa_population) if d.lsoa_population else None
-    wards = read_boundaries(d.ward_boundaries, level="ward") if d.ward_boundaries else None
-    frame = attach_geography(frame, lsoa, lads, dq=dq, bridge=bridge, boundaries=wards,
-                             lsoa_population=lsoa_pop)
     problems = area_problems(config, lads, [area])
     if problems:
         raise ConfigError(problems[0])
@@ -403,38 +383,3 @@ def in_area_mask(frame: pd.DataFrame, area: Area) -> np.ndarray:
     wanted_keys = {key(w) for w in wanted}
     in_area = frame[column].map(lambda v: key(v) in wanted_keys, na_action="ignore")
     return in_area.fillna(False).astype(bool).to_numpy()
-
-
-#: What each standard notebook reads from the configuration (``data.<key>``): the inputs it
-#: cannot do without, then those whose sections it leaves out when they are not configured.
-NOTEBOOK_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "quarterly_performance": (("police_uk",), ("targets", "hate_crime_victims",
-                                               "indicator_tables")),
-    "needs_assessment": (("police_uk",), ("indicator_tables", "population", "lsoa_population",
-                                          "ward_boundaries", "harm_weights")),
-    "delivery_plan": (("tracker",), ()),
-}
-
-
-def notebook_inputs_missing(config: Config, notebook: str) -> list[str]:
-    """The inputs a standard notebook cannot do without that the configuration lacks.
-
-    When the list is not empty the notebook has nothing to show (the delivery plan with no
-    tracker), so a run should skip it and report why rather than publish empty headings. An
-    optional input that is missing only leaves its sections out, with a line in the
-    briefing's data-quality note, so it is not listed. A notebook not in
-    :data:`NOTEBOOK_INPUTS` (one a partnership added) needs nothing here.
-
-    Parameters
-    ----------
-    config : Config
-    notebook : str
-        The notebook's name, e.g. ``"delivery_plan"``.
-
-    Returns
-    -------
-    list of str
-        The missing inputs as their configuration keys, e.g. ``["data.tracker"]``.
-    """
-    needed, _ = NOTEBOOK_INPUTS.get(notebook, ((), ()))
-    return [f"data.{key}" for key in needed if not getattr(config.data, key, None)]

@@ -30,6 +30,7 @@ from typing import Any
 
 from ..briefing.context import CHARTS_FOLDER, SIDECAR_NAME
 from .export import MAX_BYTES, BriefingMeta, export_html, external_references
+from .kernels import discard, kept_kernel, kernel_cpu
 from .pdf import render_pdf
 from .tables import headline_table, read_tables, write_csvs, write_workbook
 
@@ -55,6 +56,8 @@ class Task:
     meta: BriefingMeta
     timeout: int = CELL_TIMEOUT
     pdf: bool = False
+    env: dict[str, str] = field(default_factory=dict)  # for the kernel (briefing.placed)
+    reuse_kernel: bool = True  # the worker's kept kernel (publish.kernels)
 
 
 @dataclass
@@ -64,7 +67,9 @@ class TaskResult:
     Times are in seconds: ``execute`` is papermill's whole execution (kernel start included),
     ``cells`` the sum of the cells' own durations as papermill measured them, ``export`` the
     nbconvert export, ``tables`` the XLSX and CSV files, ``pdf`` the PDF. ``execute - cells``
-    is the kernel start and papermill's overhead. ``exports`` are the files made beside the
+    is the kernel start and papermill's overhead. ``cpu`` is the processor time the briefing
+    took (the worker's, its kernel's and its browser's), which unlike the times does not grow
+    when other work shares the machine. ``exports`` are the files made beside the
     page, relative to the work folder.
     ``output_error`` is set when the worker could not write its files (the run then stops
     with nothing published).
@@ -79,6 +84,7 @@ class TaskResult:
     export: float = 0.0
     tables: float = 0.0
     pdf: float = 0.0
+    cpu: float = 0.0
     error: str | None = None
     executed: Path | None = None
     html: Path | None = None
@@ -169,7 +175,7 @@ def execute_task(task: Task) -> TaskResult:
     The kernel's own messages (its stderr) go to ``kernel.log`` in the work folder rather than
     the terminal; papermill's warnings come back in ``warnings``.
     """
-    t0 = time.perf_counter()
+    t0, cpu0, kernel0 = time.perf_counter(), _cpu(), kernel_cpu()
     result = TaskResult(area=task.area, notebook=task.notebook, status="failed", seconds=0.0)
     try:
         task.work_dir.mkdir(parents=True, exist_ok=True)
@@ -190,7 +196,21 @@ def execute_task(task: Task) -> TaskResult:
     result.warnings[:0] = warnings
     result.status = "ok" if result.error is None else "failed"
     result.seconds = time.perf_counter() - t0
+    # A kept kernel's time is read from the system; a kernel that ended is a reaped child.
+    result.cpu = _cpu() - cpu0 + max(0.0, kernel_cpu() - kernel0)
     return result
+
+
+def _cpu() -> float:
+    """Processor seconds of this process and its finished children (kernels, browsers); 0
+    where the system does not say (Windows)."""
+    try:
+        import resource  # POSIX only
+    except ImportError:
+        return 0.0
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _execute(task: Task, result: TaskResult) -> list[str]:
@@ -198,14 +218,18 @@ def _execute(task: Task, result: TaskResult) -> list[str]:
     from papermill.exceptions import PapermillExecutionError
 
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+    os.environ.update(task.env)  # the kernel inherits the worker's environment
     executed = task.work_dir / f"{task.notebook}.ipynb"
+    log = task.work_dir / "kernel.log"
     t0 = time.perf_counter()
-    with _stderr_to(task.work_dir / "kernel.log"), _warnings_of("papermill") as warnings:
+    with _stderr_to(log), _warnings_of("papermill") as warnings:
         try:
+            kept = {"km": kept_kernel(KERNEL_NAME, task.work_dir, log)} if task.reuse_kernel \
+                else {}
             pm.execute_notebook(
                 _literal(task.notebook_path), _literal(executed), parameters=task.parameters,
                 kernel_name=KERNEL_NAME, progress_bar=False, cwd=str(task.work_dir),
-                execution_timeout=task.timeout, request_save_on_cell_execute=False,
+                execution_timeout=task.timeout, request_save_on_cell_execute=False, **kept,
             )
         except PapermillExecutionError as exc:
             result.error = f"{exc.ename}: {exc.evalue} in cell {exc.exec_count}"
@@ -214,6 +238,9 @@ def _execute(task: Task, result: TaskResult) -> list[str]:
             raise
         except Exception as exc:
             result.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            if result.error is not None:
+                discard()  # a failed briefing's kernel is not trusted with the next one
     result.execute = time.perf_counter() - t0
     result.executed = executed if executed.exists() else None
     return warnings

@@ -56,6 +56,14 @@ class RunPlan:
         ``(area name, notebook) -> fingerprint`` for every briefing asked for.
     pdf : bool
         Render each briefing made to PDF too.
+    share_rows : bool
+        Place the police rows once for all briefings (:mod:`pccanalysis.briefing.placed`);
+        False makes each kernel place them itself (for measuring what sharing saves).
+    reuse_kernels : bool
+        Keep each worker's kernel from one briefing to the next (:mod:`~.kernels`); False
+        starts a kernel per briefing (for measuring what keeping them saves).
+    loaded : dict
+        Inputs the checks read, handed to the placing of the rows (read once).
     """
 
     config: Config
@@ -75,6 +83,9 @@ class RunPlan:
     fingerprints: dict[tuple[str, str], dict] = field(default_factory=dict)
     pdf: bool = False
     timeout: int = CELL_TIMEOUT
+    share_rows: bool = True
+    reuse_kernels: bool = True
+    loaded: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def quarter_dir(self) -> Path:
@@ -123,7 +134,8 @@ def plan_run(config: Config | str | os.PathLike | None = None, quarter: str | Qu
                    notebooks=checked.notebooks, all_notebooks=checked.declared, output_dir=out,
                    jobs=max(1, int(jobs)) if jobs else max(1, os.cpu_count() or 1),
                    force=force, to_run=[], skipped=[], notices=checked.notices,
-                   inputs=input_files(config), code=code_version(), pdf=pdf, timeout=timeout)
+                   inputs=input_files(config), code=code_version(), pdf=pdf, timeout=timeout,
+                   loaded=checked.loaded)
     digests = {nb.name: file_digest(nb.path) for nb in plan.notebooks}
     for area in plan.areas:
         folder = plan.quarter_dir / safe_folder_name(area.name)

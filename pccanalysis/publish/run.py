@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from ..briefing.inputs import describe_sources
+from ..briefing.placed import PLACED_ENV, place_rows, save_rows
 from ..config import Area, Config, safe_folder_name
-from ..errors import RunError
+from ..errors import PccError, RunError
 from ..files import file_digest, write_atomic
 from ..periods import Quarter
 from . import stage
@@ -166,7 +167,7 @@ def _make(plan: RunPlan, new: Path, work: Path,
     run_id = short_id(inputs, {"quarter": plan.quarter.label}, plan.code)
     logger.info("%s: making %d briefing(s) with %d job(s); run id %s; outputs in %s",
                 plan.quarter.label, len(plan.to_run), plan.jobs, run_id, plan.quarter_dir)
-    tasks = _tasks(plan, work, run_id, started)
+    tasks = _tasks(plan, work, run_id, started, _share_rows(plan, work))
     areas = {a.name: a for a in plan.areas}
     results: list[TaskResult] = []
 
@@ -198,7 +199,27 @@ def _make(plan: RunPlan, new: Path, work: Path,
     return result
 
 
-def _tasks(plan: RunPlan, work: Path, run_id: str, started: datetime) -> list[Task]:
+def _share_rows(plan: RunPlan, work: Path) -> dict[str, str]:
+    """Place the force's rows once for every briefing that loads an area (the kernel's
+    environment naming the file, see :mod:`pccanalysis.briefing.placed`), or nothing."""
+    # A notebook that never calls load_area (the delivery plan) does not need them.
+    loading = sum("load_area(" in nb.path.read_text(encoding="utf-8") for _, nb in plan.to_run)
+    if loading < 2 or not plan.share_rows:
+        return {}
+    t0 = time.perf_counter()
+    try:
+        placed = place_rows(plan.config, plan.loaded)
+    except PccError as exc:  # each briefing will meet it and say so
+        logger.warning("the police rows could not be placed once for all briefings: %s", exc)
+        return {}
+    path = save_rows(placed, work / "placed-rows.pickle")
+    logger.info("placed %d police rows once for %d briefings in %.1f s", len(placed.frame),
+                loading, time.perf_counter() - t0)
+    return {PLACED_ENV: str(path)}
+
+
+def _tasks(plan: RunPlan, work: Path, run_id: str, started: datetime,
+           env: dict[str, str]) -> list[Task]:
     config = plan.config
     sources, attributions = describe_sources(config)
     tasks = []
@@ -215,7 +236,8 @@ def _tasks(plan: RunPlan, work: Path, run_id: str, started: datetime) -> list[Ta
             area=area.name, notebook=nb.name, notebook_path=nb.path, work_dir=folder,
             parameters={"quarter": plan.quarter.label, "area": area.name,
                         "config_path": str(config.path), "output_dir": str(folder)},
-            meta=meta, timeout=plan.timeout, pdf=plan.pdf,
+            meta=meta, timeout=plan.timeout, pdf=plan.pdf, env=env,
+            reuse_kernel=plan.reuse_kernels,
         ))
     return tasks
 
@@ -287,7 +309,7 @@ def _manifest(plan: RunPlan, results: list[TaskResult], inputs: list[dict], run_
             "seconds": round(r.seconds, 2),
             "execute_seconds": round(r.execute, 2), "cells_seconds": round(r.cells, 2),
             "export_seconds": round(r.export, 2), "tables_seconds": round(r.tables, 2),
-            "pdf_seconds": round(r.pdf, 2), "bytes": r.bytes,
+            "pdf_seconds": round(r.pdf, 2), "cpu_seconds": round(r.cpu, 2), "bytes": r.bytes,
             "error": r.error, "warnings": r.warnings,
             "exports": r.exports if r.ok else [],
             "data_quality": (r.sidecar or {}).get("quality", {}),

@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -67,6 +68,10 @@ class Checked:
         Every declared briefing (the index lists them in this order).
     notices : list of str
         Briefings left out and why.
+    loaded : dict
+        What the checks read that placing the police rows reads again (``lsoa``, ``lads``,
+        ``street``, ``bridge``, ``lsoa_population``, ``wards``), for
+        :func:`pccanalysis.briefing.placed.place_rows`.
     """
 
     config: Config
@@ -75,6 +80,7 @@ class Checked:
     notebooks: tuple[Notebook, ...]
     declared: tuple[Notebook, ...]
     notices: list[str] = field(default_factory=list)
+    loaded: dict[str, Any] = field(default_factory=dict)
 
 
 def check_run(config: Config | str | os.PathLike | None, quarter: str | Quarter, *,
@@ -103,12 +109,13 @@ def check_run(config: Config | str | os.PathLike | None, quarter: str | Quarter,
             config = getattr(exc, "config", None)  # missing files: look for more problems
             if config is None:
                 raise ValidationFailed(problems) from None
-    config, lads = _lookups(config, problems)
+    loaded: dict[str, Any] = {}
+    config, lads = _lookups(config, problems, loaded)
     chosen_areas = _areas(config, areas, problems)
     if lads is not None:
         problems += [Problem(s) for s in area_problems(config, lads, chosen_areas)]
-    q = _police(config, lads, wanted_quarter, problems)
-    _inputs(config, problems)
+    q = _police(config, lads, wanted_quarter, problems, loaded)
+    _inputs(config, problems, loaded)
     notices: list[str] = []
     if q is not None:
         chosen = _needs(config, q, chosen, bool(notebooks), problems, notices)
@@ -121,7 +128,7 @@ def check_run(config: Config | str | os.PathLike | None, quarter: str | Quarter,
     if problems:
         raise ValidationFailed(problems)
     return Checked(config=config, quarter=q, areas=chosen_areas, notebooks=chosen,
-                   declared=declared, notices=notices)
+                   declared=declared, notices=notices, loaded=loaded)
 
 
 def output_problems(output_dir: Path, quarter: Quarter) -> list[str]:
@@ -154,11 +161,12 @@ def _quarter_text(quarter: str | Quarter, problems: list[Problem]) -> Quarter | 
         return None
 
 
-def _lookups(config: Config, problems: list[Problem]) -> tuple[Config, pd.DataFrame | None]:
+def _lookups(config: Config, problems: list[Problem],
+             loaded: dict[str, Any]) -> tuple[Config, pd.DataFrame | None]:
     from ..sources.geography import read_lad_lookup, read_lsoa_lookup
 
-    _try(problems, read_lsoa_lookup, config.data.lsoa_lookup)
-    lads = _try(problems, read_lad_lookup, config.data.lad_lookup)
+    loaded["lsoa"] = _try(problems, read_lsoa_lookup, config.data.lsoa_lookup)
+    lads = loaded["lads"] = _try(problems, read_lad_lookup, config.data.lad_lookup)
     if lads is not None:
         expanded = _try(problems, expand_areas, config, lads)
         if expanded is not None:
@@ -179,8 +187,8 @@ def _areas(config: Config, names: Iterable[str] | None,
     return tuple(dict.fromkeys(chosen))
 
 
-def _police(config: Config, lads, quarter: Quarter | str | None,
-            problems: list[Problem]) -> Quarter | None:
+def _police(config: Config, lads, quarter: Quarter | str | None, problems: list[Problem],
+            loaded: dict[str, Any]) -> Quarter | None:
     """Read the police data as a briefing will (filling the cache) and place the quarter."""
     from ..sources.geography import local_authorities_of
     from ..sources.police_uk.read import read_street
@@ -191,8 +199,9 @@ def _police(config: Config, lads, quarter: Quarter | str | None,
         force_areas = sorted({la for names in found if names for la in names})
     if not all(p.exists() for p in config.data.police_uk):
         return None  # already a problem of the configuration's
-    if _try(problems, read_street, list(config.data.police_uk), force_areas=force_areas,
-            cache_dir=config.cache_dir) is None:
+    loaded["street"] = _try(problems, read_street, list(config.data.police_uk),
+                            force_areas=force_areas, cache_dir=config.cache_dir)
+    if loaded["street"] is None:
         return None
     months = street_months(config.data.police_uk)
     where = ", ".join(str(p) for p in config.data.police_uk)
@@ -223,7 +232,7 @@ def _police(config: Config, lads, quarter: Quarter | str | None,
     return quarter
 
 
-def _inputs(config: Config, problems: list[Problem]) -> None:
+def _inputs(config: Config, problems: list[Problem], loaded: dict[str, Any]) -> None:
     """Read every other configured input with its loader (errors name file, line, column)."""
     from ..sources.boundaries import read_boundaries
     from ..sources.geography import read_lsoa_bridge, read_population
@@ -234,15 +243,18 @@ def _inputs(config: Config, problems: list[Problem]) -> None:
     from ..sources.victims import read_hate_crime_victims
 
     d = config.data
-    optional = [(read_lsoa_bridge, d.lsoa_bridge), (read_population, d.lsoa_population),
-                (read_population, d.population), (read_targets, d.targets),
+    placing = {"bridge": (read_lsoa_bridge, d.lsoa_bridge),
+               "lsoa_population": (read_population, d.lsoa_population)}
+    for key, (reader, path) in placing.items():
+        loaded[key] = _try(problems, reader, path) if path is not None else None
+    optional = [(read_population, d.population), (read_targets, d.targets),
                 (read_hate_crime_victims, d.hate_crime_victims),
                 (read_harm_weights, d.harm_weights)]
     for reader, path in optional:
         if path is not None:
             _try(problems, reader, path)
-    if d.ward_boundaries is not None:
-        _try(problems, read_boundaries, d.ward_boundaries, level="ward")
+    loaded["wards"] = (_try(problems, read_boundaries, d.ward_boundaries, level="ward")
+                       if d.ward_boundaries is not None else None)
     tables = [p for p in d.indicator_tables if p.exists()]  # a missing one is already named
     if tables:
         _try(problems, read_indicator_tables, tables)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import zipfile
 
@@ -12,7 +11,6 @@ import pytest
 from pccanalysis.briefing.inputs import (
     describe_sources,
     load_area,
-    notebook_inputs_missing,
     other_force_rows,
     resolve_quarter,
     street_months,
@@ -162,18 +160,6 @@ def test_a_force_that_published_nothing_here_is_a_config_error(sample_dir, tmp_p
     with pytest.raises(ConfigError, match=r"force 'Eastshire' matches no force that published "
                                           r"the police files \(Northbridge Police\)"):
         load_area(load_config(copy / "pcc.yaml"))
-
-
-def test_a_notebook_without_the_input_it_needs_is_named(sample_config):
-    config = load_config(sample_config)
-    assert notebook_inputs_missing(config, "delivery_plan") == []
-    assert notebook_inputs_missing(config, "quarterly_performance") == []
-    no_tracker = dataclasses.replace(config, data=dataclasses.replace(config.data, tracker={}))
-    assert notebook_inputs_missing(no_tracker, "delivery_plan") == ["data.tracker"]
-    # optional inputs only leave sections out; an unknown notebook needs nothing
-    no_targets = dataclasses.replace(config, data=dataclasses.replace(config.data, targets=None))
-    assert notebook_inputs_missing(no_targets, "quarterly_performance") == []
-    assert notebook_inputs_missing(no_tracker, "our_own_notebook") == []
 
 
 def test_all_csps_of_a_force(sample_dir, tmp_path):

@@ -171,6 +171,8 @@ def test_the_run_log_has_no_papermill_warning(run):
     log = (run.plan.quarter_dir / "run.log").read_text()
     assert "ok     Northbridge / quarterly_performance" in log
     assert not [line for line in log.splitlines() if " WARNING " in line], log
+    # The police rows were placed once, for the briefings that load the area.
+    assert re.search(r"placed 128229 police rows once for 2 briefings in [\d.]+ s", log)
     assert "Unable to parse line" not in log and "Passed unknown parameter" not in log
 
 
