@@ -36,8 +36,12 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from ..numbers import format_count, format_percent
+from ..indicators.counts import rate
+from ..numbers import format_count, format_number, format_percent
 from ..safe_html import SafeHtml, template_environment, text_to_html
+
+#: The base of the rates beside counts: "per 1,000 residents".
+PER_RESIDENTS = 1000
 
 #: Status -> (fill, text colour). Fills: Okabe-Ito bluish green, orange and vermillion; white
 #: with a dark border for Not started (the trackers' "White (NS)").
@@ -223,12 +227,26 @@ class CountRow:
         What the row counts, in words.
     previous, current : float
         Its counts in the two periods.
+    previous_population, current_population : float, optional
+        The residents its rate per 1,000 is per, in each period, when the table shows rates.
     """
 
     kind: str
     label: str
     previous: float
     current: float
+    previous_population: float | None = None
+    current_population: float | None = None
+
+
+def rate_text(count: float, population: float | None) -> str:
+    """A count's rate per 1,000 residents with its 95% interval, to one decimal place
+    ("105.8 (100.9 to 110.8)"; :func:`pccanalysis.indicators.counts.rate`: exact below 10
+    events, Byar's above); empty without a population."""
+    if population is None or pd.isna(population) or population <= 0 or pd.isna(count):
+        return ""
+    r = rate(int(count), float(population), per=PER_RESIDENTS)
+    return f"{format_number(r.rate, 1)} ({format_number(r.low, 1)} to {format_number(r.high, 1)})"
 
 
 def _header_labels(table: pd.DataFrame) -> tuple[str, str]:
@@ -253,6 +271,8 @@ def _change_rows(table: pd.DataFrame, group: str, header: tuple[str, str],
             name += f" ({r['current_label']} against {r['previous_label']})"
         rows.append({"group": name, "previous": format_count(r["previous"]),
                      "current": format_count(r["current"]),
+                     "previous_rate": rate_text(r["previous"], r.get("previous_population")),
+                     "current_rate": rate_text(r["current"], r.get("current_population")),
                      "change": ("" if pd.isna(r["percent"])
                                 else format_percent(r["percent"], signed=True)),
                      "interval": _signed_interval(r), "verdict": r["verdict"]})
@@ -266,7 +286,9 @@ def change_table_html(table: pd.DataFrame, group: str, group_label: str,
     """A change table for the page: group, both counts, change with interval, verdict.
 
     Numbers are right-aligned in tabular figures (class ``num``); a change from zero shows
-    no percentage. The column headings name the periods most rows count; a row that counts
+    no percentage. When the table has ``previous_population`` and ``current_population``
+    columns (:func:`pccanalysis.briefing.rates.table_rates`), each period's count has its rate
+    per 1,000 residents beside it, with its 95% interval. The column headings name the periods most rows count; a row that counts
     other months (a publication gap of its own left out) names them beside the group.
 
     Parameters
@@ -287,10 +309,14 @@ def change_table_html(table: pd.DataFrame, group: str, group_label: str,
     after = table.iloc[:0] if after is None else after
     notes = dict(notes or {})
     header = _header_labels(pd.concat([table, after]) if len(after) else table)
-    return render("change_table", caption=caption, group_label=group_label,
+    rates = {"previous_population", "current_population"} <= set(table.columns)
+    return render("change_table", caption=caption, group_label=group_label, rates=rates,
                   rows=_change_rows(table, group, header, notes),
                   totals=[{"kind": t.kind, "label": t.label, "previous": format_count(t.previous),
-                           "current": format_count(t.current)} for t in totals],
+                           "current": format_count(t.current),
+                           "previous_rate": rate_text(t.previous, t.previous_population),
+                           "current_rate": rate_text(t.current, t.current_population)}
+                          for t in totals],
                   after=_change_rows(after, group, header, notes),
                   previous_label=header[0], current_label=header[1])
 

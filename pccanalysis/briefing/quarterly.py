@@ -47,6 +47,7 @@ from .common import (
 )
 from .html import change_table_html, simple_table_html
 from .inputs import AreaData
+from .rates import table_rates
 
 
 def performance_headline(data: AreaData, quarter: Quarter, gaps=None) -> Section:
@@ -121,15 +122,17 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
     totals = reconcile(crime["previous"].sum(), crime["current"].sum(),
                        headline_counts(data, comp, gaps), comp,
                        "All crime (the categories above)")
+    section = Section(sentences=[summary], figures=[fig], results={"table": table,
+                                                                   "totals": totals})
+    crime, totals = table_rates(config, data, comp, crime, "crime_type", totals, section)
+    asb, _ = table_rates(config, data, comp, asb, "crime_type", [], Section())
     left = {str(r["crime_type"]): months_in_words(r["caveat"].left_out + r["caveat"].paired)
             for _, r in table.iterrows() if r["caveat"] is not None and r["caveat"].left_out}
     notes = {group: f"left out: {months}" for group, months in left.items()}
     notes[ASB] = "not recorded crime, so not in the total" + (
         f"; left out: {left[ASB]}" if ASB in left else "")
-    section = Section(sentences=[summary], figures=[fig], results={"table": table,
-                                                                   "totals": totals},
-                      tables=[change_table_html(crime, "crime_type", "Category", totals=totals,
-                                                after=asb, notes=notes)])
+    section.tables.append(change_table_html(crime, "crime_type", "Category", totals=totals,
+                                            after=asb, notes=notes))
     if (table["verdict"] != "similar").any():
         section.findings.append(summary)
     add_caveat(section, gap_caveat(gaps, comp))
@@ -184,8 +187,9 @@ def _ward_change(config: Config, data: AreaData, comp, table: pd.DataFrame, gaps
                               numeric=counts.columns[1:], row_classes=classes)])
     summary = group_summary(table, "ward", "crime", noun=("ward", "wards"))
     fig = change_chart(table, group="ward", title=as_title(summary), source=police_source(config))
-    section = Section(sentences=[summary, covered], figures=[fig], results=results,
-                      tables=[change_table_html(shown, "ward", "Ward", totals=totals)])
+    section = Section(sentences=[summary, covered], figures=[fig], results=results)
+    shown, totals = table_rates(config, data, comp, shown, "ward", totals, section)
+    section.tables.append(change_table_html(shown, "ward", "Ward", totals=totals))
     if (table["verdict"] != "similar").any():
         section.findings.append(summary)
     add_gap_caveat(section, gaps, asked, "All crime")

@@ -1,17 +1,18 @@
 """Rates per 1,000 residents beside the counts of the quarterly briefing's sections.
 
-:func:`with_rates` takes a section the briefing already built (the headline, the crime-type
-table, the ward table) and adds each count's rate per 1,000 residents with its 95% interval
-(exact below 10 events, Byar's above: :func:`pccanalysis.indicators.counts.rate`), from the
-configured populations: LSOA populations (``data.lsoa_population``) summed to the area and its
-wards, else the population file (``data.population``) by area code or name. The mid-year
-estimate used is that of the year of the period's middle month, or the latest before it. With
-no population configured the section is returned as it was.
+:func:`with_rates` adds each headline card's rate; :func:`table_rates` gives the crime-type
+and ward tables the residents each row's rate is per, which
+:func:`~pccanalysis.briefing.html.change_table_html` draws as a rate column beside each
+period's count. Rates carry 95% intervals (exact below 10 events, Byar's above:
+:func:`pccanalysis.indicators.counts.rate`). The populations are the configured ones: LSOA
+populations (``data.lsoa_population``) summed to the area and its wards, else the population
+file (``data.population``) by area code or name; the mid-year estimate used is that of the year
+of the period's middle month, or the latest before it. With no population configured nothing
+changes.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 
 import pandas as pd
@@ -19,14 +20,15 @@ import pandas as pd
 from ..config import Config
 from ..indicators.counts import rate
 from ..indicators.peers import population_for
-from ..numbers import format_count, format_number, format_percent
+from ..indicators.period_pair import PeriodPair
+from ..indicators.wards import ward_labels
+from ..numbers import format_count, format_number, join_words
 from ..periods import Quarter
 from ..sources.geography import la_name_key, read_lsoa_lookup, read_population
 from .common import Section
 from .context import HeadlineFigure
+from .html import PER_RESIDENTS, CountRow
 from .inputs import AreaData, in_area_mask
-
-PER = 1000
 
 
 def _middle_year(months) -> int:
@@ -42,6 +44,8 @@ def area_population(config: Config, data: AreaData, year: int) -> tuple[float, i
     CSPs, local authorities or force area (by code, else by name). None when neither holds it.
     """
     area, lads = data.area, data.lad_lookup
+    if lads.empty:
+        return None
     mine = lads[in_area_mask(lads, area)]
     if config.data.lsoa_population is not None:
         lsoa = read_lsoa_lookup(config.data.lsoa_lookup)
@@ -93,79 +97,86 @@ def ward_populations(config: Config, data: AreaData, year: int) -> tuple[pd.Seri
     return series, used
 
 
-def _rate_text(count: float, population: float) -> str:
-    r = rate(int(count), population, per=PER)
-    return (f"{format_number(r.rate, 1)} ({format_number(r.low, 1)} to "
-            f"{format_number(r.high, 1)})")
-
-
 def with_rates(config: Config, data: AreaData, quarter: Quarter, section: Section) -> Section:
-    """``section`` with rates per 1,000 residents beside its counts.
+    """The headline ``section`` with each card's rate per 1,000 residents in its detail line.
 
-    Headline cards built from a change (``section.results`` holds the change under the card's
-    key) gain the current count's rate in their detail line; a change table by crime type (the
-    area's rate) or by ward (each ward's rate) is drawn again with a rate column for each
-    period. A note says which population was used. Anything else is returned as it was.
+    Cards built from a change (``section.results`` holds the change under the card's key) gain
+    the current count's rate with its interval, and a note says which population was used.
+    With no population configured, or a section without cards, ``section`` is returned as it
+    was. (The crime-type and ward tables carry their rates themselves: :func:`table_rates`.)
     """
-    year = _middle_year(quarter.months)
-    section = replace(section, headline=list(section.headline), tables=list(section.tables),
-                      notes=list(section.notes))
-    table = section.results.get("table")
-    if section.headline:
-        found = area_population(config, data, year)
-        if found is None:
-            return section
-        population, used = found
-        _headline_rates(section, population)
-        _note(section, f"{data.area.name}'s", population, used)
-    elif isinstance(table, pd.DataFrame) and {"crime_type", "ward"} & set(table.columns) \
-            and section.tables and section.tables[0].startswith('<table class="pcc-change">'):
-        by = "ward" if "ward" in table.columns else "crime_type"
-        if by == "ward":
-            pops, used = ward_populations(config, data, year)
-            rows = table.assign(population=table["ward_code"].map(pops)) \
-                if "ward_code" in table.columns else _by_label(table, data, pops)
-        else:
-            found = area_population(config, data, year)
-            if found is None:
-                return section
-            rows = table.assign(population=found[0])
-            used = found[1]
-        coverage = section.results.get("coverage")
-        if by == "ward" and coverage is not None and len(rows):
-            rest = coverage.set_index("period")["not_in_ward"]
-            first = rows.iloc[0]
-            rows = pd.concat([rows, pd.DataFrame([{
-                "ward": "Not in any of the area's wards",
-                "previous": rest.get(first["previous_label"], 0),
-                "current": rest.get(first["current_label"], 0),
-                "previous_label": first["previous_label"], "current_label": first["current_label"],
-                "verdict": "not compared"}])], ignore_index=True)
-        if rows["population"].notna().any():
-            section.tables[0] = change_table_with_rates(rows, by, "Ward" if by == "ward"
-                                                        else "Category")
-            _note(section, "each ward's" if by == "ward" else f"{data.area.name}'s",
-                  None, used)
+    section = replace(section, headline=list(section.headline), notes=list(section.notes))
+    if not section.headline:
+        return section
+    found = area_population(config, data, _middle_year(quarter.months))
+    if found is None:
+        return section
+    population, used = found
+    _headline_rates(section, population)
+    _note(section, f"{data.area.name}'s", population, {used})
     return section
 
 
-def _by_label(table: pd.DataFrame, data: AreaData, pops: pd.Series) -> pd.DataFrame:
+def table_rates(config: Config, data: AreaData, comp: PeriodPair, table: pd.DataFrame, by: str,
+                totals: list[CountRow], section: Section) -> tuple[pd.DataFrame, list[CountRow]]:
+    """A change table and its total rows with the residents each period's rate is per.
+
+    Each row gains ``previous_population`` and ``current_population`` (the area's residents for
+    a crime-type table; each ward's, LSOA populations summed to the ward, for a ward table),
+    the mid-year estimate of the year of each period's middle month or the latest before it;
+    the table's "total" and "headline" rows gain the area's. A row without a population (the
+    crimes in none of the wards) stays without. A note on ``section`` says which population
+    was used. With no population configured the table and totals are returned as they were.
+
+    Parameters
+    ----------
+    comp : PeriodPair
+        The comparison the table counts.
+    by : {"crime_type", "ward"}
+    """
+    if config.data.lsoa_population is None and config.data.population is None:
+        return table, totals
+    years = {"previous": _middle_year(comp.previous_months),
+             "current": _middle_year(comp.current_months)}
+    area = {k: area_population(config, data, y) for k, y in years.items()}
+    used = {found[1] for found in area.values() if found is not None}
+    table = table.copy()
+    if by == "ward":
+        for period, year in years.items():
+            pops, year_used = ward_populations(config, data, year)
+            table[f"{period}_population"] = _ward_rows(table, data, pops)
+            used.add(year_used)
+        whose = "each ward's"
+    else:
+        for period, found in area.items():
+            table[f"{period}_population"] = found[0] if found is not None else float("nan")
+        whose = f"{data.area.name}'s"
+    if not table[["previous_population", "current_population"]].notna().any().any():
+        return table.drop(columns=["previous_population", "current_population"]), totals
+    size = area["current"][0] if by != "ward" and area["current"] is not None else None
+    _note(section, whose, size, used)
+    residents = {k: found[0] if found is not None else None for k, found in area.items()}
+    rated = [replace(t, previous_population=residents["previous"],
+                     current_population=residents["current"])
+             if t.kind in ("total", "headline") else t for t in totals]
+    return table, rated
+
+
+def _ward_rows(table: pd.DataFrame, data: AreaData, pops: pd.Series) -> pd.Series:
     """Ward populations by the table's ward labels (the area's wards' names, or name and
     district where two share a name)."""
-    from ..indicators.wards import ward_labels
-
     known = data.wards if data.wards is not None else data.frame[["ward_code", "ward_name",
                                                                    "lad_name"]]
     labels = ward_labels(known)
     code_of = {str(v): k for k, v in labels.items()}
-    return table.assign(population=table["ward"].astype("str").map(code_of).map(pops))
+    return table["ward"].astype("str").map(code_of).map(pops).astype(float)
 
 
 def _headline_rates(section: Section, population: float) -> None:
     results = [r for r in section.results.values() if hasattr(r, "current_label")]
     cards = []
     for card, result in zip(section.headline, results, strict=False):
-        r = rate(int(result.current), population, per=PER)
+        r = rate(int(result.current), population, per=PER_RESIDENTS)
         extra = (f"{format_number(r.rate, 1)} per 1,000 residents ({format_number(r.low, 1)} to "
                  f"{format_number(r.high, 1)})")
         cards.append(HeadlineFigure(card.label, card.value, card.verdict, card.tone,
@@ -173,45 +184,11 @@ def _headline_rates(section: Section, population: float) -> None:
     section.headline[: len(cards)] = cards
 
 
-def _note(section: Section, whose: str, population: float | None, year: int | None) -> None:
+def _note(section: Section, whose: str, population: float | None, years: set) -> None:
     size = f" ({format_count(population)})" if population is not None else ""
-    when = f"mid-{year} " if year is not None else ""
+    years = sorted(y for y in years if y is not None)
+    when = f"{join_words([f'mid-{y}' for y in years])} " if years else ""
     section.notes.append(f"Rates are per 1,000 residents, from {whose} {when}population{size}, "
                          "with 95% intervals (exact for fewer than 10 events, Byar's above).")
 
 
-def _td(text: str) -> str:
-    return f'<td class="num">{html.escape(text)}</td>'
-
-
-def _interval(r) -> str:
-    low, high = r.get("ratio_low"), r.get("ratio_high")
-    if pd.isna(low) or pd.isna(high) or high == float("inf"):
-        return ""
-    return (f"{format_percent(100 * (low - 1), signed=True)} to "
-            f"{format_percent(100 * (high - 1), signed=True)}")
-
-
-def change_table_with_rates(table: pd.DataFrame, group: str, label: str) -> str:
-    """A change table (as :func:`~pccanalysis.briefing.html.change_table_html` draws it)
-    with each period's rate per 1,000 residents beside its count; rows without a population
-    (the row of crimes in none of the wards) have no rate."""
-    first = table.iloc[0]
-    prev, curr = str(first["previous_label"]), str(first["current_label"])
-    rows = []
-    for _, r in table.iterrows():
-        has = pd.notna(r.get("population")) and r.get("population", 0) > 0
-        pct = "" if pd.isna(r.get("percent")) else format_percent(r["percent"], signed=True)
-        rows.append(
-            f'<tr><th scope="row">{html.escape(str(r[group]))}</th>'
-            + _td(format_count(r["previous"]))
-            + _td(_rate_text(r["previous"], r["population"]) if has else "")
-            + _td(format_count(r["current"]))
-            + _td(_rate_text(r["current"], r["population"]) if has else "")
-            + _td(pct) + _td(_interval(r))
-            + f"<td>{html.escape(str(r['verdict']))}</td></tr>")
-    head = "".join(f'<th scope="col" class="num">{html.escape(h)}</th>' for h in (
-        prev, "Per 1,000 residents", curr, "Per 1,000 residents", "Change", "95% interval"))
-    return (f'<table class="pcc-change"><thead><tr><th scope="col">{html.escape(label)}</th>'
-            f'{head}<th scope="col">Verdict</th></tr></thead><tbody>{"".join(rows)}'
-            "</tbody></table>")

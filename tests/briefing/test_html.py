@@ -15,6 +15,7 @@ from briefing.frames import wards_frame
 from pccanalysis.briefing.html import (
     RAG_COLOURS,
     TRACKER_CSS,
+    CountRow,
     change_table_html,
     rag_cell,
     render_movement_table,
@@ -276,6 +277,32 @@ def test_change_table_signs_both_ends_of_a_rising_interval():
     html = change_table_html(table, "ward_name", "Ward")
     assert ('<td class="num">+300%</td><td class="num">+124.3% to +658.5%</td><td>rose</td>'
             in html)
+
+
+def test_change_table_rates_beside_each_count():
+    # Moorside: 15 crimes before over 2,000 residents, 60 now over 3,000. 15 / 2,000 x 1,000 =
+    # 7.5; Byar (15 >= 10): 15 x (1 - 1/135 - 1.96 / (3 sqrt 15))^3 = 8.389 -> 4.2 per 1,000;
+    # 16 x (1 - 1/144 + 1.96 / (3 sqrt 16))^3 = 24.74 -> 12.4. 60 / 3,000 x 1,000 = 20.0;
+    # 60 x (1 - 1/540 - 1.96 / (3 sqrt 60))^3 = 45.78 -> 15.3; 61 x (1 - 1/549 + 1.96 /
+    # (3 sqrt 61))^3 = 77.23 -> 25.7. The total row's 3 over 5,000 (under 10 events: exact) is
+    # 0.6, chi2(0.025; 6) / 2 = 0.619 -> 0.1 and chi2(0.975; 8) / 2 = 8.767 -> 1.8.
+    frame = wards_frame()
+    table = change_by(frame[frame["ward_name"] == "Moorside"],
+                      same_quarter_last_year(Quarter(2020, 4)), "ward_name")
+    table = table.assign(previous_population=2000.0, current_population=3000.0)
+    totals = [CountRow("total", "All", 3, 12, 5000.0, 5000.0), CountRow("difference", "x", 1, 1)]
+    html = change_table_html(table, "ward_name", "Ward", totals=totals)
+    assert html.count('<th scope="col" class="num">Per 1,000 residents</th>') == 2
+    assert ('<td class="num">15</td><td class="num">7.5 (4.2 to 12.4)</td>'
+            '<td class="num">60</td><td class="num">20.0 (15.3 to 25.7)</td>') in html
+    assert '<td class="num">3</td><td class="num">0.6 (0.1 to 1.8)</td>' in html
+    # a row without residents (the difference) has empty rate cells
+    assert ('<td class="num">1</td><td class="num"></td><td class="num">1</td>'
+            '<td class="num"></td>') in html
+    # without population columns, no rate columns
+    assert "Per 1,000" not in change_table_html(table.drop(columns=["previous_population",
+                                                                   "current_population"]),
+                                                "ward_name", "Ward")
 
 
 @pytest.mark.parametrize("payload", XSS_CORPUS)

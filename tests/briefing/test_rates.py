@@ -45,8 +45,7 @@ def test_headline_cards_carry_the_rate(sample):
 
 def test_ward_table_has_each_wards_rate(sample):
     config, data, gaps = sample
-    section = rates.with_rates(config, data, Q4,
-                               quarterly.performance_by(config, data, Q4, "ward", gaps))
+    section = quarterly.performance_by(config, data, Q4, "ward", gaps)
     table = section.tables[0]
     assert table.count("Per 1,000 residents") == 2
     # City Centre: 1,761 crimes in 2019-20 Q4 over 16,645 residents (16,480 x 1.005^2) =
@@ -58,11 +57,13 @@ def test_ward_table_has_each_wards_rate(sample):
 
 def test_crime_type_table_uses_the_areas_population(sample):
     config, data, gaps = sample
-    section = rates.with_rates(config, data, Q4,
-                               quarterly.performance_by(config, data, Q4, "crime_type", gaps))
+    section = quarterly.performance_by(config, data, Q4, "crime_type", gaps)
     # Burglary, 545 in 2020-21 Q4: 545 / 274,373 x 1,000 = 1.99
     row = re.search(r'<th scope="row">Burglary</th>(.*?)</tr>', section.tables[0]).group(1)
     assert '<td class="num">545</td><td class="num">2.0 (' in row
+    assert section.notes[0] == (
+        "Rates are per 1,000 residents, from Northbridge's mid-2020 population (274,373), with "
+        "95% intervals (exact for fewer than 10 events, Byar's above).")
 
 
 def test_without_population_nothing_changes(sample_dir, tmp_path):
@@ -78,3 +79,34 @@ def test_without_population_nothing_changes(sample_dir, tmp_path):
     before = quarterly.performance_headline(data, Q4)
     after = rates.with_rates(config, data, Q4, before)
     assert after.headline == before.headline and after.notes == before.notes
+
+
+def test_ward_table_total_is_the_areas_rate_and_unplaced_crime_has_none(sample):
+    config, data, gaps = sample
+    table = quarterly.performance_by(config, data, Q4, "ward", gaps).tables[0]
+    # the total, 7,154 crimes in 2020-21 Q4 over the area's 274,373 residents: 26.1 per 1,000
+    # with Byar's interval 25.5 to 26.7 (worked in test_headline_cards_carry_the_rate)
+    total = re.search(r'<tr class="pcc-total">(.*?)</tr>', table, re.S).group(1)
+    assert re.search(r'<td class="num">7,154</td>\s*<td class="num">26.1 \(25.5 to 26.7\)</td>',
+                     total)
+    rest = re.search(r"Not in any of the area&#x27;s wards</th>(.*?)</tr>", table, re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', rest)
+    assert cells[1] == "" and cells[3] == ""  # no residents to be per
+
+
+def test_each_period_has_its_own_mid_year(sample):
+    # 2019-20 Q4 against 2018-19 Q4: the middle months are February 2020 and February 2019, so
+    # the current counts are per the mid-2020 population and the previous per mid-2019's.
+    config, data, gaps = sample
+    section = quarterly.performance_by(config, data, Quarter(2019, 4), "crime_type", gaps)
+    assert section.notes[0].startswith(
+        "Rates are per 1,000 residents, from Northbridge's mid-2019 and mid-2020 population "
+        "(274,373)")
+    table = section.results["table"].set_index("crime_type")
+    # Burglary: worked from the table's own counts and the two populations
+    (p2019, _), (p2020, _) = (rates.area_population(config, data, y) for y in (2019, 2020))
+    assert p2019 < p2020 == 274_373
+    row = re.search(r'<th scope="row">Burglary</th>(.*?)</tr>', section.tables[0]).group(1)
+    before, now = (int(table.loc["Burglary", k]) for k in ("previous", "current"))
+    assert f'<td class="num">{before / p2019 * 1000:.1f} (' in row
+    assert f'<td class="num">{now / p2020 * 1000:.1f} (' in row

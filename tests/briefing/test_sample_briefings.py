@@ -114,7 +114,15 @@ def test_every_count_table_adds_up_to_the_headline(pages, data, run):
         assert (previous, current) == (crime.previous, crime.current), label
     # ASB, under the crime-type table's total, is the ASB headline's count
     asb_rows = [c for _, c in change_tables[0]["rows"] if c[0].startswith(ASB)]
-    assert [number(asb_rows[0][1]), number(asb_rows[0][2])] == [asb.previous, asb.current]
+    columns = count_columns(change_tables[0]["rows"][0][1])
+    assert [number(asb_rows[0][i]) for i in columns] == [asb.previous, asb.current]
+    # each count has its rate per 1,000 residents beside it, totals included
+    for table in change_tables:
+        header = table["rows"][0][1]
+        assert [header[i + 1] for i in columns] == ["Per 1,000 residents"] * 2, header
+        total = next(c for cls, c in table["rows"] if cls == "pcc-total")
+        assert all(re.fullmatch(r"[\d.,]+ \([\d.,]+ to [\d.,]+\)", total[i + 1])
+                   for i in columns), total
     # the hate-crime ward by strand table: records taken to the incidents the sentence counts
     incidents = hate_crime(run.plan.config, data, quarter).results["incidents"]
     suppressed = [t for t in tables if t["class"] == "pcc-suppressed"][0]

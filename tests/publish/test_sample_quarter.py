@@ -209,15 +209,17 @@ def test_the_quarterly_workbook_matches_the_page(run, pages):
                                "Missing-person reports, 2020-21"]
     wards = book["Wards"]
     header = [c.value for c in wards[4]]
-    assert header == ["Ward", "2019-20 Q4", "2020-21 Q4", "Change", "95% interval", "Verdict"]
-    # The first ward row, as the page shows it (a number is a number; a change a fraction).
+    assert header == ["Ward", "2019-20 Q4", "Per 1,000 residents", "2020-21 Q4",
+                      "Per 1,000 residents", "Change", "95% interval", "Verdict"]
+    # The first ward row, as the page shows it (a number is a number; a change a fraction; a
+    # rate with its interval is text, as on the page).
     first = re.search(r'<th scope="col">Ward</th>.*?<tbody><tr><th scope="row">([^<]+)</th>'
-                      r'<td class="num">([\d,]+)</td><td class="num">([\d,]+)</td>',
-                      pages["quarterly_performance"], re.DOTALL)
+                      r'<td class="num">([\d,]+)</td><td class="num">([^<]+)</td>'
+                      r'<td class="num">([\d,]+)</td>', pages["quarterly_performance"], re.DOTALL)
     row = [c.value for c in wards[5]]
-    assert row[:3] == [first.group(1), int(first.group(2).replace(",", "")),
-                       int(first.group(3).replace(",", ""))]
-    assert isinstance(row[3], float) and wards.cell(5, 4).number_format.endswith("%")
+    assert row[:4] == [first.group(1), int(first.group(2).replace(",", "")), first.group(3),
+                       int(first.group(4).replace(",", ""))]
+    assert isinstance(row[5], float) and wards.cell(5, 6).number_format.endswith("%")
     hate = book["Hate-crime strand records by wa"]
     cells = [c for row in hate.iter_rows(min_row=5) for c in row]
     hidden = [c for c in cells if c.value == "[c]"]
