@@ -17,7 +17,10 @@ jobs:
    run and keeping each worker's kernel save, measured in the same run;
 3. the floor, measured in the same run: 30 briefings of a notebook that only opens the
    briefing and shows a note, through the same runner (kernel start, papermill, export,
-   exports, publishing): what a briefing costs before it computes anything.
+   exports, publishing): what a briefing costs before it computes anything;
+4. drawing the charts: the run's charts counted, and the processor time one chart takes to
+   draw each of the three ways a briefing draws it (on the page, print PNG, SVG), measured on
+   Derby's charts in this process: with the floor, what no briefing's own computing can save.
 
 For each: the wall time, and the processor time summed over briefings (``cpu_seconds`` in the
 manifest: worker, kernel and browser), which, unlike wall time, does not grow when other work
@@ -197,7 +200,65 @@ def force_part(tmp: Path) -> list[dict]:
     print("slowest cells, summed over the warm run's briefings:")
     for label, seconds in list(warm["cells"].items())[:12]:
         print(f"  {seconds:6.1f} s  {label}")
+    charts = len(list((tmp / "derbyshire" / "out").glob("*/*/*/charts/*.png")))
+    cost = chart_costs(config)
+    drawn = charts * cost["total_s"]
+    print(f"charts: {charts} in the run, each drawn three times (the page's PNG at 144 dpi "
+          f"{cost['page_s']:.3f} s, the print PNG at 300 dpi {cost['print_s']:.3f} s, the SVG "
+          f"{cost['svg_s']:.3f} s; the mean over Derby's {cost['measured']} charts), about "
+          f"{drawn:.0f} CPU-s, {drawn / warm['cpu_s']:.0%} of the warm run's CPU")
+    fixed = floor["cpu_s"] + drawn
+    print(f"the floor run's CPU plus drawing the charts: {fixed:.0f} CPU-s, "
+          f"{fixed / 2:.0f} s on 2 cores; what is left for the briefings' own computing and "
+          f"the figures' building: {warm['cpu_s'] - fixed:.0f} CPU-s")
+    rows.append({"run": "chart drawing", "charts": charts, **cost, "drawn_cpu_s": round(drawn, 1),
+                 "floor_plus_drawing_cpu_s": round(fixed, 1)})
     return rows
+
+
+def chart_costs(config: Path) -> dict:
+    """Processor seconds to draw one chart of the force run, each way the run draws it: for
+    the page (``figure_to_html``), as the print PNG and as the SVG (``save_chart``, timed as
+    its two ``savefig`` calls), the mean over the charts of Derby's quarterly and needs
+    sections, built in this process."""
+    import io
+
+    import matplotlib
+
+    from pccanalysis.briefing import needs, quarterly
+    from pccanalysis.briefing.common import ASB, data_gaps
+    from pccanalysis.briefing.context import PRINT_DPI, open_briefing
+    from pccanalysis.briefing.inputs import load_area
+    from pccanalysis.figures.style import figure_to_html, house_style
+
+    b = open_briefing(config, area="Derby", quarter="latest")
+    data = load_area(b.config, b.area)
+    gaps = data_gaps(data)
+    sections = [quarterly.performance_trend(b.config, data, b.quarter, w, gaps)
+                for w in ("All crime", ASB)]
+    sections += [quarterly.performance_by(b.config, data, b.quarter, by, gaps)
+                 for by in ("crime_type", "ward")]
+    sections += [needs.ward_shares(b.config, data, b.quarter),
+                 needs.ward_rates(b.config, data, b.quarter),
+                 needs.hotspots(b.config, data, b.quarter)]
+    figures = [f for s in sections for f in s.figures]
+    spent = defaultdict(float)
+    for fig in figures:
+        t0 = time.process_time()
+        figure_to_html(fig)
+        t1 = time.process_time()
+        with house_style(), matplotlib.rc_context({"svg.hashsalt": "pccanalysis"}):
+            fig.savefig(io.BytesIO(), format="png", dpi=PRINT_DPI,
+                        pil_kwargs={"compress_level": 3})
+            t2 = time.process_time()
+            fig.savefig(io.BytesIO(), format="svg")
+        t3 = time.process_time()
+        spent["page_s"] += t1 - t0
+        spent["print_s"] += t2 - t1
+        spent["svg_s"] += t3 - t2
+    n = len(figures)
+    mean = {k: round(v / n, 3) for k, v in spent.items()}
+    return mean | {"total_s": round(sum(mean.values()), 3), "measured": n}
 
 
 def main() -> int:

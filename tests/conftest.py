@@ -6,6 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from pccanalysis.briefing.inputs import load_area
+from pccanalysis.publish.pdf import chromium
+from pccanalysis.publish.run import run_quarter
+from pccanalysis.sample.write import write_sample
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 TEST_DATA = Path(__file__).resolve().parent / "data"
@@ -72,6 +77,31 @@ def sample_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_config(sample_dir) -> Path:
     return sample_dir / "pcc.yaml"
+
+
+@pytest.fixture(scope="session")
+def quarter_run(tmp_path_factory):
+    """The sample's latest quarter made once per session by ``pcc run``'s runner, every
+    declared notebook (with PDFs where headless Chromium is installed): a ``RunResult``.
+    Running it costs tens of seconds, so every test of the pages shares this one."""
+    base = tmp_path_factory.getbasetemp() / "sample-quarter"
+    write_sample(base / "sample")
+    return run_quarter(base / "sample" / "pcc.yaml", "latest", output_dir=base / "outputs",
+                       pdf=chromium() is not None)
+
+
+@pytest.fixture(scope="session")
+def quarter_pages(quarter_run) -> dict[str, str]:
+    """Each briefing page of :func:`quarter_run`'s area Northbridge, by notebook name."""
+    folder = quarter_run.plan.quarter_dir / "Northbridge"
+    return {nb.name: (folder / f"{nb.name}.html").read_text(encoding="utf-8")
+            for nb in quarter_run.plan.notebooks}
+
+
+@pytest.fixture(scope="session")
+def quarter_data(quarter_run):
+    """Northbridge's ``AreaData`` for :func:`quarter_run`'s configuration."""
+    return load_area(quarter_run.plan.config, "Northbridge")
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from briefing_run import sample_quarter_run
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -124,11 +123,10 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def briefings(tmp_path_factory) -> list[Path]:
-    result = sample_quarter_run(tmp_path_factory.getbasetemp() / "sample-quarter")
-    pages = [r.where for r in result.results]
-    assert pages and all(p.suffix == ".html" for p in pages), result.failed
-    return pages + [result.index]
+def briefings(quarter_run) -> list[Path]:
+    pages = [r.where for r in quarter_run.results]
+    assert pages and all(p.suffix == ".html" for p in pages), quarter_run.failed
+    return pages + [quarter_run.index]
 
 
 @pytest.fixture(scope="module")

@@ -149,6 +149,9 @@ class AreaData:
         The year of the wards every row is placed in (the LSOA lookup's, e.g. ``"2023"``).
     ward_population : pandas.DataFrame or None
         Residents per ward of that vintage (from LSOA populations), when configured.
+    lsoa_population : pandas.DataFrame or None
+        Residents of each LSOA of the area's local authorities (``area_code``, ``year``,
+        ``population``), when LSOA populations are configured: they sum to the area's.
     ward_agreement : pandas.DataFrame or None
         With ward boundaries configured: per ward, rows placed by boundary against the
         lookup route (:func:`~pccanalysis.sources.placing.boundary_agreement`).
@@ -170,6 +173,7 @@ class AreaData:
     lad_lookup: pd.DataFrame
     ward_vintage: str | None = None
     ward_population: pd.DataFrame | None = None
+    lsoa_population: pd.DataFrame | None = None
     ward_agreement: pd.DataFrame | None = None
     wards: pd.DataFrame | None = None
     unlocated: pd.DataFrame | None = None
@@ -230,13 +234,18 @@ def load_area(config: Config, area: Area | str | None = None) -> AreaData:
     kept = frame.loc[in_area].reset_index(drop=True)
     area_wards = _area_wards(lsoa, wards, lads, area)
     unlocated = frame.loc[no_location, ["month", "crime_type"]].reset_index(drop=True)
+    area_lsoa_pop = None
+    if lsoa_pop is not None:
+        mine = set(lads.loc[in_area_mask(lads, area), "lad_code"])
+        codes = set(lsoa.loc[lsoa["lad_code"].isin(mine), "lsoa_code"])
+        area_lsoa_pop = lsoa_pop[lsoa_pop["area_code"].isin(codes)].reset_index(drop=True)
     return AreaData(area=area, frame=kept, months=months, quality=(dq, placed.check()),
                     lad_lookup=lads, ward_vintage=frame.attrs.get("ward_vintage"),
                     wards=area_wards, unlocated=unlocated,
                     ward_polygons=(wards[wards["code"].isin(set(area_wards["ward_code"]))]
                                    .reset_index(drop=True) if wards is not None else None),
                     ward_population=(ward_population(lsoa_pop, lsoa) if lsoa_pop is not None
-                                     else None),
+                                     else None), lsoa_population=area_lsoa_pop,
                     ward_agreement=boundary_agreement(kept) if wards is not None else None)
 
 
@@ -364,8 +373,10 @@ def other_force_rows(frame: pd.DataFrame, forces) -> np.ndarray:
     keys = {_force_key(f) for f in forces or ()}
     if not keys or "falls_within" not in frame:
         return np.zeros(len(frame), dtype=bool)
-    mine = frame["falls_within"].map(lambda v: _force_key(v) in keys, na_action="ignore")
-    return ~mine.fillna(True).astype(bool).to_numpy()
+    # each distinct name once (a force's rows repeat a handful of names)
+    column = frame["falls_within"]
+    names = [v for v in column.dropna().unique() if _force_key(v) in keys]
+    return ~(column.isin(names).to_numpy() | column.isna().to_numpy())
 
 
 def in_area_mask(frame: pd.DataFrame, area: Area) -> np.ndarray:
@@ -381,5 +392,7 @@ def in_area_mask(frame: pd.DataFrame, area: Area) -> np.ndarray:
     """
     column, wanted, key = _placing(area)
     wanted_keys = {key(w) for w in wanted}
-    in_area = frame[column].map(lambda v: key(v) in wanted_keys, na_action="ignore")
-    return in_area.fillna(False).astype(bool).to_numpy()
+    # each distinct name once: the frame has a few dozen names over hundreds of thousands of rows
+    values = frame[column]
+    names = [v for v in values.dropna().unique() if key(v) in wanted_keys]
+    return values.isin(names).to_numpy()

@@ -24,7 +24,7 @@ from ..indicators.period_pair import PeriodPair
 from ..indicators.wards import ward_labels
 from ..numbers import format_count, format_number, join_words
 from ..periods import Quarter
-from ..sources.geography import la_name_key, read_lsoa_lookup, read_population
+from ..sources.geography import la_name_key, read_population
 from .common import Section
 from .context import HeadlineFigure
 from .html import PER_RESIDENTS, CountRow
@@ -40,22 +40,20 @@ def area_population(config: Config, data: AreaData, year: int) -> tuple[float, i
     """Residents of the briefing's area, and the mid-year the figure is for.
 
     From LSOA populations summed over the LSOAs of the area's local authorities when
-    ``data.lsoa_population`` is configured, else the population file's rows for the area's
-    CSPs, local authorities or force area (by code, else by name). None when neither holds it.
+    ``data.lsoa_population`` is configured (``AreaData.lsoa_population``), else the
+    population file's rows for the area's CSPs, local authorities or force area (by code,
+    else by name). None when neither holds it.
     """
-    area, lads = data.area, data.lad_lookup
-    if lads.empty:
-        return None
-    mine = lads[in_area_mask(lads, area)]
-    if config.data.lsoa_population is not None:
-        lsoa = read_lsoa_lookup(config.data.lsoa_lookup)
-        pop = read_population(config.data.lsoa_population)
-        codes = set(lsoa.loc[lsoa["lad_code"].isin(set(mine["lad_code"])), "lsoa_code"])
-        rows = pop[pop["area_code"].isin(codes)]
+    if data.lsoa_population is not None:
+        rows = data.lsoa_population
         if rows.empty:
             return None
         used = _year(rows, year)
         return float(rows.loc[rows["year"] == used, "population"].sum()), used
+    area, lads = data.area, data.lad_lookup
+    if lads.empty:
+        return None
+    mine = lads[in_area_mask(lads, area)]
     if config.data.population is None:
         return None
     pop = read_population(config.data.population)

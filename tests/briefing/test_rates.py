@@ -110,3 +110,34 @@ def test_each_period_has_its_own_mid_year(sample):
     before, now = (int(table.loc["Burglary", k]) for k in ("previous", "current"))
     assert f'<td class="num">{before / p2019 * 1000:.1f} (' in row
     assert f'<td class="num">{now / p2020 * 1000:.1f} (' in row
+
+
+@pytest.mark.real_data
+def test_derby_rates_are_per_its_lsoas_residents(derbyshire_zip, ons_2021, tmp_path):
+    # Derby's residents are the sum of the mid-2022 populations of the LSOAs the ONS lookup
+    # puts in Derby (E06000015), read here with pandas alone; the crime-type table's total
+    # rate is the headline's crime count per 1,000 of them.
+    import pandas as pd
+
+    from pccanalysis.periods import parse_quarter
+
+    (tmp_path / "pcc.yaml").write_text(
+        "force: Derbyshire\nareas:\n- name: Derby\n  csp: Derby\n"
+        f"data:\n  police_uk: {derbyshire_zip}\n  lsoa_lookup: {ons_2021['lsoa_lookup']}\n"
+        f"  lad_lookup: {ons_2021['lad_lookup']}\n  lsoa_bridge: {ons_2021['bridge']}\n"
+        f"  lsoa_population: {ons_2021['population']}\ncache_dir: {tmp_path / 'cache'}\n")
+    config = load_config(tmp_path / "pcc.yaml")
+    data = load_area(config)
+    lookup = pd.read_csv(ons_2021["lsoa_lookup"], encoding="utf-8-sig")
+    pop = pd.read_csv(ons_2021["population"], encoding="utf-8-sig")
+    derby = set(lookup.loc[lookup["LAD23CD"] == "E06000015", "LSOA21CD"])
+    expected = float(pop.loc[pop["lsoacd"].isin(derby), "population"].sum())
+    assert rates.area_population(config, data, 2024) == (expected, 2022)
+    quarter = parse_quarter("2024-25 Q3")
+    gaps = data_gaps(data)
+    crime = quarterly.performance_headline(data, quarter, gaps).results["All crime this quarter"]
+    table = quarterly.performance_by(config, data, quarter, "crime_type", gaps).tables[0]
+    total = re.search(r'<tr class="pcc-total">(.*?)</tr>', table, re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', total)
+    assert cells[2] == f"{crime.current:,}"
+    assert cells[3].startswith(f"{crime.current / expected * 1000:.1f} (")

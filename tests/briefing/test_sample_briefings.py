@@ -1,8 +1,9 @@
 """Every briefing the sample produces, read as the board reads it: its tables add up to the
 figures beside them, its SPC sentences agree with their charts, its cards with their sentences.
 
-The sample quarter is run once per session (tests/briefing_run.py); the library's own results
-for the same quarter are computed here and compared with what the pages show.
+The sample quarter is run once per session (the quarter_run fixture, tests/conftest.py); the
+library's own results for the same quarter are computed here and compared with what the pages
+show.
 """
 
 from __future__ import annotations
@@ -12,35 +13,16 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from briefing_run import sample_quarter_run
 from consistency import card_disagreements, spc_disagreements
 
 from pccanalysis.briefing.common import ASB, data_gaps
 from pccanalysis.briefing.hate_crime import hate_crime
-from pccanalysis.briefing.inputs import load_area
 from pccanalysis.briefing.needs import long_run_trend, needs_headline
 from pccanalysis.briefing.quarterly import performance_headline, performance_trend
 
 pytestmark = pytest.mark.slow
 
-NAMES = ["delivery_plan", "needs_assessment", "quarterly_performance"]
 PERIOD = re.compile(r"^\d{4}-\d{2}( Q\d)?( excluding .*)?$")
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    return sample_quarter_run(tmp_path_factory.getbasetemp() / "sample-quarter")
-
-
-@pytest.fixture(scope="module")
-def pages(run) -> dict[str, str]:
-    folder = run.plan.quarter_dir / "Northbridge"
-    return {n: (folder / f"{n}.html").read_text(encoding="utf-8") for n in NAMES}
-
-
-@pytest.fixture(scope="module")
-def data(run):
-    return load_area(run.plan.config, "Northbridge")
 
 
 class Tables(HTMLParser):
@@ -100,12 +82,12 @@ def reconciled(table: dict) -> list[tuple[str, int, int]]:
     return [ends[0][0], *[number(ends[0][i]) for i in columns]]
 
 
-def test_every_count_table_adds_up_to_the_headline(pages, data, run):
-    quarter = run.plan.quarter
-    gaps = data_gaps(data)
-    heads = performance_headline(data, quarter, gaps).results
+def test_every_count_table_adds_up_to_the_headline(quarter_pages, quarter_data, quarter_run):
+    quarter = quarter_run.plan.quarter
+    gaps = data_gaps(quarter_data)
+    heads = performance_headline(quarter_data, quarter, gaps).results
     crime, asb = heads["All crime this quarter"], heads["ASB this quarter"]
-    tables = Tables(pages["quarterly_performance"]).tables
+    tables = Tables(quarter_pages["quarterly_performance"]).tables
     change_tables = [t for t in tables if t["class"] == "pcc-change"]
     assert len(change_tables) == 2  # crime types, wards
     for table in change_tables:
@@ -124,7 +106,7 @@ def test_every_count_table_adds_up_to_the_headline(pages, data, run):
         assert all(re.fullmatch(r"[\d.,]+ \([\d.,]+ to [\d.,]+\)", total[i + 1])
                    for i in columns), total
     # the hate-crime ward by strand table: records taken to the incidents the sentence counts
-    incidents = hate_crime(run.plan.config, data, quarter).results["incidents"]
+    incidents = hate_crime(quarter_run.plan.config, quarter_data, quarter).results["incidents"]
     suppressed = [t for t in tables if t["class"] == "pcc-suppressed"][0]
     headline = [c for cls, c in suppressed["rows"] if cls == "pcc-headline"][0]
     records = [c for cls, c in suppressed["rows"] if c and c[0] == "Total"][0]
@@ -140,24 +122,24 @@ def test_every_count_table_adds_up_to_the_headline(pages, data, run):
         assert tuple(map(sum, zip(*parts, strict=True))) == by["All"], dimension
 
 
-def test_every_spc_sentence_agrees_with_its_chart(pages, data, run):
-    quarter, config = run.plan.quarter, run.plan.config
-    gaps = data_gaps(data)
-    charts = [("quarterly_performance", performance_trend(config, data, quarter, w, gaps))
+def test_every_spc_sentence_agrees_with_its_chart(quarter_pages, quarter_data, quarter_run):
+    quarter, config = quarter_run.plan.quarter, quarter_run.plan.config
+    gaps = data_gaps(quarter_data)
+    charts = [("quarterly_performance", performance_trend(config, quarter_data, quarter, w, gaps))
               for w in ("All crime", ASB)]
-    charts += [("needs_assessment", long_run_trend(config, data, quarter, w, gaps))
+    charts += [("needs_assessment", long_run_trend(config, quarter_data, quarter, w, gaps))
                for w in ("All crime", "Violence and sexual offences", "Burglary", ASB)]
     for page, section in charts:
         sentence = section.sentences[-1]
-        assert html.escape(sentence) in pages[page], sentence
+        assert html.escape(sentence) in quarter_pages[page], sentence
         assert spc_disagreements(sentence, section.results["spc"]) == [], sentence
 
 
-def test_every_card_agrees_with_its_sentence(pages, data, run):
-    gaps = data_gaps(data)
-    for page, section in (("quarterly_performance", performance_headline(data, run.plan.quarter,
+def test_every_card_agrees_with_its_sentence(quarter_pages, quarter_data, quarter_run):
+    gaps = data_gaps(quarter_data)
+    for page, section in (("quarterly_performance", performance_headline(quarter_data, quarter_run.plan.quarter,
                                                                          gaps)),
-                          ("needs_assessment", needs_headline(data, run.plan.quarter, gaps))):
+                          ("needs_assessment", needs_headline(quarter_data, quarter_run.plan.quarter, gaps))):
         for card, sentence in zip(section.headline, section.sentences, strict=True):
             assert card_disagreements(card, sentence) == [], (card, sentence)
-            assert html.escape(sentence) in pages[page]
+            assert html.escape(sentence) in quarter_pages[page]
