@@ -49,7 +49,9 @@ class Summary:
         targets = None
         if self.targets:
             frame = pd.DataFrame(self.targets)
-            targets = simple_table_html(frame, "Partnership targets",
+            # its own caption: the targets section's fuller table is "Partnership targets",
+            # and the workbook names each sheet by its table's caption
+            targets = simple_table_html(frame, "Targets at a glance",
                                         numeric=("Change", "Needed by now"))
         return render("summary", findings=self.findings, targets=targets,
                       panel=SafeHtml(headline_panel_html(self.cards)) if self.cards else None,

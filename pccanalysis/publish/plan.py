@@ -22,23 +22,19 @@ from .fingerprint import changes, fingerprint, read_fingerprint
 from .index import FAILED_FOLDER
 from .manifest import code_version, input_files
 from .notebooks import Notebook
-from .validate import check_run
+from .validate import Checked, check_run
 
 
 @dataclass
 class RunPlan:
-    """What a run will do.
+    """What a run will do: what the checks found (:class:`~.validate.Checked`: the
+    configuration, quarter, areas and notebooks, read through the properties of the same
+    names) and which briefings to make.
 
     Attributes
     ----------
-    config : Config
-        With ``all_csps_of`` expanded.
-    quarter : Quarter
-    areas : tuple of Area
-    notebooks : tuple of Notebook
-        The briefings to make for each area.
-    all_notebooks : tuple of Notebook
-        Every declared briefing, in the index's order.
+    checked : Checked
+        :func:`~pccanalysis.publish.validate.check_run`'s result.
     output_dir : Path
     jobs : int
     force : bool
@@ -46,8 +42,6 @@ class RunPlan:
         Briefings to make, and published briefings kept as they are.
     reasons : dict
         ``(area name, notebook) -> why it is made`` for each briefing to make.
-    notices : list of str
-        Briefings left out (their needs not met) and why.
     inputs : list of dict
         Every input file with its SHA-256 (:func:`~pccanalysis.publish.manifest.input_files`).
     code : dict
@@ -62,22 +56,15 @@ class RunPlan:
     reuse_kernels : bool
         Keep each worker's kernel from one briefing to the next (:mod:`~.kernels`); False
         starts a kernel per briefing (for measuring what keeping them saves).
-    loaded : dict
-        Inputs the checks read, handed to the placing of the rows (read once).
     """
 
-    config: Config
-    quarter: Quarter
-    areas: tuple[Area, ...]
-    notebooks: tuple[Notebook, ...]
-    all_notebooks: tuple[Notebook, ...]
+    checked: Checked
     output_dir: Path
     jobs: int
     force: bool
-    to_run: list[tuple[Area, Notebook]]
-    skipped: list[tuple[Area, Notebook]]
+    to_run: list[tuple[Area, Notebook]] = field(default_factory=list)
+    skipped: list[tuple[Area, Notebook]] = field(default_factory=list)
     reasons: dict[tuple[str, str], str] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
     inputs: list[dict[str, Any]] = field(default_factory=list)
     code: dict[str, Any] = field(default_factory=dict)
     fingerprints: dict[tuple[str, str], dict] = field(default_factory=dict)
@@ -85,7 +72,39 @@ class RunPlan:
     timeout: int = CELL_TIMEOUT
     share_rows: bool = True
     reuse_kernels: bool = True
-    loaded: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def config(self) -> Config:
+        """The configuration, with ``all_csps_of`` expanded."""
+        return self.checked.config
+
+    @property
+    def quarter(self) -> Quarter:
+        return self.checked.quarter
+
+    @property
+    def areas(self) -> tuple[Area, ...]:
+        return self.checked.areas
+
+    @property
+    def notebooks(self) -> tuple[Notebook, ...]:
+        """The briefings to make for each area (those whose needs are met)."""
+        return self.checked.notebooks
+
+    @property
+    def all_notebooks(self) -> tuple[Notebook, ...]:
+        """Every declared briefing, in the index's order."""
+        return self.checked.declared
+
+    @property
+    def notices(self) -> list[str]:
+        """Briefings left out (their needs not met) and why."""
+        return self.checked.notices
+
+    @property
+    def loaded(self) -> dict[str, Any]:
+        """Inputs the checks read, handed to the placing of the rows (read once)."""
+        return self.checked.loaded
 
     @property
     def quarter_dir(self) -> Path:
@@ -130,12 +149,10 @@ def plan_run(config: Config | str | os.PathLike | None = None, quarter: str | Qu
                         notebooks_dir=notebooks_dir, output_dir=output_dir, pdf=pdf)
     config = checked.config
     out = Path(output_dir).expanduser().resolve() if output_dir is not None else config.output_dir
-    plan = RunPlan(config=config, quarter=checked.quarter, areas=checked.areas,
-                   notebooks=checked.notebooks, all_notebooks=checked.declared, output_dir=out,
+    plan = RunPlan(checked=checked, output_dir=out,
                    jobs=max(1, int(jobs)) if jobs else max(1, os.cpu_count() or 1),
-                   force=force, to_run=[], skipped=[], notices=checked.notices,
-                   inputs=input_files(config), code=code_version(), pdf=pdf, timeout=timeout,
-                   loaded=checked.loaded)
+                   force=force, inputs=input_files(config), code=code_version(), pdf=pdf,
+                   timeout=timeout)
     digests = {nb.name: file_digest(nb.path) for nb in plan.notebooks}
     for area in plan.areas:
         folder = plan.quarter_dir / safe_folder_name(area.name)

@@ -33,7 +33,7 @@ def test_the_summary_lists_findings_targets_and_caveats_from_its_sections():
     html = summary.html()
     assert html.startswith('<div class="pcc-summary"><section class="pcc-panel"')
     assert ("<h3>What changed</h3><ul><li>Crime fell by 10%.</li><li>ASB has risen in each of "
-            "the last 6 months.</li></ul><h3>Targets</h3><table><caption>Partnership targets"
+            "the last 6 months.</li></ul><h3>Targets</h3><table><caption>Targets at a glance"
             in html)
     assert ('<h3>Read with care</h3><div class="pcc-caveat" role="note"><p>ASB figures for '
             "October 2020 appear incomplete.</p></div>") in html

@@ -182,10 +182,11 @@ def test_the_quarterly_workbook_matches_the_page(quarter_run, quarter_pages):
     from openpyxl import load_workbook
 
     book = load_workbook(quarter_run.plan.quarter_dir / "Northbridge" / "quarterly_performance.xlsx")
-    # One sheet per table of the page, in its order: the summary's targets table, then the
-    # targets section's own (named apart), crime types, wards, outcomes, hate crime, missing.
-    assert book.sheetnames == ["Contents", "Headline figures", "Partnership targets",
-                               "Partnership targets (2)", "Crime types", "Wards",
+    # One sheet per table of the page, in its order, each named by its caption: the summary's
+    # targets table, the targets section's own, crime types, wards, outcomes, hate crime,
+    # missing persons.
+    assert book.sheetnames == ["Contents", "Headline figures", "Targets at a glance",
+                               "Partnership targets", "Crime types", "Wards",
                                "Outcomes of crimes recorded in ",
                                "Hate-crime strand records by wa",
                                "Missing-person reports, 2020-21"]

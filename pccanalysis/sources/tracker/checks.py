@@ -10,21 +10,21 @@ import re
 import pandas as pd
 
 from .._rows import parse_day
-from .layouts import _Reader, _Rec, _where_text, _YamlColumns
-from .model import _STATUS_HELP, DELIVERABLE_COLUMNS, STATUS_DTYPE, UPDATE_COLUMNS, normalise_status
+from .layouts import TrackerReader, Record, where_text, YamlColumns
+from .model import STATUS_HELP, DELIVERABLE_COLUMNS, STATUS_DTYPE, UPDATE_COLUMNS, normalise_status
 
 
-def _rec_line(rec: _Rec, column: str) -> dict:
+def _rec_line(rec: Record, column: str) -> dict:
     """For YAML, the line of the key itself; for tables, the record's row/line."""
     cols = rec.columns
-    if isinstance(cols, _YamlColumns) and column in cols.mapping:
+    if isinstance(cols, YamlColumns) and column in cols.mapping:
         return {"line": cols.mapping.line_of(column)}
     return {}
 
 
-def _validate_deliverables(reader: _Reader, recs: list[_Rec]) -> pd.DataFrame:
+def validate_deliverables(reader: TrackerReader, recs: list[Record]) -> pd.DataFrame:
     rows = []
-    seen: dict[tuple[str, int], _Rec] = {}
+    seen: dict[tuple[str, int], Record] = {}
     for rec in recs:
         v = rec.values
         ok = True
@@ -36,7 +36,7 @@ def _validate_deliverables(reader: _Reader, recs: list[_Rec]) -> pd.DataFrame:
         if theme is None:
             err("the theme is blank", "theme")
             ok = False
-        number = _whole_number(v.get("number"))
+        number = whole_number(v.get("number"))
         if v.get("number") is None:
             err("the deliverable number is blank", "number")
             ok = False
@@ -50,17 +50,17 @@ def _validate_deliverables(reader: _Reader, recs: list[_Rec]) -> pd.DataFrame:
         raw_status = v.get("status")
         status = normalise_status(raw_status)
         if raw_status is None:
-            err(f"the RAG status is blank; {_STATUS_HELP}", "status")
+            err(f"the RAG status is blank; {STATUS_HELP}", "status")
             ok = False
         elif status is None:
-            err(f"unknown RAG status {str(raw_status).strip()!r}; {_STATUS_HELP}", "status")
+            err(f"unknown RAG status {str(raw_status).strip()!r}; {STATUS_HELP}", "status")
             ok = False
         if theme is not None and number is not None:
             key = (str(theme).strip(), number)
             if key in seen:
                 err(
                     f"deliverable number {number} appears twice in theme {key[0]!r} "
-                    f"(first at {_where_text(seen[key].where)})",
+                    f"(first at {where_text(seen[key].where)})",
                     "number",
                 )
                 ok = False
@@ -89,9 +89,9 @@ def _validate_deliverables(reader: _Reader, recs: list[_Rec]) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _validate_updates(
-    reader: _Reader,
-    recs: list[_Rec],
+def validate_updates(
+    reader: TrackerReader,
+    recs: list[Record],
     deliverables: pd.DataFrame,
     known: set[tuple[str, int | None]],
     as_of: pd.Timestamp,
@@ -106,7 +106,7 @@ def _validate_updates(
             reader.error(message, rec, column, **_rec_line(rec, column))
 
         theme = v.get("theme")
-        number = _whole_number(v.get("number"))
+        number = whole_number(v.get("number"))
         ref_sheet = v.get("_ref_sheet")
         if ref_sheet is not None:  # a separate Updates sheet: the reference must resolve
             if theme is None:
@@ -173,7 +173,7 @@ def _validate_updates(
     return frame.drop(columns="_o").reset_index(drop=True)
 
 
-def _whole_number(value) -> int | None:
+def whole_number(value) -> int | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):

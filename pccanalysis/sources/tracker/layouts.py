@@ -14,7 +14,7 @@ from ...errors import DataError
 from ...quality import DataQuality, FileRecord
 from ...yaml_lines import LineDict, read_yaml
 from .._rows import blank, read_csv_rows
-from .model import _ALIASES, DELIVERABLE_COLUMNS, UPDATE_COLUMNS, normalise_status
+from .model import COLUMN_ALIASES, DELIVERABLE_COLUMNS, UPDATE_COLUMNS, normalise_status
 
 _YAML_TOP_KEYS = ("title", "quarter", "note", "deliverables")
 
@@ -26,7 +26,7 @@ _YAML_UPDATE_KEYS = ("date", "author", "text")
 
 
 @dataclass
-class _Rec:
+class Record:
     """One raw record with where it came from (for messages)."""
 
     values: dict[str, Any]
@@ -35,11 +35,11 @@ class _Rec:
 
 
 @dataclass
-class _Reader:
+class TrackerReader:
     path: Path
     problems: list[DataError] = field(default_factory=list)
 
-    def error(self, message: str, rec: _Rec | None = None, column: str | None = None, **where):
+    def error(self, message: str, rec: Record | None = None, column: str | None = None, **where):
         loc = dict(rec.where) if rec is not None else {}
         loc.update(where)
         written = None
@@ -56,7 +56,7 @@ def _header_map(cells: Iterable[object]) -> dict[int, tuple[str, str]]:
             continue
         written = str(cell).strip()
         key = re.sub(r"[^a-z0-9]+", " ", written.lower()).strip()
-        canonical = _ALIASES.get(key)
+        canonical = COLUMN_ALIASES.get(key)
         if canonical is None and key.startswith("specific deliverable"):
             canonical = "deliverable"
         if canonical is not None and canonical not in {c for c, _ in out.values()}:
@@ -65,13 +65,13 @@ def _header_map(cells: Iterable[object]) -> dict[int, tuple[str, str]]:
 
 
 def _table_records(
-    reader: _Reader,
+    reader: TrackerReader,
     rows: list[tuple[int, tuple]],
     *,
     required: tuple[str, ...],
     sheet: str | None,
     unit: str,
-) -> tuple[list[_Rec], int, int]:
+) -> tuple[list[Record], int, int]:
     """Find the header among the first rows, then turn data rows into records.
 
     Returns the records, the number of data rows read and the number that were blank.
@@ -114,7 +114,7 @@ def _table_records(
             continue
         where = dict(where0)
         where[unit] = number
-        recs.append(_Rec(values, where, names))
+        recs.append(Record(values, where, names))
     return recs, n_read, n_blank
 
 
@@ -131,7 +131,7 @@ def _display(canonical: str) -> str:
     }[canonical]
 
 
-def _read_xlsx(reader: _Reader, quality: DataQuality):
+def read_xlsx_layout(reader: TrackerReader, quality: DataQuality):
     import openpyxl
 
     try:
@@ -159,7 +159,7 @@ def _read_xlsx(reader: _Reader, quality: DataQuality):
                 reader, rows_of(ws), required=DELIVERABLE_COLUMNS, sheet=ws.title, unit="row"
             )
             quality.files.append(FileRecord(f"{reader.path}:{ws.title}", n1))
-            upds: list[_Rec] = []
+            upds: list[Record] = []
             n2 = b2 = 0
             if "updates" in sheets:
                 ws = sheets["updates"]
@@ -181,7 +181,7 @@ def _read_xlsx(reader: _Reader, quality: DataQuality):
         wb.close()
 
 
-def _read_csv(reader: _Reader, quality: DataQuality, notes: list[str]):
+def read_csv_layout(reader: TrackerReader, quality: DataQuality, notes: list[str]):
     table = read_csv_rows(reader.path)
     notes.extend(table.notes)
     recs, n, b = _table_records(
@@ -192,14 +192,14 @@ def _read_csv(reader: _Reader, quality: DataQuality, notes: list[str]):
     return dels, upds, n, b
 
 
-def _split_single_table(reader: _Reader, recs: list[_Rec]) -> tuple[list[_Rec], list[_Rec]]:
+def _split_single_table(reader: TrackerReader, recs: list[Record]) -> tuple[list[Record], list[Record]]:
     """One row per update -> deliverable records and update records.
 
     A row whose deliverable columns are all blank continues the deliverable above (merged cells).
     Repeated deliverable values must agree with the first row's.
     """
-    dels: dict[tuple, _Rec] = {}
-    upds: list[_Rec] = []
+    dels: dict[tuple, Record] = {}
+    upds: list[Record] = []
     previous = None
     for rec in recs:
         v = rec.values
@@ -221,11 +221,11 @@ def _split_single_table(reader: _Reader, recs: list[_Rec]) -> tuple[list[_Rec], 
         if any(v.get(c) is not None for c in ("date", "author", "text")):
             uvals = {"theme": theme, "number": number}
             uvals.update({c: v.get(c) for c in ("date", "author", "text")})
-            upds.append(_Rec(uvals, rec.where, rec.columns))
+            upds.append(Record(uvals, rec.where, rec.columns))
     return list(dels.values()), upds
 
 
-def _merge_repeat(reader: _Reader, first: _Rec, rec: _Rec, key: tuple[str, str]) -> None:
+def _merge_repeat(reader: TrackerReader, first: Record, rec: Record, key: tuple[str, str]) -> None:
     """A later row of the same deliverable: blanks inherit, values must agree with the first."""
     for col in ("deliverable", "lead", "status"):
         a, b = first.values.get(col), rec.values.get(col)
@@ -237,13 +237,13 @@ def _merge_repeat(reader: _Reader, first: _Rec, rec: _Rec, key: tuple[str, str])
             if col == "deliverable":
                 message = (
                     f"deliverable number {key[1]} appears twice in theme {key[0]!r} with a "
-                    f"different description (first at {_where_text(first.where)})"
+                    f"different description (first at {where_text(first.where)})"
                 )
             else:
                 message = (
                     f"{_display(col).lower()} {str(b).strip()!r} differs from {str(a).strip()!r} "
                     f"given for deliverable {key[1]} of theme {key[0]!r} at "
-                    f"{_where_text(first.where)}"
+                    f"{where_text(first.where)}"
                 )
             reader.error(message, rec, col)
             return
@@ -263,13 +263,13 @@ def _key_text(value: object) -> str:
     return str(value).strip()
 
 
-def _where_text(where: dict) -> str:
+def where_text(where: dict) -> str:
     if "row" in where:
         return f"row {where['row']}"
     return f"line {where['line']}"
 
 
-def _read_yaml(reader: _Reader, quality: DataQuality):
+def read_yaml_layout(reader: TrackerReader, quality: DataQuality):
     doc = read_yaml(reader.path)
     path = reader.path
     if not isinstance(doc, LineDict):
@@ -282,8 +282,8 @@ def _read_yaml(reader: _Reader, quality: DataQuality):
         raise DataError(
             "'deliverables' must be a list of deliverables", file=path, line=doc.line_of("deliverables")
         )
-    dels: list[_Rec] = []
-    upds: list[_Rec] = []
+    dels: list[Record] = []
+    upds: list[Record] = []
     n_read = 0
     for item in items:
         n_read += 1
@@ -293,7 +293,7 @@ def _read_yaml(reader: _Reader, quality: DataQuality):
             continue
         _unknown_keys(reader, item, _YAML_DELIVERABLE_KEYS, "a deliverable")
         values = {c: _yaml_scalar(reader, item, c) for c in DELIVERABLE_COLUMNS}
-        dels.append(_Rec(values, {"line": item.line}, _YamlColumns(item)))
+        dels.append(Record(values, {"line": item.line}, YamlColumns(item)))
         updates = item.get("updates") or []
         if not isinstance(updates, list):
             reader.error("'updates' must be a list", line=item.line_of("updates"))
@@ -307,7 +307,7 @@ def _read_yaml(reader: _Reader, quality: DataQuality):
             _unknown_keys(reader, u, _YAML_UPDATE_KEYS, "an update")
             uvals = {"theme": values["theme"], "number": values["number"]}
             uvals.update({c: _yaml_scalar(reader, u, c) for c in ("date", "author", "text")})
-            upds.append(_Rec(uvals, {"line": u.line}, _YamlColumns(u)))
+            upds.append(Record(uvals, {"line": u.line}, YamlColumns(u)))
     quality.files.append(FileRecord(str(path), n_read))
     top = {k: _yaml_scalar(reader, doc, k) for k in ("quarter", "title", "note")}
     # a list or mapping is reported already: its placeholder is not parsed as a quarter
@@ -315,7 +315,7 @@ def _read_yaml(reader: _Reader, quality: DataQuality):
     return dels, upds, quarter, top["title"], n_read, 0
 
 
-def _yaml_scalar(reader: _Reader, mapping: LineDict, key: str):
+def _yaml_scalar(reader: TrackerReader, mapping: LineDict, key: str):
     """``mapping[key]`` (None when blank); a list or mapping is reported at the key's line and
     stands in as a short placeholder, so the record is not also reported as blank."""
     value = mapping.get(key)
@@ -327,7 +327,7 @@ def _yaml_scalar(reader: _Reader, mapping: LineDict, key: str):
     return _none_if_blank(value)
 
 
-def _unknown_keys(reader: _Reader, mapping: LineDict, allowed: tuple[str, ...], owner: str):
+def _unknown_keys(reader: TrackerReader, mapping: LineDict, allowed: tuple[str, ...], owner: str):
     """Report each key of ``mapping`` not in ``allowed`` at the key's own line."""
     for key in mapping:
         if key not in allowed:
@@ -335,7 +335,7 @@ def _unknown_keys(reader: _Reader, mapping: LineDict, allowed: tuple[str, ...], 
                          line=mapping.line_of(key))
 
 
-class _YamlColumns(dict):
+class YamlColumns(dict):
     """In YAML the 'column' is the key; messages point at the key's own line where possible."""
 
     def __init__(self, mapping: LineDict) -> None:

@@ -35,7 +35,7 @@ _STATUS_SPELLINGS = {
 }
 
 
-_STATUS_HELP = "use Green, Amber, Red or Not started (G, A, R, NS and White (NS) are accepted)"
+STATUS_HELP = "use Green, Amber, Red or Not started (G, A, R, NS and White (NS) are accepted)"
 
 
 DELIVERABLE_COLUMNS = ("theme", "number", "lead", "deliverable", "status")
@@ -45,7 +45,7 @@ UPDATE_COLUMNS = ("theme", "number", "date", "author", "text")
 
 
 # Normalised header (lower case, punctuation as spaces) -> canonical column.
-_ALIASES = {
+COLUMN_ALIASES = {
     "theme": "theme",
     "theme no": "theme",
     "theme number": "theme",

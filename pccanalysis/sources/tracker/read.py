@@ -50,8 +50,8 @@ from ...errors import DataError, PeriodError
 from ...periods import parse_quarter
 from ...quality import DataQuality
 from .._rows import blank
-from .checks import _validate_deliverables, _validate_updates, _whole_number
-from .layouts import _read_csv, _read_xlsx, _read_yaml, _Reader
+from .checks import validate_deliverables, validate_updates, whole_number
+from .layouts import read_csv_layout, read_xlsx_layout, read_yaml_layout, TrackerReader
 from .model import Tracker
 
 
@@ -104,17 +104,17 @@ def _read(path, *, quarter, as_of) -> tuple[Tracker, DataQuality, list[DataError
     path = Path(path)
     if not path.exists():
         raise DataError("the tracker file does not exist", file=path)
-    reader = _Reader(path)
+    reader = TrackerReader(path)
     quality = DataQuality(source="delivery-plan tracker")
     suffix = path.suffix.lower()
     file_quarter = title = None
     notes: list[str] = []
     if suffix in (".xlsx", ".xlsm"):
-        dels, upds, file_quarter, title, n_read, n_blank = _read_xlsx(reader, quality)
+        dels, upds, file_quarter, title, n_read, n_blank = read_xlsx_layout(reader, quality)
     elif suffix == ".csv":
-        dels, upds, n_read, n_blank = _read_csv(reader, quality, notes)
+        dels, upds, n_read, n_blank = read_csv_layout(reader, quality, notes)
     elif suffix in (".yaml", ".yml"):
-        dels, upds, file_quarter, title, n_read, n_blank = _read_yaml(reader, quality)
+        dels, upds, file_quarter, title, n_read, n_blank = read_yaml_layout(reader, quality)
     else:
         raise DataError(
             f"a tracker must be an .xlsx, .csv or .yaml file, not {suffix or 'a file with no suffix'}",
@@ -131,14 +131,14 @@ def _read(path, *, quarter, as_of) -> tuple[Tracker, DataQuality, list[DataError
             raise DataError(str(exc), file=path, column="quarter") from None
 
     as_of_ts = _as_of(as_of)
-    deliverables = _validate_deliverables(reader, dels)
+    deliverables = validate_deliverables(reader, dels)
     # Every deliverable row counts as listed, valid or not, so one bad row is reported once.
     listed = {
-        (str(r.values["theme"]).strip(), _whole_number(r.values["number"]))
+        (str(r.values["theme"]).strip(), whole_number(r.values["number"]))
         for r in dels
         if r.values.get("theme") is not None
     }
-    updates = _validate_updates(reader, upds, deliverables, listed, as_of_ts)
+    updates = validate_updates(reader, upds, deliverables, listed, as_of_ts)
 
     quality.rows_read = n_read
     quality.exclude("blank row", n_blank)
