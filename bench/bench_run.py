@@ -97,6 +97,7 @@ def one_run(config: Path, out: Path, *, jobs: int | None = None, notebooks_dir=N
         "cells_s": round(sum(r.cells for r in result.results), 1),
         "export_s": round(sum(r.export for r in result.results), 1),
         "tables_s": round(sum(r.tables for r in result.results), 1),
+        "charts": len(list(plan.quarter_dir.glob("*/*/charts/*.png"))),
         "cells": _cells(result),
     }
 
@@ -200,7 +201,7 @@ def force_part(tmp: Path) -> list[dict]:
     print("slowest cells, summed over the warm run's briefings:")
     for label, seconds in list(warm["cells"].items())[:12]:
         print(f"  {seconds:6.1f} s  {label}")
-    charts = len(list((tmp / "derbyshire" / "out").glob("*/*/*/charts/*.png")))
+    charts = warm["charts"]
     cost = chart_costs(config)
     drawn = charts * cost["total_s"]
     print(f"charts: {charts} in the run, each drawn three times (the page's PNG at 144 dpi "
@@ -219,8 +220,8 @@ def force_part(tmp: Path) -> list[dict]:
 def chart_costs(config: Path) -> dict:
     """Processor seconds to draw one chart of the force run, each way the run draws it: for
     the page (``figure_to_html``), as the print PNG and as the SVG (``save_chart``, timed as
-    its two ``savefig`` calls), the mean over the charts of Derby's quarterly and needs
-    sections, built in this process."""
+    its two ``savefig`` calls, on the layout the page's render settled), the mean over the
+    charts of Derby's quarterly and needs sections, built in this process."""
     import io
 
     import matplotlib
@@ -246,6 +247,7 @@ def chart_costs(config: Path) -> dict:
     for fig in figures:
         t0 = time.process_time()
         figure_to_html(fig)
+        fig.set_layout_engine("none")  # as Briefing.show_figure does before the exports
         t1 = time.process_time()
         with house_style(), matplotlib.rc_context({"svg.hashsalt": "pccanalysis"}):
             fig.savefig(io.BytesIO(), format="png", dpi=PRINT_DPI,

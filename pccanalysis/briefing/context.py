@@ -257,6 +257,10 @@ class Briefing:
         # figure_to_html reads the alt text from the figure (a chart made by hand has none)
         fig.pcc_alt = fig.alt_text = " ".join(str(alt).split())
         fragment = figure_to_html(fig)
+        # Keep the layout the page's render settled for the print PNG and SVG below: working
+        # constrained layout out twice more costs a fifth of drawing them (bench_run.py) and
+        # gives the same positions.
+        fig.set_layout_engine("none")
         if self.output_dir is not None:
             self.record["charts"].append(save_chart(
                 fig, self.output_dir / CHARTS_FOLDER, len(self.record["charts"]) + 1))

@@ -10,8 +10,8 @@ import re
 import pandas as pd
 
 from .._rows import parse_day
-from .layouts import TrackerReader, Record, where_text, YamlColumns
-from .model import STATUS_HELP, DELIVERABLE_COLUMNS, STATUS_DTYPE, UPDATE_COLUMNS, normalise_status
+from .layouts import Record, TrackerReader, YamlColumns, where_text
+from .model import DELIVERABLE_COLUMNS, STATUS_DTYPE, STATUS_HELP, UPDATE_COLUMNS, normalise_status
 
 
 def _rec_line(rec: Record, column: str) -> dict:

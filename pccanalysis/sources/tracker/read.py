@@ -51,7 +51,7 @@ from ...periods import parse_quarter
 from ...quality import DataQuality
 from .._rows import blank
 from .checks import validate_deliverables, validate_updates, whole_number
-from .layouts import read_csv_layout, read_xlsx_layout, read_yaml_layout, TrackerReader
+from .layouts import TrackerReader, read_csv_layout, read_xlsx_layout, read_yaml_layout
 from .model import Tracker
 
 
