@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pccanalysis.briefing.inputs import load_area
+from pccanalysis.config import load_config
 from pccanalysis.publish.pdf import chromium
 from pccanalysis.publish.run import run_quarter
 from pccanalysis.sample.write import write_sample
@@ -56,6 +57,23 @@ def ons_2021() -> dict[str, Path]:
     return {"bridge": _require(LSOA_BRIDGE), "lsoa_lookup": _require(LSOA21_WARD_LOOKUP),
             "lad_lookup": _require(LAD24_CSP_LOOKUP), "population": _require(LSOA21_POPULATION),
             "wards": _require(WARD_BOUNDARIES)}
+
+
+@pytest.fixture(scope="session")
+def derbyshire_config(derbyshire_zip, ons_2021):
+    """Make a Derbyshire configuration on the real files: ``make(folder, areas, data="")``
+    writes ``folder/pcc.yaml`` (force Derbyshire; ``areas`` as YAML lines; the police zip, the
+    2021 lookups and the 2011 -> 2021 bridge, plus ``data`` lines indented two spaces; a cache
+    in the folder) and returns the loaded ``Config``."""
+    def make(folder: Path, areas: str, data: str = ""):
+        (folder / "pcc.yaml").write_text(
+            f"force: Derbyshire\nareas:\n{areas}"
+            f"data:\n  police_uk: {derbyshire_zip}\n  lsoa_lookup: {ons_2021['lsoa_lookup']}\n"
+            f"  lad_lookup: {ons_2021['lad_lookup']}\n  lsoa_bridge: {ons_2021['bridge']}\n"
+            f"{data}cache_dir: {folder / 'cache'}\n", encoding="utf-8")
+        return load_config(folder / "pcc.yaml")
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -37,14 +37,9 @@ GROUP = {
 
 
 @pytest.fixture(scope="module")
-def derbyshire(derbyshire_zip, ons_2021, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("derbyshire")
-    (folder / "pcc.yaml").write_text(
-        "force: Derbyshire\nareas:\n  - name: Derbyshire\n    force: Derbyshire\n"
-        f"data:\n  police_uk: {derbyshire_zip}\n  lsoa_lookup: {ons_2021['lsoa_lookup']}\n"
-        f"  lad_lookup: {ons_2021['lad_lookup']}\n  lsoa_bridge: {ons_2021['bridge']}\n"
-        f"cache_dir: {folder / 'cache'}\n", encoding="utf-8")
-    config = load_config(folder / "pcc.yaml")
+def derbyshire(derbyshire_config, tmp_path_factory):
+    config = derbyshire_config(tmp_path_factory.mktemp("derbyshire"),
+                               "  - name: Derbyshire\n    force: Derbyshire\n")
     data = load_area(config, "Derbyshire")
     return config, data, outcomes_section(config, data, Quarter(2024, 3))
 

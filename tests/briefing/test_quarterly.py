@@ -11,7 +11,6 @@ from consistency import card_disagreements
 from pccanalysis.briefing.common import ASB, data_gaps
 from pccanalysis.briefing.inputs import load_area
 from pccanalysis.briefing.quarterly import missing_persons, performance_by, performance_headline
-from pccanalysis.config import load_config
 from pccanalysis.indicators.change import compare_counts
 from pccanalysis.periods import Quarter, parse_quarter
 
@@ -271,16 +270,11 @@ def test_ward_changes_are_withheld_when_coverage_moves(config):
 
 
 @pytest.mark.real_data
-def test_derbyshire_asb_gap_leaves_november_out_of_asb_only(derbyshire_zip, ons_2021, tmp_path):
+def test_derbyshire_asb_gap_leaves_november_out_of_asb_only(derbyshire_config, tmp_path):
     # data.police.uk published Derbyshire's November 2024 with no ASB. In 2024-25 Q3 the
     # crime-type table leaves November out of the ASB row only, and its crime rows add up to
     # the headline's crime count (no crime month is left out of either).
-    (tmp_path / "pcc.yaml").write_text(
-        "force: Derbyshire\nareas:\n- name: Derbyshire\n  force: Derbyshire\n"
-        f"data:\n  police_uk: {derbyshire_zip}\n  lsoa_lookup: {ons_2021['lsoa_lookup']}\n"
-        f"  lad_lookup: {ons_2021['lad_lookup']}\n  lsoa_bridge: {ons_2021['bridge']}\n"
-        f"cache_dir: {tmp_path / 'cache'}\n")
-    config = load_config(tmp_path / "pcc.yaml")
+    config = derbyshire_config(tmp_path, "- name: Derbyshire\n  force: Derbyshire\n")
     data = load_area(config)
     quarter = parse_quarter("2024-25 Q3")
     gaps = data_gaps(data)

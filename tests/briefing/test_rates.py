@@ -113,7 +113,7 @@ def test_each_period_has_its_own_mid_year(sample):
 
 
 @pytest.mark.real_data
-def test_derby_rates_are_per_its_lsoas_residents(derbyshire_zip, ons_2021, tmp_path):
+def test_derby_rates_are_per_its_lsoas_residents(derbyshire_config, ons_2021, tmp_path):
     # Derby's residents are the sum of the mid-2022 populations of the LSOAs the ONS lookup
     # puts in Derby (E06000015), read here with pandas alone; the crime-type table's total
     # rate is the headline's crime count per 1,000 of them.
@@ -121,12 +121,8 @@ def test_derby_rates_are_per_its_lsoas_residents(derbyshire_zip, ons_2021, tmp_p
 
     from pccanalysis.periods import parse_quarter
 
-    (tmp_path / "pcc.yaml").write_text(
-        "force: Derbyshire\nareas:\n- name: Derby\n  csp: Derby\n"
-        f"data:\n  police_uk: {derbyshire_zip}\n  lsoa_lookup: {ons_2021['lsoa_lookup']}\n"
-        f"  lad_lookup: {ons_2021['lad_lookup']}\n  lsoa_bridge: {ons_2021['bridge']}\n"
-        f"  lsoa_population: {ons_2021['population']}\ncache_dir: {tmp_path / 'cache'}\n")
-    config = load_config(tmp_path / "pcc.yaml")
+    config = derbyshire_config(tmp_path, "- name: Derby\n  csp: Derby\n",
+                               f"  lsoa_population: {ons_2021['population']}\n")
     data = load_area(config)
     lookup = pd.read_csv(ons_2021["lsoa_lookup"], encoding="utf-8-sig")
     pop = pd.read_csv(ons_2021["population"], encoding="utf-8-sig")
