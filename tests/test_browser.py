@@ -242,6 +242,33 @@ def test_every_summary_prints_on_at_most_two_a4_pages(browser, briefings):
         assert whole > summary
 
 
+#: The tables of a page wider than its text column, as [caption or first heading, overflow px].
+TOO_WIDE = """[...document.querySelectorAll('main table')].filter(
+  t => t.getBoundingClientRect().right > document.querySelector('main').getBoundingClientRect().right + 1
+).map(t => [(t.caption || t.querySelector('th') || {textContent: ''}).textContent.trim(),
+            Math.round(t.getBoundingClientRect().right
+                       - document.querySelector('main').getBoundingClientRect().right)])"""
+
+
+def test_every_table_fits_an_a4_page(browser, briefings):
+    # Printed, the text column is A4's 210 mm less the @page margins (14 mm each side): 182 mm,
+    # 688 CSS px. No table, the change tables with their rate columns included, may be wider:
+    # a printed board pack would lose its right-hand columns.
+    browser.send("Emulation.setEmulatedMedia", media="print")
+    browser.send("Emulation.setDeviceMetricsOverride", width=688, height=1400,
+                 deviceScaleFactor=1, mobile=False)
+    try:
+        for path in briefings[:-1]:  # not the index
+            open_page(browser, path)
+            wide = browser.send("Runtime.evaluate", returnByValue=True,
+                                expression=TOO_WIDE)["result"]["value"]
+            assert wide == [], f"{path.name}: tables wider than A4's text column: {wide}"
+    finally:
+        browser.send("Emulation.setEmulatedMedia", media="")
+        browser.send("Emulation.setDeviceMetricsOverride", width=1000, height=1400,
+                     deviceScaleFactor=1, mobile=False)
+
+
 def test_a_page_that_asks_another_host_is_caught(browser, tmp_path):
     # The check must be able to fail: a page with a remote image and a script error.
     page = tmp_path / "bad.html"

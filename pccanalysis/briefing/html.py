@@ -239,14 +239,14 @@ class CountRow:
     current_population: float | None = None
 
 
-def rate_text(count: float, population: float | None) -> str:
-    """A count's rate per 1,000 residents with its 95% interval, to one decimal place
-    ("105.8 (100.9 to 110.8)"; :func:`pccanalysis.indicators.counts.rate`: exact below 10
-    events, Byar's above); empty without a population."""
+def rate_text(count: float, population: float | None) -> tuple[str, str]:
+    """A count's rate per 1,000 residents and its 95% interval, to one decimal place
+    (``("105.8", "100.9 to 110.8")``; :func:`pccanalysis.indicators.counts.rate`: exact below
+    10 events, Byar's above); empty strings without a population."""
     if population is None or pd.isna(population) or population <= 0 or pd.isna(count):
-        return ""
+        return "", ""
     r = rate(int(count), float(population), per=PER_RESIDENTS)
-    return f"{format_number(r.rate, 1)} ({format_number(r.low, 1)} to {format_number(r.high, 1)})"
+    return format_number(r.rate, 1), f"{format_number(r.low, 1)} to {format_number(r.high, 1)}"
 
 
 def _header_labels(table: pd.DataFrame) -> tuple[str, str]:

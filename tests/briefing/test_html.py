@@ -292,10 +292,13 @@ def test_change_table_rates_beside_each_count():
     table = table.assign(previous_population=2000.0, current_population=3000.0)
     totals = [CountRow("total", "All", 3, 12, 5000.0, 5000.0), CountRow("difference", "x", 1, 1)]
     html = change_table_html(table, "ward_name", "Ward", totals=totals)
-    assert html.count('<th scope="col" class="num">Per 1,000 residents</th>') == 2
-    assert ('<td class="num">15</td><td class="num">7.5 (4.2 to 12.4)</td>'
-            '<td class="num">60</td><td class="num">20.0 (15.3 to 25.7)</td>') in html
-    assert '<td class="num">3</td><td class="num">0.6 (0.1 to 1.8)</td>' in html
+    assert html.count('<th scope="col" class="num pcc-rate-head">Per 1,000 residents</th>') == 2
+    # the interval on a line of its own (class pcc-interval), the text still "7.5 (4.2 to 12.4)"
+    assert ('<td class="num">15</td><td class="num">7.5<span class="pcc-interval"> (4.2 to 12.4)'
+            '</span></td><td class="num">60</td><td class="num">20.0<span class="pcc-interval"> '
+            '(15.3 to 25.7)</span></td>') in html
+    assert ('<td class="num">3</td><td class="num">0.6<span class="pcc-interval"> (0.1 to 1.8)'
+            '</span></td>') in html
     # a row without residents (the difference) has empty rate cells
     assert ('<td class="num">1</td><td class="num"></td><td class="num">1</td>'
             '<td class="num"></td>') in html

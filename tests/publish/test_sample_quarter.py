@@ -197,11 +197,12 @@ def test_the_quarterly_workbook_matches_the_page(quarter_run, quarter_pages):
     # The first ward row, as the page shows it (a number is a number; a change a fraction; a
     # rate with its interval is text, as on the page).
     first = re.search(r'<th scope="col">Ward</th>.*?<tbody><tr><th scope="row">([^<]+)</th>'
-                      r'<td class="num">([\d,]+)</td><td class="num">([^<]+)</td>'
-                      r'<td class="num">([\d,]+)</td>', quarter_pages["quarterly_performance"], re.DOTALL)
+                      r'<td class="num">([\d,]+)</td><td class="num">([^<]+)<span '
+                      r'class="pcc-interval">([^<]+)</span></td><td class="num">([\d,]+)</td>',
+                      quarter_pages["quarterly_performance"], re.DOTALL)
     row = [c.value for c in wards[5]]
-    assert row[:4] == [first.group(1), int(first.group(2).replace(",", "")), first.group(3),
-                       int(first.group(4).replace(",", ""))]
+    assert row[:4] == [first.group(1), int(first.group(2).replace(",", "")),
+                       first.group(3) + first.group(4), int(first.group(5).replace(",", ""))]
     assert isinstance(row[5], float) and wards.cell(5, 6).number_format.endswith("%")
     hate = book["Hate-crime strand records by wa"]
     cells = [c for row in hate.iter_rows(min_row=5) for c in row]
