@@ -239,7 +239,7 @@ class CountRow:
     current_population: float | None = None
 
 
-def rate_text(count: float, population: float | None) -> tuple[str, str]:
+def rate_and_interval(count: float, population: float | None) -> tuple[str, str]:
     """A count's rate per 1,000 residents and its 95% interval, to one decimal place
     (``("105.8", "100.9 to 110.8")``; :func:`pccanalysis.indicators.counts.rate`: exact below
     10 events, Byar's above); empty strings without a population."""
@@ -271,8 +271,8 @@ def _change_rows(table: pd.DataFrame, group: str, header: tuple[str, str],
             name += f" ({r['current_label']} against {r['previous_label']})"
         rows.append({"group": name, "previous": format_count(r["previous"]),
                      "current": format_count(r["current"]),
-                     "previous_rate": rate_text(r["previous"], r.get("previous_population")),
-                     "current_rate": rate_text(r["current"], r.get("current_population")),
+                     "previous_rate": rate_and_interval(r["previous"], r.get("previous_population")),
+                     "current_rate": rate_and_interval(r["current"], r.get("current_population")),
                      "change": ("" if pd.isna(r["percent"])
                                 else format_percent(r["percent"], signed=True)),
                      "interval": _signed_interval(r), "verdict": r["verdict"]})
@@ -314,8 +314,8 @@ def change_table_html(table: pd.DataFrame, group: str, group_label: str,
                   rows=_change_rows(table, group, header, notes),
                   totals=[{"kind": t.kind, "label": t.label, "previous": format_count(t.previous),
                            "current": format_count(t.current),
-                           "previous_rate": rate_text(t.previous, t.previous_population),
-                           "current_rate": rate_text(t.current, t.current_population)}
+                           "previous_rate": rate_and_interval(t.previous, t.previous_population),
+                           "current_rate": rate_and_interval(t.current, t.current_population)}
                           for t in totals],
                   after=_change_rows(after, group, header, notes),
                   previous_label=header[0], current_label=header[1])

@@ -124,8 +124,8 @@ def performance_by(config: Config, data: AreaData, quarter: Quarter, by: str, ga
                        "All crime (the categories above)")
     section = Section(sentences=[summary], figures=[fig], results={"table": table,
                                                                    "totals": totals})
-    crime, totals = table_rates(config, data, comp, crime, "crime_type", totals, section)
-    asb, _ = table_rates(config, data, comp, asb, "crime_type", [], Section())
+    rated, totals = table_rates(config, data, comp, table, "crime_type", totals, section)
+    crime, asb = rated[rated["crime_type"] != ASB], rated[rated["crime_type"] == ASB]
     left = {str(r["crime_type"]): months_in_words(r["caveat"].left_out + r["caveat"].paired)
             for _, r in table.iterrows() if r["caveat"] is not None and r["caveat"].left_out}
     notes = {group: f"left out: {months}" for group, months in left.items()}

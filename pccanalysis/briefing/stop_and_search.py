@@ -239,6 +239,16 @@ def _covered(data: SearchData, quarter: Quarter) -> bool:
     return bool(data.months) and set(quarter.months) <= set(data.months)
 
 
+def _shown(data: SearchData, scope: str, quarter: Quarter) -> Scope | None:
+    """The scope a section shows, or None when there are no searches to show for it: no
+    files, no place for the area's searches, or files that do not cover the quarter (the
+    headline says which)."""
+    sc = _scope(data, scope) if data.force is not None else None
+    if sc is None or sc.frame is None or not _covered(data, quarter):
+        return None
+    return sc
+
+
 def headline(config: Config, data: SearchData, quarter: Quarter, scope: str = "force"
              ) -> Section:
     """Headline cards: searches against the same quarter last year (allowing for the series'
@@ -294,8 +304,8 @@ def volume(config: Config, data: SearchData, quarter: Quarter, scope: str = "for
     """Searches a month to the quarter's end as an XmR (SPC) chart; a lasting change of level
     is rebased at the month it began (:func:`~pccanalysis.indicators.spc.spc_with_shift`).
     More searches are neither good nor bad in themselves: the chart is neutral."""
-    sc = _scope(data, scope) if data.force is not None else None
-    if sc is None or sc.frame is None or not _covered(data, quarter):
+    sc = _shown(data, scope, quarter)
+    if sc is None:
         return Section()
     months = [m for m in data.months if m <= quarter.last_month]
     counts = ind.monthly_searches(sc.frame, months)
@@ -326,8 +336,8 @@ def _count_table(table: pd.DataFrame, column: str, label: str, caption: str,
 def grounds(config: Config, data: SearchData, quarter: Quarter, scope: str = "force") -> Section:
     """Searches in the quarter by the power used (legislation) and the object searched for,
     with a chart of the powers."""
-    sc = _scope(data, scope) if data.force is not None else None
-    if sc is None or sc.frame is None or not _covered(data, quarter):
+    sc = _shown(data, scope, quarter)
+    if sc is None:
         return Section()
     rows = _quarter_rows(sc, quarter)
     if rows.empty:
@@ -350,8 +360,8 @@ def outcomes(config: Config, data: SearchData, quarter: Quarter, scope: str = "f
              ) -> Section:
     """The quarter's outcomes, the find rate, searches of children and searches with more than
     outer clothing removed, each with its 95% interval."""
-    sc = _scope(data, scope) if data.force is not None else None
-    if sc is None or sc.frame is None or not _covered(data, quarter):
+    sc = _shown(data, scope, quarter)
+    if sc is None:
         return Section()
     rows = _quarter_rows(sc, quarter)
     if rows.empty:
@@ -373,8 +383,8 @@ def ethnicity(config: Config, data: SearchData, quarter: Quarter, scope: str = "
     """Searches by ethnic group in the quarter: per 1,000 residents of each group and the ratio
     to the White group's rate, with exact intervals, when residents by ethnic group are
     configured; else the counts and a sentence saying what is missing."""
-    sc = _scope(data, scope) if data.force is not None else None
-    if sc is None or sc.frame is None or not _covered(data, quarter):
+    sc = _shown(data, scope, quarter)
+    if sc is None:
         return Section()
     rows = _quarter_rows(sc, quarter)
     if rows.empty:

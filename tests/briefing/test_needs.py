@@ -11,7 +11,6 @@ import pytest
 from briefing.frames import area_data, config_with, months, street, wards_frame
 
 from pccanalysis.briefing.needs import harm_view, local_against_national, ward_rates, ward_shares
-from pccanalysis.config import load_config
 from pccanalysis.periods import Quarter
 from pccanalysis.publish.run import run_quarter
 
@@ -63,14 +62,8 @@ def test_local_against_national_tests_the_comparators_own_change(sample_dir, tmp
         "Recorded suicides,England,2019,All,5100,\n"
         "Recorded suicides,Northbridge,2020,All,127,England\n"
         "Recorded suicides,England,2020,All,5237,\n")
-    g = sample_dir / "geography"
-    (tmp_path / "pcc.yaml").write_text(
-        "areas:\n- name: Northbridge\n  csp: Northbridge\n"
-        f"data:\n  police_uk: {sample_dir / 'police-uk'}\n"
-        f"  lsoa_lookup: {g / 'lsoa11_ward19_lad19_lookup.csv'}\n"
-        f"  lad_lookup: {g / 'lad19_csp19_pfa19_lookup.csv'}\n"
-        "  indicator_tables: [suicide.csv]\n")
-    section = local_against_national(load_config(tmp_path / "pcc.yaml"), "Northbridge")
+    config = config_with(sample_dir, tmp_path, "  indicator_tables: [suicide.csv]\n")
+    section = local_against_national(config, "Northbridge")
     assert section.results["Recorded suicides: England"].verdict == "similar"
     assert section.sentences == [
         "The number of recorded suicides was similar (+27%) locally in 2020 compared with "

@@ -9,7 +9,6 @@ from briefing.frames import area_data, config_with, months, street, wards_frame
 
 from pccanalysis.briefing.common import ASB
 from pccanalysis.briefing.targets import performance_targets
-from pccanalysis.config import load_config
 from pccanalysis.periods import Quarter
 
 
@@ -46,14 +45,7 @@ def test_repeat_hate_crime_victim_target_is_measured(sample_dir, tmp_path):
         "    percent: 5\n"
         "    deadline: 2021-22\n"
         "    source: iom.csv\n")
-    g = sample_dir / "geography"
-    (tmp_path / "pcc.yaml").write_text(
-        "areas:\n- name: Northbridge\n  csp: Northbridge\n"
-        f"data:\n  police_uk: {sample_dir / 'police-uk'}\n"
-        f"  lsoa_lookup: {g / 'lsoa11_ward19_lad19_lookup.csv'}\n"
-        f"  lad_lookup: {g / 'lad19_csp19_pfa19_lookup.csv'}\n"
-        "  targets: targets.yaml\n  hate_crime_victims: victims.csv\n")
-    config = load_config(tmp_path / "pcc.yaml")
+    config = config_with(sample_dir, tmp_path, "  targets: targets.yaml\n  hate_crime_victims: victims.csv\n")
     data = area_data(wards_frame())
     section = performance_targets(config, data, Quarter(2020, 4))
     # 2019-20: 12 x 4 = 48 repeat victims; 2020-21: 12 x 2 = 24: -50%. Exact test, 24 of 72:
